@@ -1,0 +1,138 @@
+"""A run's settings, with every bound checked in one place (the CLI and the app share it)."""
+
+from __future__ import annotations
+
+import multiprocessing
+from dataclasses import dataclass, field, replace
+
+from paraviz.core.figures import MODES
+from paraviz.core.machine import logical_cores
+from paraviz.core.workloads import Workload, get_workload
+
+START_METHODS = tuple(m for m in ("fork", "forkserver", "spawn") if m in multiprocessing.get_all_start_methods())
+MAX_TASKS = 1_000_000
+MAX_SIZE = 10**12
+MAX_SECONDS = 3600.0
+MAX_INNER_THREADS = 256
+#: Memory we allow a worker process before refusing a pool that would not fit.
+WORKER_MEMORY_BYTES = 100 * 2**20
+
+
+class ConfigError(ValueError):
+    """A setting out of bounds; its message is one line meant for the user."""
+
+
+def default_start_method() -> str:
+    method = multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_context().get_start_method()
+    return method if method in START_METHODS else START_METHODS[0]
+
+
+def max_workers() -> int:
+    """4 per logical core (at least 32), and no more than available memory allows."""
+    import psutil
+
+    by_cores = max(32, 4 * logical_cores())
+    by_memory = max(1, psutil.virtual_memory().available // WORKER_MEMORY_BYTES)
+    return int(min(by_cores, by_memory))
+
+
+def parse_int(text: str | int, what: str) -> int:
+    if isinstance(text, int):
+        return text
+    try:
+        return int(str(text).strip().replace("_", ""))
+    except ValueError:
+        raise ConfigError(f"{what} must be a whole number, not {text!r}") from None
+
+
+def parse_float(text: str | float, what: str) -> float:
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        raise ConfigError(f"{what} must be a number, not {text!r}") from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ConfigError(f"{what} must be a finite number, not {text!r}")
+    return value
+
+
+def parse_sizes(text: str) -> list[int]:
+    parts = [p for p in text.split(",") if p.strip()]
+    if not parts:
+        raise ConfigError("--sizes needs a comma-separated list such as 10,20,50,100")
+    return [parse_int(p, "each of --sizes") for p in parts]
+
+
+def parse_modes(text: str) -> list[str]:
+    modes = [m.strip() for m in text.split(",") if m.strip()]
+    unknown = [m for m in modes if m not in MODES]
+    if unknown or not modes:
+        raise ConfigError(f"unknown mode {', '.join(unknown) or text!r}; choose from {', '.join(MODES)}")
+    return [m for m in MODES if m in modes]
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    workload: Workload = field(default_factory=lambda: get_workload("cumsum"))
+    modes: tuple[str, ...] = MODES
+    workers: int = 2
+    tasks: int | None = None
+    size: int | None = None  # None: calibrate to target_seconds
+    sizes: tuple[int, ...] | None = None
+    seconds: float | None = None  # timed mode
+    start_method: str = field(default_factory=default_start_method)
+    chunksize: int = 1
+    inner_threads: int = 1
+    together: bool = False
+    target_seconds: float = 4.0
+
+    @property
+    def task_count(self) -> int:
+        if self.sizes:
+            return len(self.sizes)
+        return self.tasks if self.tasks is not None else self.workload.default_tasks
+
+    @property
+    def timed(self) -> bool:
+        return self.seconds is not None
+
+    @property
+    def needs_calibration(self) -> bool:
+        return self.size is None and not self.sizes and self.workload.calibrate and not self.timed
+
+    def resolved_size(self) -> int:
+        return self.size if self.size is not None else self.workload.default_size
+
+    def with_workload(self, name: str) -> RunConfig:
+        return replace(self, workload=get_workload(name), size=None, sizes=None, tasks=None)
+
+
+def validate(config: RunConfig) -> RunConfig:
+    """Raise ConfigError naming the first setting out of bounds; return the config unchanged."""
+    bound = max_workers()
+    if not 1 <= config.workers <= bound:
+        raise ConfigError(
+            f"workers must be between 1 and {bound} (4 per logical core, at least 32, "
+            f"and {WORKER_MEMORY_BYTES // 2**20} MiB of free memory each), not {config.workers}"
+        )
+    if config.tasks is not None and not 1 <= config.tasks <= MAX_TASKS:
+        raise ConfigError(f"tasks must be between 1 and {MAX_TASKS:,}, not {config.tasks}")
+    if config.size is not None and not 1 <= config.size <= MAX_SIZE:
+        raise ConfigError(f"size must be a positive whole number up to {MAX_SIZE:.0e}, not {config.size}")
+    for size in config.sizes or ():
+        if not 1 <= size <= MAX_SIZE:
+            raise ConfigError(f"each of --sizes must be a positive whole number, not {size}")
+    if config.sizes is not None and len(config.sizes) > MAX_TASKS:
+        raise ConfigError(f"--sizes lists at most {MAX_TASKS:,} tasks")
+    if config.seconds is not None and not 0 < config.seconds <= MAX_SECONDS:
+        raise ConfigError(f"seconds must be more than 0 and at most {MAX_SECONDS:.0f}, not {config.seconds}")
+    if config.start_method not in START_METHODS:
+        raise ConfigError(f"unknown start method {config.start_method!r}; choose from {', '.join(START_METHODS)}")
+    if not 1 <= config.chunksize <= MAX_TASKS:
+        raise ConfigError(f"chunksize must be between 1 and {MAX_TASKS:,}, not {config.chunksize}")
+    if not 1 <= config.inner_threads <= MAX_INNER_THREADS:
+        raise ConfigError(f"inner threads must be between 1 and {MAX_INNER_THREADS}, not {config.inner_threads}")
+    if not 0 < config.target_seconds <= MAX_SECONDS:
+        raise ConfigError(f"target seconds must be more than 0 and at most {MAX_SECONDS:.0f}")
+    if not config.modes:
+        raise ConfigError(f"choose at least one mode of {', '.join(MODES)}")
+    return config

@@ -1,0 +1,355 @@
+"""The run host: one child process per lane, started with ``python -m paraviz.core.host``.
+
+It runs one batch (a sequential loop, a ThreadPoolExecutor or a ProcessPoolExecutor) and
+writes small JSON-line events to the file descriptor it is given. It imports only the
+standard library and the workload's own module, so a pure-Python lane can run under another
+interpreter (a free-threaded ``python3.14t``, say) and the UI never shares its GIL.
+
+Events are coalesced to at most about ten writes a second, each carrying at most
+``MAX_RECORDS`` task records, so that reporting never slows the run it reports on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import signal
+import sys
+import threading
+import time
+from collections import deque
+from collections.abc import Callable
+from concurrent.futures import Executor, Future, ProcessPoolExecutor, ThreadPoolExecutor
+from concurrent.futures import TimeoutError as FutureTimeout
+from concurrent.futures.process import BrokenProcessPool
+from typing import Any
+
+from paraviz.core.workloads import WorkloadError, check_picklable, resolve
+
+FLUSH_EVERY_S = 0.1
+MAX_RECORDS = 64
+#: A chunk this long reports one summary record instead of one per task.
+DETAILED_CHUNK = 64
+
+Record = tuple[int, int, int, int, float, float]  # first index, count, pid, tid, start, end
+
+
+class Emitter:
+    """Buffers task records and writes events as JSON lines; only the main thread writes."""
+
+    def __init__(self, fd: int) -> None:
+        self.fd = fd
+        self.started: deque[Record] = deque(maxlen=MAX_RECORDS)
+        self.finished: deque[Record] = deque(maxlen=MAX_RECORDS)
+        self.done = 0
+        self.last_flush = time.monotonic()
+
+    def emit(self, event: str, **fields: Any) -> None:
+        line = json.dumps({"event": event, **fields}, separators=(",", ":")) + "\n"
+        data = line.encode()
+        while data:
+            try:
+                written = os.write(self.fd, data)
+            except BrokenPipeError:  # the caller went away; nobody to report to
+                _kill_own_group()
+                return
+            data = data[written:]
+
+    def finish(self, records: list[Record]) -> None:
+        for record in records:
+            self.done += record[1]
+            self.finished.append(record)
+
+    def maybe_flush(self, now: float | None = None) -> None:
+        now = time.monotonic() if now is None else now
+        if now - self.last_flush >= FLUSH_EVERY_S:
+            self.flush(now)
+
+    def flush(self, now: float | None = None) -> None:
+        self.last_flush = time.monotonic() if now is None else now
+        if not self.started and not self.finished:
+            return
+        started, finished = list(self.started), list(self.finished)
+        self.started.clear()
+        self.finished.clear()
+        self.emit("tasks", done=self.done, started=started, finished=finished)
+
+
+# -- code that runs in the workers --------------------------------------------------------
+
+
+def _ping() -> int:
+    return os.getpid()
+
+
+def _init_worker(configure_ref: str | None, inner_threads: int | None) -> None:
+    if configure_ref:
+        resolve(configure_ref)(inner_threads)
+
+
+def _cpu_seconds() -> float:
+    t = os.times()
+    return t.user + t.system
+
+
+def run_chunk(
+    task: Callable[[int, int], Any],
+    first: int,
+    sizes: list[int],
+    started: deque[Record] | None = None,
+) -> tuple[list[Record], str | None, int, float]:
+    """Run tasks first..first+len(sizes)-1; return (records, error, pid, cpu seconds of this process).
+
+    Errors are caught here so the caller learns which task failed and why.
+    """
+    pid, tid = os.getpid(), threading.get_native_id()
+    detailed = len(sizes) <= DETAILED_CHUNK
+    records: list[Record] = []
+    chunk_start = time.monotonic()
+    error = None
+    for offset, size in enumerate(sizes):
+        index = first + offset
+        t0 = time.monotonic()
+        if started is not None:
+            started.append((index, 1, pid, tid, t0, t0))
+        try:
+            task(index, size)
+        except Exception as exc:
+            error = f"task {index} raised {type(exc).__name__}: {exc}"
+            break
+        if detailed:
+            records.append((index, 1, pid, tid, t0, time.monotonic()))
+    if not detailed and error is None:
+        records.append((first, len(sizes), pid, tid, chunk_start, time.monotonic()))
+    return records, error, pid, _cpu_seconds()
+
+
+# -- the lane -------------------------------------------------------------------------------
+
+
+class Batch:
+    """Which tasks to run: a fixed list of sizes (batch mode) or as many as fit in ``seconds``."""
+
+    def __init__(self, cfg: dict[str, Any]) -> None:
+        self.sizes: list[int] | None = cfg.get("sizes")
+        self.size: int = cfg["size"]
+        self.tasks: int = len(self.sizes) if self.sizes else cfg["tasks"]
+        self.seconds: float | None = cfg.get("seconds")
+
+    def size_of(self, index: int) -> int:
+        return self.sizes[index % len(self.sizes)] if self.sizes else self.size
+
+    def more(self, index: int, started_at: float) -> bool:
+        if self.seconds is not None:
+            return time.monotonic() - started_at < self.seconds
+        return index < self.tasks
+
+
+def run_sequential(task: Callable[[int, int], Any], batch: Batch, emitter: Emitter, t0: float) -> str | None:
+    pid, tid = os.getpid(), threading.get_native_id()
+    index = 0
+    while batch.more(index, t0):
+        ts = time.monotonic()
+        emitter.started.append((index, 1, pid, tid, ts, ts))
+        try:
+            task(index, batch.size_of(index))
+        except Exception as exc:
+            return f"task {index} raised {type(exc).__name__}: {exc}"
+        te = time.monotonic()
+        emitter.finish([(index, 1, pid, tid, ts, te)])
+        emitter.maybe_flush(te)
+        index += 1
+    return None
+
+
+def run_pool(
+    executor: Executor,
+    task: Callable[[int, int], Any],
+    batch: Batch,
+    emitter: Emitter,
+    t0: float,
+    chunksize: int,
+    in_flight: int,
+    worker_cpu: dict[int, float],
+    live_started: deque[Record] | None,
+) -> str | None:
+    """Submit chunks (all at once in batch mode, as ``map`` does; a bounded window when timed)
+    and collect results in order, flushing events while waiting."""
+    pending: deque[tuple[int, int, Future[Any]]] = deque()
+    next_index = 0
+
+    def submit_more() -> None:
+        nonlocal next_index
+        while batch.more(next_index, t0) and (batch.seconds is None or len(pending) < in_flight):
+            count = chunksize if batch.seconds is not None else min(chunksize, batch.tasks - next_index)
+            sizes = [batch.size_of(next_index + k) for k in range(count)]
+            args = (task, next_index, sizes, live_started) if live_started is not None else (task, next_index, sizes)
+            pending.append((next_index, count, executor.submit(run_chunk, *args)))
+            next_index += count
+
+    submit_more()
+    while pending:
+        first, count, future = pending[0]
+        try:
+            records, error, pid, cpu = future.result(timeout=FLUSH_EVERY_S)
+        except FutureTimeout:
+            emitter.flush()
+            continue
+        except BrokenProcessPool:
+            last = first + count - 1
+            which = f"task {first}" if count == 1 else f"tasks {first}-{last}"
+            return f"{which}: a worker process ended abruptly (killed, or os._exit) while running"
+        pending.popleft()
+        worker_cpu[pid] = cpu
+        emitter.finish(records)
+        if error:
+            return error
+        emitter.maybe_flush()
+        submit_more()
+    return None
+
+
+def _kill_own_group() -> None:
+    """End this host and every worker it started (they share its process group)."""
+    if os.getpgid(0) == os.getpid():
+        os.killpg(0, signal.SIGKILL)
+    os._exit(1)
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to send SIGTERM when the caller dies (an SSH drop), so no lane outlives it."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def run_lane(cfg: dict[str, Any], emitter: Emitter) -> int:
+    mode = cfg["mode"]
+    try:
+        task = resolve(cfg["task"])
+        if mode == "processes":
+            check_picklable(cfg["task"])
+        configure_ref = cfg.get("configure")
+        _init_worker(configure_ref, cfg.get("inner_threads"))
+        if cfg.get("prepare"):
+            resolve(cfg["prepare"])(cfg["size"])
+    except WorkloadError as exc:
+        emitter.emit(
+            "lane_finished", status="error", error=str(exc), wall_s=0.0, startup_s=0.0, cpu_s=0.0, tasks_done=0
+        )
+        return 1
+
+    batch = Batch(cfg)
+    times0 = os.times()
+    t0 = time.monotonic()
+    emitter.emit("lane_started", t=t0, pid=os.getpid())
+    startup_s = 0.0
+    worker_cpu: dict[int, float] = {}
+    error: str | None
+    if mode == "sequential":
+        emitter.emit("pool_ready", t=t0, startup_s=0.0, pids=[os.getpid()])
+        error = run_sequential(task, batch, emitter, t0)
+        t_end = time.monotonic()
+        executor: Executor | None = None
+    else:
+        workers = cfg["workers"]
+        if mode == "threads":
+            executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="paraviz-worker")
+        else:
+            import multiprocessing
+
+            context = multiprocessing.get_context(cfg["start_method"])
+            executor = ProcessPoolExecutor(
+                max_workers=workers,
+                mp_context=context,
+                initializer=_init_worker,
+                initargs=(cfg.get("configure"), cfg.get("inner_threads")),
+            )
+        try:
+            worker_pid = executor.submit(_ping).result()
+            error = None
+        except BrokenProcessPool:
+            worker_pid = 0
+            error = "the process pool could not start a worker"
+        startup_s = time.monotonic() - t0
+        emitter.emit("pool_ready", t=t0 + startup_s, startup_s=startup_s, pids=[worker_pid])
+        if error is None:
+            chunksize = cfg.get("chunksize", 1) if mode == "processes" else 1
+            live = emitter.started if mode == "threads" else None
+            error = run_pool(executor, task, batch, emitter, t0, chunksize, 2 * workers, worker_cpu, live)
+        t_end = time.monotonic()
+    emitter.flush()
+    if error is None and executor is not None:
+        executor.shutdown(wait=True)
+    times1 = os.times()
+    cpu_s = (times1.user + times1.system + times1.children_user + times1.children_system) - (
+        times0.user + times0.system + times0.children_user + times0.children_system
+    )
+    if mode == "processes" and cfg["start_method"] == "forkserver":
+        # forkserver workers are children of the fork server, not of this host: their CPU is
+        # not in our children's times, so take what each worker reported with its results.
+        cpu_s += sum(worker_cpu.values())
+    emitter.emit(
+        "lane_finished",
+        status="error" if error else "ok",
+        error=error,
+        wall_s=t_end - t0,
+        startup_s=startup_s,
+        cpu_s=cpu_s,
+        tasks_done=emitter.done,
+    )
+    if error:
+        _kill_own_group()  # do not wait for tasks still running in a failed lane
+    return 0
+
+
+def calibrate(cfg: dict[str, Any], emitter: Emitter) -> int:
+    """Time one task, doubling the size until it takes long enough to measure."""
+    try:
+        task = resolve(cfg["task"])
+        _init_worker(cfg.get("configure"), cfg.get("inner_threads"))
+        if cfg.get("prepare"):
+            resolve(cfg["prepare"])(cfg["size"])
+    except WorkloadError as exc:
+        emitter.emit("calibrated", error=str(exc))
+        return 1
+    size = cfg["size"]
+    for _ in range(8):
+        t0 = time.monotonic()
+        task(0, size)
+        seconds = time.monotonic() - t0
+        if seconds >= 0.15:
+            break
+        size *= 2
+    emitter.emit("calibrated", size=size, seconds=seconds)
+    return 0
+
+
+def main(argv: list[str]) -> int:
+    cfg = json.loads(argv[1])
+    emitter = Emitter(cfg["event_fd"])
+    signal.signal(signal.SIGTERM, lambda *_: _kill_own_group())
+    _die_with_parent()
+    action = cfg.get("action", "run")
+    if action == "check":
+        try:
+            check_picklable(cfg["task"])
+            emitter.emit("checked", error=None)
+        except WorkloadError as exc:
+            emitter.emit("checked", error=str(exc))
+        return 0
+    if action == "calibrate":
+        return calibrate(cfg, emitter)
+    return run_lane(cfg, emitter)
+
+
+if __name__ == "__main__":
+    # Run through the importable module, so that pools pickle ``paraviz.core.host.run_chunk``
+    # by its real name rather than as ``__main__.run_chunk``.
+    from paraviz.core import host
+
+    sys.exit(host.main(sys.argv))

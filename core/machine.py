@@ -1,0 +1,44 @@
+"""Facts about the machine a run happens on."""
+
+from __future__ import annotations
+
+import os
+import platform
+import sys
+from dataclasses import asdict, dataclass
+
+
+def gil_enabled() -> bool:
+    """True unless this is a free-threaded build running with the GIL off."""
+    check = getattr(sys, "_is_gil_enabled", None)
+    return True if check is None else bool(check())
+
+
+def logical_cores() -> int:
+    return os.cpu_count() or 1
+
+
+@dataclass(frozen=True)
+class MachineInfo:
+    logical_cores: int
+    physical_cores: int
+    python: str
+    implementation: str
+    gil_enabled: bool
+    platform: str
+
+    def to_dict(self) -> dict[str, object]:
+        return asdict(self)
+
+
+def machine_info() -> MachineInfo:
+    import psutil
+
+    return MachineInfo(
+        logical_cores=logical_cores(),
+        physical_cores=psutil.cpu_count(logical=False) or logical_cores(),
+        python=platform.python_version(),
+        implementation=platform.python_implementation(),
+        gil_enabled=gil_enabled(),
+        platform=platform.platform(terse=True),
+    )

@@ -1,0 +1,491 @@
+"""Runs lanes in run-host child processes and measures their process trees from outside.
+
+``run_lanes`` is the API the CLI and the live app share: it starts one host per lane
+(one after another, or together), relays the host's events, samples the lane's process tree
+with psutil at a fixed rate, and returns the measured figures. ``stop`` ends every lane's
+whole process group at once.
+"""
+
+from __future__ import annotations
+
+import atexit
+import contextlib
+import json
+import os
+import selectors
+import signal
+import subprocess
+import sys
+import tempfile
+import threading
+import time
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from typing import Any
+
+import psutil
+from paraviz.core.config import RunConfig
+from paraviz.core.events import (
+    Calibrated,
+    Calibrating,
+    Event,
+    LaneFinished,
+    LaneSampled,
+    LaneStarted,
+    PoolReady,
+    TaskRecord,
+    TasksReported,
+    WorkerLoad,
+)
+from paraviz.core.figures import RunResult, with_comparisons
+from paraviz.core.machine import MachineInfo, logical_cores, machine_info
+from paraviz.core.workloads import Workload, WorkloadError
+
+SAMPLE_INTERVAL_S = 0.25
+#: A worker process's memory beyond the host's, used to refuse pools that would not fit.
+PURE_WORKER_BYTES = 40 * 2**20
+NUMERIC_WORKER_BYTES = 300 * 2**20
+
+INNER_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
+
+EventSink = Callable[[Event], None]
+
+
+class RunError(RuntimeError):
+    """A run that could not start (its message is one line for the user)."""
+
+
+# -- the process tree of one lane, seen from outside ---------------------------------------
+
+
+@dataclass
+class TreeSample:
+    cpu_percent: float
+    threads: int
+    processes: int
+    rss_bytes: int
+    workers: tuple[WorkerLoad, ...]
+
+
+@dataclass
+class ProcessTree:
+    """Keeps psutil.Process objects between ticks: cpu_percent() needs the previous reading."""
+
+    root_pid: int
+    known: dict[int, psutil.Process] = field(default_factory=dict)
+    thread_times: dict[int, float] = field(default_factory=dict)
+    last_sample: float = 0.0
+    peak_threads: int = 0
+    peak_processes: int = 0
+    peak_rss_bytes: int = 0
+
+    def __post_init__(self) -> None:
+        try:
+            root = psutil.Process(self.root_pid)
+            root.cpu_percent()
+            self.known[self.root_pid] = root
+        except psutil.Error:
+            pass
+        self.last_sample = time.monotonic()
+
+    def pids(self) -> list[int]:
+        return list(self.known)
+
+    def sample(self) -> TreeSample | None:
+        root = self.known.get(self.root_pid)
+        if root is None:
+            return None
+        try:
+            children = root.children(recursive=True)
+        except psutil.Error:
+            return None
+        alive = {self.root_pid: root}
+        for child in children:
+            proc = self.known.get(child.pid)
+            if proc is None:
+                proc = child
+                try:
+                    proc.cpu_percent()  # baseline: the first reading is meaningless
+                except psutil.Error:
+                    continue
+            alive[child.pid] = proc
+        self.known = alive
+        now = time.monotonic()
+        dt = max(now - self.last_sample, 1e-6)
+        self.last_sample = now
+        cpu = 0.0
+        threads = rss = 0
+        loads: list[WorkerLoad] = []
+        for pid, proc in alive.items():
+            try:
+                with proc.oneshot():
+                    pct = proc.cpu_percent()
+                    threads += proc.num_threads()
+                    rss += proc.memory_info().rss
+            except psutil.Error:
+                continue
+            cpu += pct
+            if pid != self.root_pid:
+                loads.append(WorkerLoad(f"pid {pid}", pct))
+        if len(alive) == 1:
+            loads = self._thread_loads(root, dt)
+        self.peak_threads = max(self.peak_threads, threads)
+        self.peak_processes = max(self.peak_processes, len(alive))
+        self.peak_rss_bytes = max(self.peak_rss_bytes, rss)
+        return TreeSample(cpu, threads, len(alive), rss, tuple(loads))
+
+    def _thread_loads(self, root: psutil.Process, dt: float) -> list[WorkerLoad]:
+        """Per-thread CPU share of a single-process lane: the GIL made visible."""
+        try:
+            threads = root.threads()
+        except psutil.Error:
+            return []
+        loads = []
+        seen: dict[int, float] = {}
+        for thread in threads:
+            total = thread.user_time + thread.system_time
+            seen[thread.id] = total
+            before = self.thread_times.get(thread.id)
+            if before is not None:
+                loads.append(WorkerLoad(f"thread {thread.id}", 100 * (total - before) / dt))
+        self.thread_times = seen
+        return loads
+
+
+# -- one lane's run host ----------------------------------------------------------------------
+
+_live_hosts: set[HostProcess] = set()
+_live_lock = threading.Lock()
+
+
+class HostProcess:
+    """A run host child: its own session and process group, events on a private pipe."""
+
+    def __init__(self, cfg: dict[str, Any]) -> None:
+        env = dict(os.environ)
+        if cfg.get("configure"):
+            # threadpoolctl limits each task; the variables also bind the thread pools that
+            # BLAS and OpenMP size at import, which a limit set later does not always reach
+            # in forked workers (measured: 6x slower HistGradientBoosting without them).
+            for name in INNER_THREAD_VARIABLES:
+                env[name] = str(cfg["inner_threads"])
+        read_fd, write_fd = os.pipe()
+        self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - kept open for the host's lifetime
+        cfg = {**cfg, "event_fd": write_fd}
+        try:
+            self.popen = subprocess.Popen(
+                [sys.executable, "-m", "paraviz.core.host", json.dumps(cfg)],
+                pass_fds=(write_fd,),
+                stdin=subprocess.DEVNULL,
+                stdout=subprocess.DEVNULL,
+                stderr=self.stderr,
+                start_new_session=True,
+                env=env,  # its own process group: one signal ends every worker
+            )
+        finally:
+            os.close(write_fd)
+        self.read_fd = read_fd
+        os.set_blocking(read_fd, False)
+        self.buffer = b""
+        self.closed = False
+        self.tree = ProcessTree(self.popen.pid)
+        with _live_lock:
+            _live_hosts.add(self)
+
+    @property
+    def pid(self) -> int:
+        return self.popen.pid
+
+    def read_messages(self) -> list[dict[str, Any]]:
+        """Every complete JSON line available now; marks the pipe closed at end of file."""
+        messages = []
+        while not self.closed:
+            try:
+                chunk = os.read(self.read_fd, 65536)
+            except BlockingIOError:
+                break
+            if not chunk:
+                self.closed = True
+                break
+            self.buffer += chunk
+        *lines, self.buffer = self.buffer.split(b"\n")
+        for line in lines:
+            if line.strip():
+                messages.append(json.loads(line))
+        return messages
+
+    def kill(self) -> None:
+        """SIGKILL the host's process group, and any descendant that left it."""
+        pids = self.tree.pids()
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(self.popen.pid, signal.SIGKILL)
+        for pid in pids:
+            with contextlib.suppress(ProcessLookupError, PermissionError):
+                os.kill(pid, signal.SIGKILL)
+        self.close()
+
+    def close(self) -> None:
+        with contextlib.suppress(subprocess.TimeoutExpired):
+            self.popen.wait(timeout=5)
+        if self.read_fd >= 0:
+            os.close(self.read_fd)
+            self.read_fd = -1
+        with _live_lock:
+            _live_hosts.discard(self)
+
+    def last_error_line(self) -> str:
+        self.stderr.seek(0)
+        lines = [ln for ln in self.stderr.read().decode(errors="replace").splitlines() if ln.strip()]
+        return lines[-1].strip() if lines else ""
+
+
+def stop_all_hosts() -> None:
+    """End every live lane (used on quit, Ctrl+C, SIGTERM and SIGHUP)."""
+    with _live_lock:
+        hosts = list(_live_hosts)
+    for host in hosts:
+        host.kill()
+
+
+atexit.register(stop_all_hosts)
+
+
+def host_config(config: RunConfig, workload: Workload, mode: str, size: int) -> dict[str, Any]:
+    module = workload.task.partition(":")[0]
+    return {
+        "mode": mode,
+        "task": workload.task,
+        "prepare": workload.prepare,
+        "configure": f"{module}:configure" if workload.uses_inner_threads else None,
+        "inner_threads": config.inner_threads,
+        "workers": config.workers,
+        "start_method": config.start_method,
+        "chunksize": config.chunksize,
+        "tasks": config.task_count,
+        "size": size,
+        "sizes": list(config.sizes) if config.sizes else None,
+        "seconds": config.seconds,
+    }
+
+
+class Lane:
+    """One mode's run: its host, the events it sent, and its tree sampled from outside."""
+
+    def __init__(self, config: RunConfig, mode: str, size: int, sink: EventSink) -> None:
+        self.mode = mode
+        self.config = config
+        self.sink = sink
+        self.host = HostProcess(host_config(config, config.workload, mode, size))
+        self.started_at = time.monotonic()
+        self.lane_t0: float | None = None
+        self.finished: dict[str, Any] | None = None
+        self.startup_s = 0.0
+
+    def handle(self, message: dict[str, Any]) -> None:
+        kind = message["event"]
+        if kind == "lane_started":
+            self.lane_t0 = message["t"]
+            self.sink(LaneStarted(self.mode, message["pid"]))
+        elif kind == "pool_ready":
+            self.startup_s = message["startup_s"]
+            self.sample()  # workers exist now; make sure the peaks see them
+            self.sink(PoolReady(self.mode, self.startup_s))
+        elif kind == "tasks":
+            t0 = self.lane_t0 or 0.0
+
+            def records(raw: list[list[Any]]) -> list[TaskRecord]:
+                return [TaskRecord(i, n, pid, tid, s - t0, e - t0) for i, n, pid, tid, s, e in raw]
+
+            self.sample()
+            self.sink(
+                TasksReported(self.mode, message["done"], records(message["started"]), records(message["finished"]))
+            )
+        elif kind == "lane_finished":
+            self.finished = message
+
+    def sample(self) -> None:
+        sample = self.host.tree.sample()
+        if sample is not None:
+            elapsed = time.monotonic() - self.started_at
+            self.sink(
+                LaneSampled(
+                    self.mode,
+                    elapsed,
+                    sample.cpu_percent,
+                    sample.threads,
+                    sample.processes,
+                    sample.rss_bytes,
+                    sample.workers,
+                )
+            )
+
+    def result(self, stopped: bool) -> RunResult:
+        tree = self.host.tree
+        f = self.finished or {}
+        if stopped and not self.finished:
+            status, error = "stopped", "stopped by the user"
+        elif not self.finished:
+            code = self.host.popen.returncode
+            reason = self.host.last_error_line() or f"exit code {code}"
+            status, error = "error", f"the run host ended unexpectedly: {reason}"
+        else:
+            status, error = f["status"], f.get("error")
+        return RunResult(
+            mode=self.mode,
+            workers=1 if self.mode == "sequential" else self.config.workers,
+            start_method=self.config.start_method if self.mode == "processes" else None,
+            chunksize=self.config.chunksize if self.mode == "processes" else None,
+            wall_s=f.get("wall_s", time.monotonic() - self.started_at),
+            startup_s=f.get("startup_s", self.startup_s),
+            cpu_s=f.get("cpu_s", 0.0),
+            tasks_done=f.get("tasks_done", 0),
+            peak_threads=tree.peak_threads,
+            peak_processes=tree.peak_processes,
+            peak_rss_bytes=tree.peak_rss_bytes,
+            status=status,
+            error=error,
+        )
+
+
+# -- whole runs ---------------------------------------------------------------------------------
+
+
+@dataclass(frozen=True)
+class RunReport:
+    machine: MachineInfo
+    config: RunConfig
+    size: int
+    results: list[RunResult]
+
+    @property
+    def failed(self) -> list[RunResult]:
+        return [r for r in self.results if r.status == "error"]
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.config
+        return {
+            "machine": self.machine.to_dict(),
+            "workload": {
+                "name": c.workload.name,
+                "tasks": c.task_count if not c.timed else None,
+                "size": self.size,
+                "sizes": list(c.sizes) if c.sizes else None,
+                "seconds": c.seconds,
+            },
+            "runs": [r.to_dict() for r in self.results],
+        }
+
+
+def _one_shot(cfg: dict[str, Any], stop: threading.Event | None) -> dict[str, Any]:
+    """Run a host action that answers with one event (check, calibrate)."""
+    host = HostProcess(cfg)
+    try:
+        while True:
+            for message in host.read_messages():
+                return message
+            if host.closed or (stop is not None and stop.is_set()):
+                raise RunError(f"the run host ended unexpectedly: {host.last_error_line() or 'no answer'}")
+            _wait_readable([host.read_fd], 0.1)
+    finally:
+        host.kill()
+
+
+def _wait_readable(fds: list[int], timeout: float) -> None:
+    with selectors.DefaultSelector() as sel:
+        for fd in fds:
+            sel.register(fd, selectors.EVENT_READ)
+        sel.select(timeout)
+
+
+def check_workload(workload: Workload) -> None:
+    """For a custom workload: import and pickle it in a throwaway host; raise WorkloadError."""
+    if not workload.is_custom:
+        return
+    answer = _one_shot({"action": "check", "task": workload.task, "size": 1}, None)
+    if answer.get("error"):
+        raise WorkloadError(answer["error"])
+
+
+def calibrate(config: RunConfig, sink: EventSink = lambda e: None, stop: threading.Event | None = None) -> int:
+    """Choose a size so the sequential lane takes about ``target_seconds``, from one timed task."""
+    workload = config.workload
+    sink(Calibrating(workload.name))
+    cfg = host_config(config, workload, "sequential", workload.trial_size)
+    answer = _one_shot({**cfg, "action": "calibrate"}, stop)
+    if answer.get("error"):
+        raise WorkloadError(answer["error"])
+    per_task = config.target_seconds / config.task_count
+    size = max(1, round(answer["size"] * per_task / max(answer["seconds"], 1e-6)))
+    size = int(float(f"{size:.2g}"))  # two significant digits read better on screen
+    sink(Calibrated(workload.name, size, answer["seconds"] * size / answer["size"]))
+    return size
+
+
+def check_memory(config: RunConfig) -> None:
+    """Refuse a process pool whose estimated footprint would push the machine into swap."""
+    if "processes" not in config.modes:
+        return
+    per_worker = NUMERIC_WORKER_BYTES if config.workload.prepare else PURE_WORKER_BYTES
+    lanes = len(config.modes) if config.together else 1
+    need = per_worker * (config.workers + lanes)
+    available = psutil.virtual_memory().available
+    if need > 0.8 * available:
+        raise RunError(
+            f"{config.workers} worker processes need about {need / 2**30:.1f} GiB "
+            f"(~{per_worker // 2**20} MiB each) but only {available / 2**30:.1f} GiB is free: use fewer workers"
+        )
+
+
+def run_lanes(
+    config: RunConfig,
+    sink: EventSink = lambda e: None,
+    stop: threading.Event | None = None,
+    sample_interval: float = SAMPLE_INTERVAL_S,
+) -> RunReport:
+    """Run each mode of ``config`` in its own host and return the measured figures.
+
+    Events (including a LaneSampled every ``sample_interval``) go to ``sink`` from the calling
+    thread. Setting ``stop`` ends the lanes still running within one interval.
+    """
+    stop = stop or threading.Event()
+    check_workload(config.workload)
+    check_memory(config)
+    size = calibrate(config, sink, stop) if config.needs_calibration else config.resolved_size()
+    groups = [list(config.modes)] if config.together else [[m] for m in config.modes]
+    results: list[RunResult] = []
+    for modes in groups:
+        if stop.is_set():
+            break
+        lanes = [Lane(config, mode, size, sink) for mode in modes]
+        results.extend(_drive(lanes, stop, sample_interval))
+    results = with_comparisons(results, logical_cores(), config.timed)
+    for result in results:
+        sink(LaneFinished(result))
+    return RunReport(machine_info(), config, size, results)
+
+
+def _drive(lanes: list[Lane], stop: threading.Event, sample_interval: float) -> list[RunResult]:
+    """Relay events and sample every live lane until all hosts have closed their pipes."""
+    running = list(lanes)
+    next_sample = time.monotonic()
+    stopped = False
+    try:
+        while running:
+            if stop.is_set():
+                stopped = True
+                break
+            _wait_readable([lane.host.read_fd for lane in running], min(0.05, sample_interval))
+            for lane in list(running):
+                for message in lane.host.read_messages():
+                    lane.handle(message)
+                if lane.host.closed:
+                    lane.host.close()
+                    running.remove(lane)
+            if time.monotonic() >= next_sample:
+                next_sample = time.monotonic() + sample_interval
+                for lane in running:
+                    lane.sample()
+    finally:
+        for lane in lanes:
+            lane.host.kill()
+    return [lane.result(stopped) for lane in lanes]

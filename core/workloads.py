@@ -1,0 +1,185 @@
+"""The workload registry: what each workload does, what it teaches, and its defaults.
+
+Functions are named by ``module:function`` reference, not imported here, so the registry
+costs nothing to load and a run host imports only the workload it runs.
+"""
+
+from __future__ import annotations
+
+import importlib
+import pickle
+import sys
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+PURE = "pure-Python CPU"
+NUMERIC = "NumPy/scikit-learn CPU"
+WAIT = "I/O wait"
+TINY = "tiny tasks"
+NESTED = "nested threads"
+CUSTOM = "custom"
+
+
+@dataclass(frozen=True)
+class Workload:
+    name: str
+    lesson: str
+    kind: str
+    task: str  # "module:function" of a top-level task(index, size)
+    default_tasks: int
+    default_size: int
+    size_unit: str
+    #: Size for the one-task calibration run (small, so calibration takes a moment).
+    trial_size: int
+    #: Whether calibration may scale the size (False where the lesson needs the default).
+    calibrate: bool = True
+    prepare: str | None = None  # "module:function" run in the host before the clock starts
+    uses_inner_threads: bool = False
+
+    @property
+    def is_custom(self) -> bool:
+        return self.kind == CUSTOM
+
+
+_PURE = "paraviz.core.tasks_pure"
+_ML = "paraviz.core.tasks_ml"
+
+WORKLOADS: dict[str, Workload] = {
+    w.name: w
+    for w in (
+        Workload(
+            "cumsum",
+            "The GIL: CPU-bound threads share one core; processes use them all.",
+            PURE,
+            f"{_PURE}:cumsum",
+            8,
+            10_000_000,
+            "n in sum(range(1, n + 1))",
+            2_000_000,
+        ),
+        Workload(
+            "linreg",
+            "NumPy releases the GIL in places: threads get part of the way, processes further.",
+            NUMERIC,
+            f"{_ML}:linreg",
+            8,
+            100,
+            "LinearRegression fits per task",
+            20,
+            prepare=f"{_ML}:prepare",
+            uses_inner_threads=True,
+        ),
+        Workload(
+            "forest",
+            "Long tasks: processes win; unequal sizes (--sizes) cap the speedup at the longest.",
+            NUMERIC,
+            f"{_ML}:forest",
+            8,
+            20,
+            "trees per RandomForestRegressor",
+            4,
+            prepare=f"{_ML}:prepare",
+            uses_inner_threads=True,
+        ),
+        Workload(
+            "groups",
+            "Oversubscription: workers x inner threads above the core count runs slower.",
+            NESTED,
+            f"{_ML}:groups",
+            8,
+            5_000,
+            "rows per group (one HistGradientBoosting per group)",
+            2_000,
+            prepare=f"{_ML}:prepare_groups",
+            uses_inner_threads=True,
+        ),
+        Workload(
+            "sleep",
+            "Waiting on I/O: threads overlap the waits as well as processes, far cheaper.",
+            WAIT,
+            f"{_PURE}:sleep",
+            8,
+            250,
+            "milliseconds of waiting per task",
+            50,
+        ),
+        Workload(
+            "squares",
+            "Overhead: one tiny task per element costs processes more than the work, until --chunksize.",
+            TINY,
+            f"{_PURE}:squares",
+            20_000,
+            1,
+            "elements squared per task",
+            1,
+            calibrate=False,
+        ),
+    )
+}
+
+
+class WorkloadError(ValueError):
+    """A workload that does not exist, cannot be imported, or cannot be pickled."""
+
+
+def is_custom_reference(name: str) -> bool:
+    return ":" in name
+
+
+def custom_workload(reference: str) -> Workload:
+    """A user's ``package.module:function`` as a workload (checked later, in a subprocess)."""
+    module, _, function = reference.partition(":")
+    if not module or not function or not all(p.isidentifier() for p in module.split(".")):
+        raise WorkloadError(f"custom workload must look like package.module:function, not {reference!r}")
+    if not function.isidentifier():
+        raise WorkloadError(f"custom workload must look like package.module:function, not {reference!r}")
+    return Workload(
+        reference,
+        "Your own function task(index, size).",
+        CUSTOM,
+        reference,
+        8,
+        1,
+        "size passed to your function",
+        1,
+        calibrate=False,
+    )
+
+
+def get_workload(name: str) -> Workload:
+    if is_custom_reference(name):
+        return custom_workload(name)
+    try:
+        return WORKLOADS[name]
+    except KeyError:
+        known = ", ".join(WORKLOADS)
+        raise WorkloadError(f"unknown workload {name!r}; choose one of {known}, or package.module:function") from None
+
+
+def resolve(reference: str) -> Callable[..., Any]:
+    """Import ``module:function``; raise WorkloadError with a one-line reason if it fails."""
+    module_name, _, attr = reference.partition(":")
+    if "" not in sys.path:  # like `python -m`, find the user's modules in the working directory
+        sys.path.insert(0, "")
+    try:
+        module = importlib.import_module(module_name)
+    except Exception as exc:  # any import-time failure is the user's module's, report it
+        raise WorkloadError(f"cannot import {module_name!r}: {type(exc).__name__}: {exc}") from None
+    function = getattr(module, attr, None)
+    if function is None:
+        raise WorkloadError(f"module {module_name!r} has no attribute {attr!r}")
+    if not callable(function):
+        raise WorkloadError(f"{reference} is not callable")
+    return function
+
+
+def check_picklable(reference: str) -> None:
+    """Process pools send the function by reference: it must pickle and load back as itself."""
+    function = resolve(reference)
+    try:
+        loaded = pickle.loads(pickle.dumps(function))
+    except Exception as exc:
+        raise WorkloadError(f"{reference} cannot be pickled for a process pool: {exc}") from None
+    if loaded is not function:
+        raise WorkloadError(f"{reference} does not pickle as itself (is it a top-level function?)")

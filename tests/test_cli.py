@@ -1,0 +1,118 @@
+"""`paraviz` run as a user runs it: a subprocess, its exit code, stdout and stderr."""
+
+from __future__ import annotations
+
+import io
+import json
+import subprocess
+
+import pandas as pd
+import pytest
+from paraviz.core.figures import RUN_FIELDS
+
+from tests.conftest import PARAVIZ
+
+
+def paraviz(*args: str, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*PARAVIZ, *args], capture_output=True, text=True, timeout=timeout, stdin=subprocess.DEVNULL)
+
+
+def test_version_and_help():
+    assert paraviz("--version").stdout.strip().startswith("paraviz ")
+    helped = paraviz("run", "--help").stdout
+    for option in ("--workload", "--workers", "--sizes", "--seconds", "--start-method", "--chunksize", "--format"):
+        assert option in helped
+
+
+def test_workloads_lists_names_and_lessons():
+    out = paraviz("workloads").stdout
+    for name in ("cumsum", "linreg", "forest", "groups", "sleep", "squares"):
+        assert name in out
+    assert "GIL" in out
+
+
+def test_run_json_has_every_field_and_honest_figures():
+    done = paraviz("run", "-w", "cumsum", "--tasks", "4", "--size", "2000000", "--workers", "2", "--format", "json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert set(report["machine"]) == {
+        "logical_cores",
+        "physical_cores",
+        "python",
+        "implementation",
+        "gil_enabled",
+        "platform",
+    }
+    assert report["workload"]["name"] == "cumsum" and report["workload"]["tasks"] == 4
+    runs = {r["mode"]: r for r in report["runs"]}
+    assert set(runs) == {"sequential", "threads", "processes"}
+    for run in runs.values():
+        assert tuple(run) == RUN_FIELDS
+        assert run["status"] == "ok" and run["tasks_done"] == 4
+        assert run["effective_cores"] == pytest.approx(run["cpu_s"] / run["wall_s"])
+    assert runs["threads"]["speedup"] == pytest.approx(runs["sequential"]["wall_s"] / runs["threads"]["wall_s"])
+
+
+def test_run_csv_loads_in_pandas():
+    done = paraviz(
+        "run", "-w", "sleep", "--tasks", "4", "--size", "20", "--format", "csv", "--modes", "sequential,threads"
+    )
+    assert done.returncode == 0, done.stderr
+    frame = pd.read_csv(io.StringIO(done.stdout))
+    assert list(frame["mode"]) == ["sequential", "threads"]
+    assert set(RUN_FIELDS) | {"workload"} <= set(frame.columns)
+    assert (frame["workload"] == "sleep").all() and (frame["tasks_done"] == 4).all()
+
+
+def test_table_is_the_default():
+    done = paraviz("run", "-w", "sleep", "--tasks", "2", "--size", "10", "--modes", "threads")
+    assert done.returncode == 0 and "threads" in done.stdout and "speedup" in done.stdout
+
+
+@pytest.mark.parametrize(
+    "args, message",
+    [
+        (["--workers", "0"], "workers must be between 1 and"),
+        (["--workers", "-1"], "workers must be between 1 and"),
+        (["--workers", "abc"], "workers must be a whole number"),
+        (["--workers", "100000"], "workers must be between 1 and"),
+        (["--tasks", "0"], "tasks must be between 1"),
+        (["--size", "-3"], "size must be a positive"),
+        (["--size", "big"], "size must be a whole number"),
+        (["-w", "nope"], "unknown workload 'nope'"),
+        (["--start-method", "teleport"], "unknown start method"),
+        (["--modes", "fibers"], "unknown mode"),
+        (["-w", "nosuchmodule:f"], "cannot import 'nosuchmodule'"),
+        (["--bogus"], "unrecognized arguments"),
+    ],
+)
+def test_bad_input_is_one_line_and_exit_2(args, message):
+    done = paraviz("run", *args)
+    assert done.returncode == 2
+    assert message in done.stderr
+    assert len(done.stderr.strip().splitlines()) == 1 and "Traceback" not in done.stderr
+    assert done.stdout == ""
+
+
+def test_refresh_zero_is_refused():
+    done = paraviz("--refresh", "0")
+    assert done.returncode == 2 and "refresh must be between" in done.stderr
+
+
+def test_without_a_terminal_the_app_points_at_run():
+    done = paraviz()
+    assert done.returncode == 2 and "paraviz run" in done.stderr
+
+
+def test_failed_lane_exits_1_and_still_reports_every_lane(user_module):
+    done = paraviz("run", "-w", "userwork:fails_on_three", "--tasks", "6", "--size", "1", "--format", "json")
+    assert done.returncode == 1
+    assert len(done.stderr.strip().splitlines()) == 1 and "task 3 raised ValueError" in done.stderr
+    runs = json.loads(done.stdout)["runs"]
+    assert [r["mode"] for r in runs] == ["sequential", "threads", "processes"]
+    assert all(r["status"] == "error" and "bad row 3" in r["error"] for r in runs)
+
+
+def test_unpicklable_custom_workload_exits_2(user_module):
+    done = paraviz("run", "-w", "userwork:lambda_task", "--size", "1")
+    assert done.returncode == 2 and "pickle" in done.stderr and "Traceback" not in done.stderr

@@ -1,0 +1,71 @@
+from __future__ import annotations
+
+import pytest
+from paraviz.core.config import (
+    ConfigError,
+    RunConfig,
+    max_workers,
+    parse_float,
+    parse_int,
+    parse_modes,
+    parse_sizes,
+    validate,
+)
+from paraviz.core.workloads import WorkloadError, get_workload
+
+
+@pytest.mark.parametrize(
+    "change, message",
+    [
+        ({"workers": 0}, "workers must be between 1 and"),
+        ({"workers": -1}, "workers must be between 1 and"),
+        ({"workers": 100_000}, "workers must be between 1 and"),
+        ({"tasks": 0}, "tasks must be between 1"),
+        ({"size": -5}, "size must be a positive"),
+        ({"sizes": (10, 0)}, "each of --sizes"),
+        ({"seconds": 0.0}, "seconds must be more than 0"),
+        ({"start_method": "teleport"}, "unknown start method 'teleport'"),
+        ({"chunksize": 0}, "chunksize must be between 1"),
+        ({"inner_threads": 0}, "inner threads must be between 1"),
+    ],
+)
+def test_out_of_bounds_settings_are_refused_with_one_line(change, message):
+    with pytest.raises(ConfigError) as caught:
+        validate(RunConfig(**change))
+    assert message in str(caught.value)
+    assert "\n" not in str(caught.value)
+
+
+def test_the_worker_bound_is_named_and_allows_a_sweep_to_twice_the_cores():
+    assert max_workers() >= 32
+    with pytest.raises(ConfigError, match=str(max_workers())):
+        validate(RunConfig(workers=max_workers() + 1))
+    assert validate(RunConfig(workers=max_workers())).workers == max_workers()
+
+
+def test_parsers_name_the_setting_and_the_bad_value():
+    assert parse_int("1_000", "tasks") == 1000
+    with pytest.raises(ConfigError, match="workers must be a whole number, not 'abc'"):
+        parse_int("abc", "workers")
+    with pytest.raises(ConfigError, match="finite"):
+        parse_float("nan", "seconds")
+    assert parse_sizes("10, 20,50") == [10, 20, 50]
+    with pytest.raises(ConfigError):
+        parse_sizes("10,x")
+    assert parse_modes("processes,sequential") == ["sequential", "processes"]
+    with pytest.raises(ConfigError, match="unknown mode"):
+        parse_modes("threads,fibers")
+
+
+def test_unknown_workload_lists_the_known_ones():
+    with pytest.raises(WorkloadError, match="cumsum"):
+        get_workload("nope")
+
+
+def test_calibration_is_needed_only_without_a_size():
+    assert RunConfig().needs_calibration
+    assert not RunConfig(size=10).needs_calibration
+    assert not RunConfig(sizes=(1, 2)).needs_calibration
+    assert not RunConfig(seconds=1.0).needs_calibration
+    assert not RunConfig(workload=get_workload("squares")).needs_calibration
+    assert RunConfig(sizes=(1, 2, 3)).task_count == 3

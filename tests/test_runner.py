@@ -1,0 +1,138 @@
+"""The engine against the physics of a 2-core machine, with margins for a busy one."""
+
+from __future__ import annotations
+
+import threading
+import time
+
+import psutil
+import pytest
+from paraviz.core.config import RunConfig
+from paraviz.core.events import LaneFinished, LaneSampled, LaneStarted, PoolReady, TasksReported
+from paraviz.core.runner import calibrate, run_lanes
+from paraviz.core.workloads import WorkloadError, get_workload
+
+pytestmark = pytest.mark.usefixtures("no_leftover_processes")
+
+
+def by_mode(report):
+    return {r.mode: r for r in report.results}
+
+
+def test_gil_holds_threads_to_one_core_while_processes_use_two():
+    config = RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=4_000_000, start_method="fork")
+    lanes = by_mode(run_lanes(config))
+    assert all(r.ok for r in lanes.values()), lanes
+    assert lanes["threads"].effective_cores < 1.3
+    assert lanes["threads"].speedup < 1.3
+    assert lanes["processes"].effective_cores > 1.6
+    assert lanes["processes"].speedup > 1.5
+    assert lanes["sequential"].peak_processes == 1
+    assert lanes["processes"].peak_processes >= 3  # host + two workers
+    assert lanes["threads"].peak_threads >= 3  # main + two pool threads
+
+
+def test_threads_overlap_waits():
+    config = RunConfig(workload=get_workload("sleep"), workers=8, tasks=8, size=200, modes=("sequential", "threads"))
+    lanes = by_mode(run_lanes(config))
+    assert lanes["threads"].speedup > 4
+    assert lanes["threads"].effective_cores < 0.5  # waiting costs no CPU
+
+
+def test_events_stream_while_the_run_happens():
+    seen = []
+    config = RunConfig(workload=get_workload("sleep"), workers=2, tasks=6, size=100, modes=("threads",))
+    run_lanes(config, sink=seen.append, sample_interval=0.05)
+    kinds = [type(e) for e in seen if not isinstance(e, LaneSampled)]
+    assert kinds[0] is LaneStarted and PoolReady in kinds and kinds[-1] is LaneFinished
+    reports = [e for e in seen if isinstance(e, TasksReported)]
+    assert reports[-1].done == 6
+    finished = {r.index for e in reports for r in e.finished}
+    started = {r.index for e in reports for r in e.started}
+    assert finished == started == set(range(6))
+    assert len({r.tid for e in reports for r in e.finished}) == 2  # two pool threads did the work
+    assert all(0 <= r.start <= r.end for e in reports for r in e.finished)
+    samples = [e for e in seen if isinstance(e, LaneSampled)]
+    assert samples and max(s.threads for s in samples) >= 3
+
+
+def test_timed_mode_reports_throughput():
+    config = RunConfig(workload=get_workload("sleep"), workers=4, size=50, seconds=0.5, modes=("sequential", "threads"))
+    lanes = by_mode(run_lanes(config))
+    assert lanes["sequential"].tasks_done >= 5
+    assert lanes["threads"].throughput_per_s > 2.5 * lanes["sequential"].throughput_per_s
+    assert lanes["threads"].speedup > 2.5
+
+
+def test_unequal_sizes_run_one_task_per_size():
+    config = RunConfig(workload=get_workload("sleep"), workers=2, sizes=(50, 100, 300), modes=("processes",))
+    (lane,) = run_lanes(config).results
+    assert lane.tasks_done == 3 and lane.ok
+    assert lane.wall_s >= 0.3  # capped by the longest task
+
+
+@pytest.mark.parametrize("method", ["forkserver", "spawn"])
+def test_every_start_method_runs_and_counts_its_workers_cpu(method):
+    config = RunConfig(
+        workload=get_workload("cumsum"),
+        workers=2,
+        tasks=4,
+        size=10_000_000,
+        start_method=method,
+        modes=("threads", "processes"),
+    )
+    lanes = by_mode(run_lanes(config))
+    lane = lanes["processes"]
+    assert lane.ok and lane.tasks_done == 4
+    assert lane.effective_cores > 1.3
+    assert lane.startup_s > lanes["threads"].startup_s
+
+
+def test_chunksize_cuts_the_overhead_of_tiny_tasks():
+    one = RunConfig(workload=get_workload("squares"), workers=2, tasks=4000, modes=("processes",), chunksize=1)
+    many = RunConfig(workload=get_workload("squares"), workers=2, tasks=4000, modes=("processes",), chunksize=1000)
+    assert run_lanes(many).results[0].wall_s * 3 < run_lanes(one).results[0].wall_s
+
+
+def test_calibration_scales_the_size_to_the_target():
+    config = RunConfig(workload=get_workload("sleep"), tasks=4, target_seconds=1.0)
+    assert 200 <= calibrate(config) <= 300  # 4 tasks x 250 ms
+
+
+def test_a_failing_task_is_named_and_other_lanes_go_on(user_module):
+    config = RunConfig(workload=get_workload("userwork:fails_on_three"), workers=2, tasks=8, size=1)
+    lanes = by_mode(run_lanes(config))
+    for mode in ("sequential", "threads", "processes"):
+        assert lanes[mode].status == "error"
+        assert "task 3 raised ValueError: bad row 3" in lanes[mode].error
+
+
+@pytest.mark.parametrize("task", ["exits_on_two", "killed_on_two"])
+def test_a_worker_that_dies_fails_its_lane_only(user_module, task):
+    config = RunConfig(workload=get_workload(f"userwork:{task}"), workers=2, tasks=6, size=1, modes=("processes",))
+    (lane,) = run_lanes(config).results
+    assert lane.status == "error" and "task 2" in lane.error and "ended abruptly" in lane.error
+    again = RunConfig(workload=get_workload("userwork:square"), workers=2, tasks=6, size=1, modes=("processes",))
+    assert run_lanes(again).results[0].ok
+
+
+def test_unpicklable_custom_workload_is_refused_before_running(user_module):
+    with pytest.raises(WorkloadError, match="pickle"):
+        run_lanes(RunConfig(workload=get_workload("userwork:lambda_task"), size=1))
+
+
+def test_stop_ends_every_lane_and_its_workers_quickly(user_module):
+    stop = threading.Event()
+    pids: list[int] = []
+
+    def sink(event):
+        if isinstance(event, LaneStarted):
+            pids.append(event.pid)
+            threading.Timer(0.5, stop.set).start()
+
+    config = RunConfig(workload=get_workload("userwork:slow"), workers=2, tasks=4, size=30, modes=("processes",))
+    t0 = time.monotonic()
+    (lane,) = run_lanes(config, sink=sink, stop=stop).results
+    assert time.monotonic() - t0 < 5
+    assert lane.status == "stopped"
+    assert pids and not any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie" for p in pids)

@@ -1,0 +1,1 @@
+"""paraviz terminal app and command line (imports Textual lazily)."""

@@ -1,0 +1,3 @@
+from paraviz.tui.cli import entry
+
+entry()

@@ -1,0 +1,189 @@
+"""The ``paraviz`` command: the live app by default, ``run`` and ``workloads`` headless.
+
+Textual is imported only when the app starts, so the headless commands stay quick.
+"""
+
+from __future__ import annotations
+
+import argparse
+import signal
+import sys
+import threading
+from collections.abc import Sequence
+from typing import Any, NoReturn
+
+from paraviz.core import __version__
+from paraviz.core.config import (
+    START_METHODS,
+    ConfigError,
+    RunConfig,
+    default_start_method,
+    parse_float,
+    parse_int,
+    parse_modes,
+    parse_sizes,
+    validate,
+)
+from paraviz.core.machine import logical_cores
+from paraviz.core.workloads import WORKLOADS, WorkloadError, get_workload
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+
+
+class UsageError(Exception):
+    """Bad command-line input: reported in one line, exit code 2."""
+
+
+class Parser(argparse.ArgumentParser):
+    def error(self, message: str) -> NoReturn:  # one line, no usage dump, exit 2
+        raise UsageError(message)
+
+
+def add_run_options(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "--workload", "-w", default="cumsum", help="a name from `paraviz workloads`, or module:function"
+    )
+    parser.add_argument("--modes", default="sequential,threads,processes", help="lanes to run, comma-separated")
+    parser.add_argument("--workers", "-n", default=str(logical_cores()), help="threads or processes (default: cores)")
+    parser.add_argument("--tasks", help="number of tasks (default: the workload's)")
+    size = parser.add_mutually_exclusive_group()
+    size.add_argument("--size", help="size of every task (default: calibrated to --target-seconds)")
+    size.add_argument("--sizes", help="one task per size, comma-separated: unequal tasks")
+    parser.add_argument("--seconds", help="timed mode: each lane works this long and reports tasks/s")
+    parser.add_argument("--start-method", default=default_start_method(), help=f"one of {', '.join(START_METHODS)}")
+    parser.add_argument("--chunksize", default="1", help="tasks sent to a worker process at once")
+    parser.add_argument("--inner-threads", default="1", help="BLAS/OpenMP threads per task (threadpoolctl)")
+    parser.add_argument("--together", action="store_true", help="run the lanes at the same time (contention)")
+    parser.add_argument("--target-seconds", default="4", help="calibration target for the sequential lane")
+
+
+def build_parser() -> Parser:
+    parser = Parser(
+        prog="paraviz",
+        description="Run one workload sequentially, with threads and with processes, and see why.",
+        epilog="With no command, opens the live terminal app (the run options below apply to it).",
+    )
+    parser.add_argument("--version", action="version", version=f"paraviz {__version__}")
+    parser.add_argument("--refresh", default="0.25", help="seconds between CPU samples in the app (default 0.25)")
+    add_run_options(parser)
+    commands = parser.add_subparsers(dest="command", parser_class=Parser)
+    run = commands.add_parser("run", help="run the lanes headless and print the figures")
+    add_run_options(run)
+    run.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    commands.add_parser("workloads", help="list the workloads, their lessons and defaults")
+    return parser
+
+
+def config_from_args(args: argparse.Namespace) -> RunConfig:
+    """Every option parsed and bounded; raises ConfigError or WorkloadError with one line."""
+    workload = get_workload(args.workload)
+    config = RunConfig(
+        workload=workload,
+        modes=tuple(parse_modes(args.modes)),
+        workers=parse_int(args.workers, "workers"),
+        tasks=parse_int(args.tasks, "tasks") if args.tasks is not None else None,
+        size=parse_int(args.size, "size") if args.size is not None else None,
+        sizes=tuple(parse_sizes(args.sizes)) if args.sizes is not None else None,
+        seconds=parse_float(args.seconds, "seconds") if args.seconds is not None else None,
+        start_method=args.start_method,
+        chunksize=parse_int(args.chunksize, "chunksize"),
+        inner_threads=parse_int(args.inner_threads, "inner threads"),
+        together=args.together,
+        target_seconds=parse_float(args.target_seconds, "target seconds"),
+    )
+    return validate(config)
+
+
+def print_workloads() -> None:
+    from rich.console import Console
+    from rich.table import Table
+
+    table = Table(title="paraviz workloads")
+    for header in ("name", "kind", "tasks", "size", "lesson"):
+        table.add_column(header)
+    for w in WORKLOADS.values():
+        table.add_row(w.name, w.kind, f"{w.default_tasks:,}", f"{w.default_size:,} ({w.size_unit})", w.lesson)
+    table.caption = "Your own: --workload package.module:function, a top-level function task(index, size)."
+    Console().print(table)
+
+
+def run_headless(config: RunConfig, output_format: str) -> int:
+    from paraviz.core import report as reports
+    from paraviz.core.runner import RunError, run_lanes
+
+    stop = threading.Event()
+    interrupted: list[int] = []
+
+    def on_signal(signum: int, _frame: Any) -> None:
+        interrupted.append(signum)
+        stop.set()
+
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, on_signal)
+    try:
+        result = run_lanes(config, stop=stop)
+    except (WorkloadError, RunError) as exc:
+        if interrupted:
+            return EXIT_INTERRUPTED
+        print(f"paraviz: {exc}", file=sys.stderr)
+        return EXIT_USAGE if isinstance(exc, WorkloadError) else EXIT_FAILED
+    if output_format == "json":
+        print(reports.to_json(result))
+    elif output_format == "csv":
+        print(reports.to_csv(result), end="")
+    else:
+        from rich.console import Console
+
+        console = Console()
+        if not console.is_terminal:  # piped: do not squeeze the table into 80 columns
+            console = Console(width=120)
+        console.print(reports.to_table(result))
+    if interrupted:
+        print("paraviz: interrupted; lanes that had not finished are marked stopped", file=sys.stderr)
+        return EXIT_INTERRUPTED
+    if result.failed:
+        failures = "; ".join(f"{r.mode}: {r.error}" for r in result.failed)
+        print(f"paraviz: lane failed: {failures}", file=sys.stderr)
+        return EXIT_FAILED
+    return EXIT_OK
+
+
+def run_app(config: RunConfig, refresh: float) -> int:
+    if not sys.stdout.isatty():
+        print(
+            "paraviz: the live app needs a terminal; for a headless run use `paraviz run` (see paraviz run --help)",
+            file=sys.stderr,
+        )
+        return EXIT_USAGE
+    from paraviz.tui.app import make_app
+
+    app = make_app(config, refresh=refresh)
+    app.run()
+    return app.return_code or EXIT_OK
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    parser = build_parser()
+    try:
+        args = parser.parse_args(argv)
+        if args.command == "workloads":
+            print_workloads()
+            return EXIT_OK
+        config = config_from_args(args)
+        if args.command == "run":
+            return run_headless(config, args.format)
+        refresh = parse_float(args.refresh, "refresh")
+        if not 0.05 <= refresh <= 10:
+            raise ConfigError(f"refresh must be between 0.05 and 10 seconds, not {args.refresh}")
+    except (UsageError, ConfigError, WorkloadError) as exc:
+        print(f"paraviz: error: {exc} (see paraviz --help)", file=sys.stderr)
+        return EXIT_USAGE
+    return run_app(config, refresh)
+
+
+def entry() -> None:
+    sys.exit(main())
+
+
+if __name__ == "__main__":
+    entry()
