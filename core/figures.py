@@ -26,6 +26,8 @@ class RunResult:
     error: str | None = None
     speedup: float | None = None
     efficiency: float | None = None
+    #: Longest single task seen (seconds); the floor under any lane's wall time.
+    longest_task_s: float = 0.0
 
     @property
     def effective_cores(self) -> float:

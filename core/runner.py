@@ -280,6 +280,7 @@ class Lane:
         self.lane_t0: float | None = None
         self.finished: dict[str, Any] | None = None
         self.startup_s = 0.0
+        self.longest_task_s = 0.0
 
     def handle(self, message: dict[str, Any]) -> None:
         kind = message["event"]
@@ -344,6 +345,7 @@ class Lane:
             peak_rss_bytes=tree.peak_rss_bytes,
             status=status,
             error=error,
+            longest_task_s=self.longest_task_s,
         )
 
 

@@ -1,0 +1,72 @@
+"""What the figures of the run just done say, in plain sentences.
+
+Every sentence is conditioned on measured figures and quotes them; nothing here is canned.
+"""
+
+from __future__ import annotations
+
+from paraviz.core.config import RunConfig
+from paraviz.core.figures import RunResult
+
+GIL_BOUND = 1.3  # effective cores under which a thread lane was held by the GIL
+TINY_TASK_S = 0.001
+
+
+def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> list[str]:
+    lanes = {r.mode: r for r in results}
+    seq, thr, proc = lanes.get("sequential"), lanes.get("threads"), lanes.get("processes")
+    lines: list[str] = []
+    for lane in results:
+        if lane.status == "error":
+            lines.append(f"{lane.mode.capitalize()} failed: {lane.error}.")
+    usable = min(config.workers, logical_cores)
+
+    if thr and thr.ok:
+        e = thr.effective_cores
+        if thr.speedup is not None and thr.speedup > 1.5 and e < 0.5:
+            lines.append(
+                f"Threads ran {thr.speedup:.1f}× faster on {e:.2f} cores: the tasks were waiting, "
+                "and a waiting thread releases the GIL."
+            )
+        elif e < GIL_BOUND and config.workers > 1 and (seq is None or seq.effective_cores > 0.7):
+            lines.append(f"Threads used {e:.2f} of {usable} cores: the GIL lets one thread run Python at a time.")
+        elif e >= GIL_BOUND:
+            lines.append(
+                f"Threads used {e:.2f} cores: the library released the GIL inside its compiled code, "
+                "so threads ran in parallel there."
+            )
+
+    if proc and proc.ok:
+        e, s = proc.effective_cores, proc.speedup
+        if s is not None and s >= 1.2:
+            lines.append(
+                f"Processes used {e:.2f} cores and ran {s:.2f}× faster than sequential ({proc.efficiency:.0%} efficient)."
+            )
+        per_task = seq.wall_s / max(1, seq.tasks_done) if seq and seq.ok else None
+        if s is not None and s < 1 and per_task is not None and per_task < TINY_TASK_S:
+            lines.append(
+                f"Processes were {1 / s:.1f}× slower than sequential: each task took {per_task * 1e6:.1f} µs, "
+                f"less than sending it to a worker (chunksize {config.chunksize}); a larger --chunksize batches them."
+            )
+        if proc.wall_s > 0 and proc.startup_s / proc.wall_s >= 0.2:
+            lines.append(
+                f"Pool start-up ({proc.start_method}) took {proc.startup_s:.2f} s of {proc.wall_s:.2f} s: "
+                "short runs pay for starting workers."
+            )
+        inner = config.workers * config.inner_threads
+        if config.workload.uses_inner_threads and inner > logical_cores and s is not None and s < 1:
+            lines.append(
+                f"Oversubscribed: {config.workers} workers × {config.inner_threads} inner threads = {inner} threads "
+                f"on {logical_cores} cores ran {1 / s:.1f}× slower than sequential; try --inner-threads 1."
+            )
+
+    for lane in (thr, proc):
+        if lane and lane.ok and lane.speedup is not None and lane.longest_task_s > 0:
+            capped = lane.speedup < 0.85 * usable and lane.tasks_done > 1
+            if capped and lane.longest_task_s >= 0.6 * lane.wall_s:
+                lines.append(
+                    f"{lane.mode.capitalize()}: the longest task took {lane.longest_task_s:.2f} s of the lane's "
+                    f"{lane.wall_s:.2f} s, so unequal tasks capped the speedup at {lane.speedup:.2f}×."
+                )
+                break
+    return lines

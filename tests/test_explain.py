@@ -1,0 +1,68 @@
+from __future__ import annotations
+
+from paraviz.core.config import RunConfig
+from paraviz.core.explain import explain
+from paraviz.core.figures import RunResult, with_comparisons
+from paraviz.core.workloads import get_workload
+
+
+def lane(mode, wall, cpu, workers=2, done=8, startup=0.0, longest=0.0, **kw):
+    return RunResult(
+        mode,
+        workers,
+        "fork" if mode == "processes" else None,
+        1,
+        wall,
+        startup,
+        cpu,
+        done,
+        1,
+        1,
+        0,
+        longest_task_s=longest,
+        **kw,
+    )
+
+
+def explained(results, config=None):
+    config = config or RunConfig(workers=2)
+    return " ".join(explain(with_comparisons(results, 2, False), config, 2))
+
+
+def test_gil_sentence_quotes_the_measured_cores():
+    text = explained([lane("sequential", 1.4, 1.4, 1), lane("threads", 1.41, 1.43), lane("processes", 0.7, 1.39)])
+    assert "Threads used 1.01 of 2 cores" in text and "GIL" in text
+    assert "Processes used 1.99 cores and ran 2.00× faster" in text
+
+
+def test_io_wait_sentence_when_threads_win_without_cpu():
+    text = explained([lane("sequential", 2.0, 0.01, 1), lane("threads", 0.25, 0.01)])
+    assert "Threads ran 8.0× faster" in text and "waiting" in text
+    assert "GIL lets one thread" not in text
+
+
+def test_numpy_sentence_when_threads_exceed_one_core():
+    text = explained([lane("sequential", 3.0, 3.0, 1), lane("threads", 2.0, 3.2)])
+    assert "Threads used 1.60 cores" in text and "released the GIL" in text
+
+
+def test_tiny_task_overhead_and_startup_are_explained_from_figures():
+    results = [lane("sequential", 0.02, 0.02, 1, done=20000), lane("processes", 2.4, 2.9, done=20000, startup=0.005)]
+    text = explained(results, RunConfig(workload=get_workload("squares")))
+    assert "120.0× slower" in text and "chunksize 1" in text
+    slow_start = explained([lane("sequential", 1.0, 1.0, 1), lane("processes", 1.5, 1.6, startup=1.1)])
+    assert "Pool start-up (fork) took 1.10 s of 1.50 s" in slow_start
+
+
+def test_oversubscription_and_imbalance():
+    config = RunConfig(workload=get_workload("groups"), inner_threads=2)
+    text = explained([lane("sequential", 1.5, 2.9, 1), lane("processes", 32.0, 64.0)], config)
+    assert "2 workers × 2 inner threads = 4 threads on 2 cores" in text
+    unequal = explained([lane("sequential", 19.2, 19.2, 1, done=4), lane("processes", 13.0, 19.5, done=4, longest=9.6)])
+    assert "longest task took 9.60 s" in unequal and "1.48×" in unequal
+
+
+def test_nothing_is_claimed_without_figures():
+    assert explain([], RunConfig(), 2) == []
+    failed = explained([lane("threads", 0.1, 0.1, status="error", error="task 3 raised ValueError: x")])
+    assert failed == "Threads failed: task 3 raised ValueError: x."
