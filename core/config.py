@@ -136,3 +136,34 @@ def validate(config: RunConfig) -> RunConfig:
     if not config.modes:
         raise ConfigError(f"choose at least one mode of {', '.join(MODES)}")
     return config
+
+
+def with_options(
+    config: RunConfig,
+    *,
+    workers: str,
+    tasks: str,
+    size: str,
+    sizes: str,
+    seconds: str,
+    start_method: str,
+    chunksize: str,
+    inner_threads: str,
+) -> RunConfig:
+    """A new config from text fields (blank size: calibrate; blank seconds: batch mode).
+
+    Raises ConfigError with one line; the old config is untouched.
+    """
+    return validate(
+        replace(
+            config,
+            workers=parse_int(workers, "workers"),
+            tasks=parse_int(tasks, "tasks") if tasks else None,
+            size=parse_int(size, "size") if size and not sizes else None,
+            sizes=tuple(parse_sizes(sizes)) if sizes else None,
+            seconds=parse_float(seconds, "seconds") if seconds else None,
+            start_method=start_method,
+            chunksize=parse_int(chunksize, "chunksize"),
+            inner_threads=parse_int(inner_threads, "inner threads"),
+        )
+    )

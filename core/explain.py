@@ -40,7 +40,8 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
         e, s = proc.effective_cores, proc.speedup
         if s is not None and s >= 1.2:
             lines.append(
-                f"Processes used {e:.2f} cores and ran {s:.2f}× faster than sequential ({proc.efficiency:.0%} efficient)."
+                f"Processes used {e:.2f} cores and ran {s:.2f}× faster than sequential "
+                f"({proc.efficiency:.0%} efficient)."
             )
         per_task = seq.wall_s / max(1, seq.tasks_done) if seq and seq.ok else None
         if s is not None and s < 1 and per_task is not None and per_task < TINY_TASK_S:
@@ -61,7 +62,8 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
             )
 
     for lane in (thr, proc):
-        if lane and lane.ok and lane.speedup is not None and lane.longest_task_s > 0:
+        gil_bound = lane is not None and lane.mode == "threads" and 0.5 <= lane.effective_cores < GIL_BOUND
+        if lane and lane.ok and not gil_bound and lane.speedup is not None and lane.longest_task_s > 0:
             capped = lane.speedup < 0.85 * usable and lane.tasks_done > 1
             if capped and lane.longest_task_s >= 0.6 * lane.wall_s:
                 lines.append(

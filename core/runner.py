@@ -297,10 +297,11 @@ class Lane:
             def records(raw: list[list[Any]]) -> list[TaskRecord]:
                 return [TaskRecord(i, n, pid, tid, s - t0, e - t0) for i, n, pid, tid, s, e in raw]
 
+            finished = records(message["finished"])
+            singles = [r.end - r.start for r in finished if r.count == 1]
+            self.longest_task_s = max([self.longest_task_s, *singles])
             self.sample()
-            self.sink(
-                TasksReported(self.mode, message["done"], records(message["started"]), records(message["finished"]))
-            )
+            self.sink(TasksReported(self.mode, message["done"], records(message["started"]), finished))
         elif kind == "lane_finished":
             self.finished = message
 

@@ -1,0 +1,53 @@
+"""Regenerate the SVG screenshots of the real app after real runs: python screenshots/make.py
+
+Each shot runs the workload for real on this machine, so the figures in the pictures are
+the figures of that run. Pass --png to also write PNG copies (needs cairosvg) for a quick look.
+"""
+
+from __future__ import annotations
+
+import asyncio
+import sys
+import time
+from pathlib import Path
+
+from paraviz.core.config import RunConfig
+from paraviz.core.workloads import get_workload
+from paraviz.tui.app import make_app
+
+HERE = Path(__file__).parent
+
+SHOTS = [
+    ("cumsum-120x40", (120, 40), RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=10_000_000)),
+    ("sleep-120x40", (120, 40), RunConfig(workload=get_workload("sleep"), workers=8, tasks=8, size=250)),
+    ("squares-120x40", (120, 40), RunConfig(workload=get_workload("squares"), workers=2, tasks=20_000, size=1)),
+    ("cumsum-80x24", (80, 24), RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=10_000_000)),
+]
+
+
+async def shoot(name: str, size: tuple[int, int], config: RunConfig) -> Path:
+    app = make_app(config)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("r")
+        await pilot.pause(0.5)
+        deadline = time.monotonic() + 300
+        while app.running and time.monotonic() < deadline:
+            await pilot.pause(0.2)
+        await pilot.pause(1.0)  # let the core meter show the machine settling
+        path = HERE / f"{name}.svg"
+        app.save_screenshot(filename=path.name, path=str(HERE))
+    return path
+
+
+def main() -> None:
+    for name, size, config in SHOTS:
+        path = asyncio.run(shoot(name, size, config))
+        print(path)
+        if "--png" in sys.argv:
+            import cairosvg
+
+            cairosvg.svg2png(url=str(path), write_to=str(path.with_suffix(".png")))
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,178 @@
+"""Pilot tests: press keys as a user would and assert what the widgets show."""
+
+from __future__ import annotations
+
+import asyncio
+import time
+
+import psutil
+import pytest
+from paraviz.core.config import RunConfig
+from paraviz.core.machine import MachineInfo
+from paraviz.core.sampler import fake_source
+from paraviz.core.workloads import get_workload
+from paraviz.tui.app import ParavizApp, make_app
+from paraviz.tui.widgets import CoreMeter, figure_pairs
+from textual.widgets import ProgressBar
+
+pytestmark = pytest.mark.usefixtures("no_leftover_processes")
+
+
+def quick_config(**kw) -> RunConfig:
+    settings = {"workload": get_workload("cumsum"), "workers": 2, "tasks": 4, "size": 2_000_000}
+    settings.update(kw)
+    return RunConfig(**settings)
+
+
+async def wait_idle(app: ParavizApp, pilot, timeout: float = 60) -> None:
+    deadline = time.monotonic() + timeout
+    while app.running and time.monotonic() < deadline:
+        await pilot.pause(0.1)
+    assert not app.running, "run did not finish"
+    await pilot.pause()
+
+
+async def test_run_all_shows_the_figures_of_the_run():
+    app = make_app(quick_config(), refresh=0.1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert "not run" in app.lane("threads").status_text
+        await pilot.press("r")
+        await wait_idle(app, pilot)
+        for mode in ("sequential", "threads", "processes"):
+            result = app.results[mode]
+            assert result.ok and result.tasks_done == 4
+            shown = app.lane(mode).figures_text
+            for label, value in figure_pairs(result):
+                assert value in shown, (mode, label, value, shown)
+            assert app.lane(mode).query_one(ProgressBar).progress == 4
+        assert app.results["threads"].effective_cores < 1.3
+        explanation = str(app.query_one("#explanation").render())
+        assert f"Threads used {app.results['threads'].effective_cores:.2f}" in explanation
+
+
+async def test_one_lane_runs_alone_and_settings_changes_clear_stale_figures():
+    app = make_app(quick_config(workload=get_workload("sleep"), size=20, tasks=4), refresh=0.1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("t")
+        await wait_idle(app, pilot)
+        assert set(app.results) == {"threads"}
+        assert app.results["threads"].speedup is None  # no sequential lane to compare with
+        assert "not run" in app.lane("sequential").status_text
+        await pilot.press("s")
+        await wait_idle(app, pilot)
+        assert app.results["threads"].speedup is not None  # now compared with the same settings
+        await pilot.press("plus")
+        assert app.config.workers == 3
+        assert app.results == {}
+        assert "not run with these settings" in app.lane("threads").status_text
+        assert app.lane("threads").figures_text == ""
+
+
+async def test_stop_ends_the_run_and_leaves_no_process():
+    app = make_app(quick_config(workload=get_workload("sleep"), size=20_000, tasks=4), refresh=0.1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("p")
+        deadline = time.monotonic() + 20
+        while "starting" not in app.lane("processes").status_text and time.monotonic() < deadline:
+            await pilot.pause(0.05)
+        await pilot.pause(0.5)
+        children = psutil.Process().children(recursive=True)
+        assert children, "the lane runs in child processes"
+        t0 = time.monotonic()
+        await pilot.press("x")
+        await wait_idle(app, pilot, timeout=10)
+        assert time.monotonic() - t0 < 3
+        assert app.results["processes"].status == "stopped"
+        assert "stopped" in app.lane("processes").status_text
+        _gone, alive = psutil.wait_procs(children, timeout=3)
+        assert not alive
+
+
+async def test_keys_answer_while_a_gil_bound_lane_runs():
+    app = make_app(quick_config(tasks=8, size=20_000_000, modes=("threads",)), refresh=0.1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("t")
+        await pilot.pause(0.5)
+        t0 = time.monotonic()
+        await pilot.press("question_mark")
+        assert app.screen.__class__.__name__ == "HelpScreen"
+        assert time.monotonic() - t0 < 1.0
+        await pilot.press("escape")
+        await pilot.press("x")
+        await wait_idle(app, pilot)
+
+
+async def test_help_lists_every_key():
+    app = make_app(quick_config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("question_mark")
+        text = str(app.screen.query_one("#help-keys").render())
+        for key in ("r", "s t p", "x", "+ / -", "w", "o", "?", "q"):
+            assert key in text
+
+
+async def test_bad_option_is_refused_and_the_setting_kept():
+    app = make_app(quick_config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("o")
+        workers = app.screen.query_one("#opt-workers")
+        workers.value = "0"
+        await pilot.press("enter")
+        await pilot.pause()
+        assert app.config.workers == 2
+        assert any("workers must be between 1 and" in n.message for n in app._notifications)
+        for _ in range(3):
+            await pilot.press("minus")
+        assert app.config.workers == 1
+
+
+async def test_workload_chooser_changes_the_workload():
+    app = make_app(quick_config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("w")
+        await pilot.press("down", "enter")
+        await pilot.pause()
+        assert app.config.workload.name == "linreg"
+        assert "linreg" in str(app.query_one("#header").render())
+
+
+@pytest.mark.parametrize("size", [(80, 24), (120, 40)])
+@pytest.mark.parametrize("cores", [2, 64, 256])
+async def test_every_core_is_drawn_and_nothing_overflows(size, cores):
+    machine = MachineInfo(cores, cores // 2 or 1, "3.11.7", "CPython", True, "Linux")
+    app = make_app(quick_config(), cpu_source=fake_source(cores), machine=machine)
+    async with app.run_test(size=size) as pilot:
+        await pilot.pause(0.3)
+        meter = app.query_one(CoreMeter)
+        drawn = str(meter.render())
+        if meter.uses_bars(meter.content_size.width, cores):
+            assert all(f"c{i} " in drawn for i in range(cores))
+        else:
+            cells = sum(ch in "▁▂▃▄▅▆▇█" for line in drawn.splitlines()[:-1] for ch in line)
+            assert cells == cores
+        assert meter.region.height >= meter.get_content_height(size, size, meter.content_size.width)
+        for widget in app.query("*"):
+            if widget.display and widget.region.area and widget.parent.__class__.__name__ != "Footer":
+                assert widget.region.right <= size[0] and widget.region.bottom <= size[1], widget
+        for mode in ("sequential", "threads", "processes"):
+            assert app.lane(mode).region.height >= 8, (mode, app.lane(mode).region)
+
+
+async def test_too_small_terminal_asks_for_a_larger_window():
+    app = make_app(quick_config())
+    async with app.run_test(size=(40, 12)) as pilot:
+        await pilot.pause()
+        assert app.screen.has_class("-too-small")
+        assert "Make the window larger" in str(app.query_one("#too-small").render())
+
+
+async def test_quit_in_the_middle_of_a_run_leaves_nothing():
+    app = make_app(quick_config(workload=get_workload("sleep"), size=20_000), refresh=0.1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("r")
+        await pilot.pause(1.0)
+        children = psutil.Process().children(recursive=True)
+        await pilot.press("q")
+        await asyncio.sleep(0.1)
+    _gone, alive = psutil.wait_procs(children, timeout=3)
+    assert not alive

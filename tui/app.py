@@ -1,0 +1,326 @@
+"""The live paraviz app: lanes side by side, every core live, and what the figures mean."""
+
+from __future__ import annotations
+
+import asyncio
+import signal
+import threading
+from collections.abc import Iterable
+from dataclasses import dataclass, replace
+
+from paraviz.core.config import ConfigError, RunConfig, validate, with_options
+from paraviz.core.events import (
+    Calibrated,
+    Calibrating,
+    Event,
+    LaneFinished,
+    LaneSampled,
+    LaneStarted,
+    PoolReady,
+    TasksReported,
+)
+from paraviz.core.explain import explain
+from paraviz.core.figures import MODES, RunResult, with_comparisons
+from paraviz.core.machine import MachineInfo, machine_info
+from paraviz.core.runner import RunError, RunReport, run_lanes, stop_all_hosts
+from paraviz.core.sampler import CoreSource, CpuSampler
+from paraviz.core.workloads import WorkloadError
+from paraviz.tui.screens import HelpScreen, OptionsScreen, OptionValues, WorkloadScreen
+from paraviz.tui.widgets import CoreMeter, LanePanel
+from textual import work
+from textual.app import App, ComposeResult, SystemCommand
+from textual.binding import Binding
+from textual.containers import Horizontal, Vertical
+from textual.events import Resize
+from textual.message import Message
+from textual.screen import Screen
+from textual.widgets import Footer, Static
+
+MIN_WIDTH, MIN_HEIGHT = 60, 20
+
+
+@dataclass
+class RunEvent(Message):
+    """An engine event, relayed from the run thread."""
+
+    event: Event
+
+
+@dataclass
+class RunEnded(Message):
+    report: RunReport | None
+    error: str | None = None
+
+
+class ParavizApp(App[int]):
+    """Run one workload sequentially, with threads and with processes, and watch the cores."""
+
+    CSS_PATH = "app.tcss"
+    TITLE = "paraviz"
+    ENABLE_COMMAND_PALETTE = True
+
+    BINDINGS = [
+        Binding("r", "run('all')", "run"),
+        Binding("s", "run('sequential')", "seq"),
+        Binding("t", "run('threads')", "thr"),
+        Binding("p", "run('processes')", "proc"),
+        Binding("x", "stop", "stop"),
+        Binding("plus,equals_sign", "workers(1)", "wkr", key_display="+"),
+        Binding("minus", "workers(-1)", "wkr", key_display="-"),
+        Binding("w", "choose_workload", "load"),
+        Binding("o", "options", "opts"),
+        Binding("question_mark", "help", "help", key_display="?"),
+        Binding("q", "quit", "quit"),
+        Binding("ctrl+c", "quit", "quit", show=False, priority=True),
+    ]
+
+    KEYS_HELP = [
+        ("r", "run all lanes (sequential, threads, processes), one after another"),
+        ("s t p", "run one lane: sequential, threads or processes"),
+        ("x", "stop what runs (every process of the lane ends)"),
+        ("+ / -", "one worker more / fewer"),
+        ("w", "choose the workload"),
+        ("o", "options: tasks, size, sizes, timed seconds, start method, chunksize, inner threads"),
+        ("?", "this help"),
+        ("q", "quit (stops any run first); Ctrl+C too"),
+    ]
+
+    def __init__(
+        self,
+        config: RunConfig,
+        refresh: float = 0.25,
+        cpu_source: CoreSource | None = None,
+        machine: MachineInfo | None = None,
+    ) -> None:
+        super().__init__()
+        self.config = config
+        self.refresh_s = refresh
+        self.cpu_source = cpu_source
+        self.machine = machine or machine_info()
+        self.results: dict[str, RunResult] = {}
+        self.stop_event = threading.Event()
+        self.running = False
+        self.last_report: RunReport | None = None
+
+    # -- layout -------------------------------------------------------------------------
+
+    def compose(self) -> ComposeResult:
+        yield Static(id="header")
+        with Vertical(id="main"):
+            with Vertical(id="cores-box"):
+                yield CoreMeter(id="cores")
+            with Horizontal(id="lanes"):
+                for mode in MODES:
+                    yield LanePanel(mode)
+            yield Static(id="explanation")
+        yield Static(id="too-small")
+        yield Footer(compact=True, show_command_palette=False)
+
+    def on_mount(self) -> None:
+        self.sampler = CpuSampler(self.cpu_source)
+        self.query_one("#cores-box").border_title = f"CPU · {self.machine.logical_cores} logical cores"
+        self.query_one("#explanation").border_title = "What happened"
+        self.refresh_header()
+        self.reset_lanes("not run")
+        self.sample_cpu()
+        self.set_interval(self.refresh_s, self.sample_cpu)
+        loop = asyncio.get_running_loop()
+        for signum in (signal.SIGTERM, signal.SIGHUP):
+            loop.add_signal_handler(signum, self.action_quit)
+        self.check_size(self.size.width, self.size.height)
+
+    def on_resize(self, event: Resize) -> None:
+        self.check_size(event.size.width, event.size.height)
+        self.refresh_header()
+
+    def check_size(self, width: int, height: int) -> None:
+        small = width < MIN_WIDTH or height < MIN_HEIGHT
+        screen = self.screen
+        screen.set_class(small, "-too-small")
+        if small:
+            self.query_one("#too-small", Static).update(
+                f"Make the window larger: paraviz needs {MIN_WIDTH}×{MIN_HEIGHT}, this one is {width}×{height}."
+            )
+
+    def refresh_header(self) -> None:
+        c, m = self.config, self.machine
+        what = f"{c.seconds:g} s per lane" if c.timed else f"{c.task_count:,} tasks"
+        if c.sizes:
+            size = f"sizes {','.join(map(str, c.sizes))}"
+        else:
+            size = f"size {c.size:,}" if c.size is not None else "size: calibrate"
+        method = f"{c.start_method}" + (f" · chunk {c.chunksize}" if c.chunksize > 1 else "")
+        inner = f" · {c.inner_threads} inner thr" if c.workload.uses_inner_threads else ""
+        gil = "GIL on" if m.gil_enabled else "GIL off"
+        left = f"[b]paraviz[/b] ─ [b]{c.workload.name}[/b] · {what} · {size} · {c.workers} workers · {method}{inner}"
+        right = f"{m.logical_cores} logical/{m.physical_cores} physical cores · Python {m.python} · {gil}"
+        joiner = "   " if self.size.width >= 120 else "\n"
+        self.query_one("#header", Static).update(f"{left}{joiner}[dim]{right}[/dim]")
+
+    # -- sampling ------------------------------------------------------------------------
+
+    def sample_cpu(self) -> None:
+        self.query_one(CoreMeter).snapshot = self.sampler.sample()
+
+    # -- actions -------------------------------------------------------------------------
+
+    def lane(self, mode: str) -> LanePanel:
+        return self.query_one(f"#lane-{mode}", LanePanel)
+
+    def reset_lanes(self, why: str) -> None:
+        self.results.clear()
+        for mode in MODES:
+            self.lane(mode).reset(why)
+        self.show_explanation()
+
+    def set_config(self, config: RunConfig) -> bool:
+        """Adopt a new configuration; old figures no longer apply, so they are cleared."""
+        if self.running:
+            self.notify("A run is in progress: stop it with x first.", severity="warning")
+            return False
+        try:
+            self.config = validate(config)
+        except ConfigError as exc:
+            self.notify(str(exc), severity="error")
+            return False
+        self.refresh_header()
+        self.reset_lanes("not run with these settings")
+        return True
+
+    def action_run(self, which: str) -> None:
+        if self.running:
+            self.notify("Already running: x stops it.", severity="warning")
+            return
+        modes = MODES if which == "all" else (which,)
+        for mode in modes:
+            self.results.pop(mode, None)
+            self.lane(mode).waiting(self.config.task_count, self.config.seconds)
+        self.running = True
+        self.stop_event = threading.Event()
+        self.run_modes(replace(self.config, modes=modes))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="run")
+    def run_modes(self, config: RunConfig) -> None:
+        try:
+            report = run_lanes(
+                config,
+                sink=lambda e: self.post_message(RunEvent(e)),
+                stop=self.stop_event,
+                sample_interval=self.refresh_s,
+            )
+        except (WorkloadError, RunError) as exc:
+            self.post_message(RunEnded(None, str(exc)))
+            return
+        self.post_message(RunEnded(report))
+
+    def action_stop(self) -> None:
+        if self.running:
+            self.stop_event.set()
+            self.notify("Stopping…")
+
+    def action_workers(self, delta: int) -> None:
+        self.set_config(replace(self.config, workers=self.config.workers + delta))
+
+    def action_choose_workload(self) -> None:
+        def chosen(name: str | None) -> None:
+            if name and name != self.config.workload.name:
+                self.set_config(self.config.with_workload(name))
+
+        self.push_screen(WorkloadScreen(self.config.workload.name), chosen)
+
+    def action_options(self) -> None:
+        def chosen(values: OptionValues | None) -> None:
+            if values is None:
+                return
+            try:
+                config = with_options(self.config, **values.__dict__)
+            except ConfigError as exc:
+                self.notify(f"{exc}; settings unchanged", severity="error")
+                return
+            if config != self.config:
+                self.set_config(config)
+
+        self.push_screen(OptionsScreen(self.config), chosen)
+
+    def action_help(self) -> None:
+        self.push_screen(HelpScreen(self.KEYS_HELP))
+
+    def action_quit(self) -> None:  # type: ignore[override]
+        self.stop_event.set()
+        stop_all_hosts()
+        self.exit(0)
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        yield SystemCommand(
+            "Run all lanes", "Sequential, threads and processes, one after another", lambda: self.action_run("all")
+        )
+        for mode in MODES:
+            yield SystemCommand(f"Run {mode} lane", f"Only the {mode} lane", lambda m=mode: self.action_run(m))
+        yield SystemCommand("Stop", "Stop what runs", self.action_stop)
+        yield SystemCommand("More workers", "One worker more", lambda: self.action_workers(1))
+        yield SystemCommand("Fewer workers", "One worker fewer", lambda: self.action_workers(-1))
+        yield SystemCommand(
+            "Choose workload", "cumsum, linreg, forest, groups, sleep, squares", self.action_choose_workload
+        )
+        yield SystemCommand("Options", "Tasks, size, start method, chunksize, inner threads", self.action_options)
+        yield SystemCommand("Help", "Every key", self.action_help)
+        yield from super().get_system_commands(screen)
+
+    # -- events from the run -------------------------------------------------------------
+
+    def on_run_event(self, message: RunEvent) -> None:
+        event = message.event
+        if isinstance(event, Calibrating):
+            self.query_one("#explanation", Static).update(f"Calibrating {event.workload}: timing one task…")
+        elif isinstance(event, Calibrated):
+            # Keep the size, so that lanes run later compare against the same work.
+            self.config = replace(self.config, size=event.size)
+            self.refresh_header()
+            self.query_one("#explanation", Static).update(
+                f"Calibrated: size {event.size:,} (≈{event.task_seconds:.2f} s a task here)."
+            )
+        elif isinstance(event, LaneStarted):
+            self.lane(event.mode).started()
+        elif isinstance(event, PoolReady):
+            pass
+        elif isinstance(event, TasksReported):
+            self.lane(event.mode).progress(event)
+        elif isinstance(event, LaneSampled):
+            self.lane(event.mode).sampled(event)
+        elif isinstance(event, LaneFinished):
+            self.results[event.result.mode] = event.result
+
+    def on_run_ended(self, message: RunEnded) -> None:
+        self.running = False
+        if message.error:
+            self.notify(message.error, severity="error")
+            self.reset_lanes("not run")
+            return
+        self.last_report = message.report
+        # Speedup against whatever sequential lane these settings produced, this run or earlier.
+        results = with_comparisons(list(self.results.values()), self.machine.logical_cores, self.config.timed)
+        self.results = {r.mode: r for r in results}
+        for mode in MODES:
+            if mode in self.results:
+                self.lane(mode).finished(self.results[mode])
+        self.show_explanation()
+
+    def show_explanation(self) -> None:
+        ordered = [self.results[m] for m in MODES if m in self.results]
+        lines = explain(ordered, self.config, self.machine.logical_cores)
+        if not lines:
+            lines = ["Press r to run all three lanes, s/t/p for one, w for another workload, ? for help."]
+        self.query_one("#explanation", Static).update("\n".join(lines))
+
+
+def make_app(
+    config: RunConfig | None = None,
+    refresh: float = 0.25,
+    cpu_source: CoreSource | None = None,
+    machine: MachineInfo | None = None,
+) -> ParavizApp:
+    """The one factory for the console script, the tests and the screenshot script."""
+    return ParavizApp(config or RunConfig(), refresh=refresh, cpu_source=cpu_source, machine=machine)
+
+
+__all__ = ["ParavizApp", "make_app"]

@@ -1,0 +1,131 @@
+"""Modal screens: help, workload choice, run options."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from paraviz.core.config import START_METHODS, RunConfig
+from paraviz.core.workloads import WORKLOADS
+from textual.app import ComposeResult
+from textual.binding import Binding
+from textual.containers import Grid, Vertical
+from textual.screen import ModalScreen
+from textual.widgets import Button, Input, Label, OptionList, Select, Static
+from textual.widgets.option_list import Option
+
+
+class HelpScreen(ModalScreen[None]):
+    """Every key of the app, from its bindings."""
+
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "close")]
+
+    def __init__(self, keys: list[tuple[str, str]]) -> None:
+        super().__init__()
+        self.keys = keys
+
+    def compose(self) -> ComposeResult:
+        lines = "\n".join(f"[b]{key:>7}[/b]  {what}" for key, what in self.keys)
+        with Vertical(id="dialog"):
+            yield Static("[b]paraviz keys[/b]", classes="title")
+            yield Static(lines, id="help-keys")
+            yield Static("[dim]Ctrl+P opens the command palette with the same actions. Esc closes.[/dim]")
+
+
+class WorkloadScreen(ModalScreen[str | None]):
+    """Pick a workload; each line says what it teaches."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
+
+    def __init__(self, current: str) -> None:
+        super().__init__()
+        self.current = current
+
+    def compose(self) -> ComposeResult:
+        options = [Option(f"[b]{w.name:<8}[/b] {w.lesson}", id=w.name) for w in WORKLOADS.values()]
+        with Vertical(id="dialog"):
+            yield Static("[b]Choose a workload[/b]  (Enter picks, Esc cancels)", classes="title")
+            yield OptionList(*options, id="workloads")
+
+    def on_mount(self) -> None:
+        option_list = self.query_one(OptionList)
+        if self.current in WORKLOADS:
+            option_list.highlighted = list(WORKLOADS).index(self.current)
+        option_list.focus()
+
+    def on_option_list_option_selected(self, event: OptionList.OptionSelected) -> None:
+        self.dismiss(event.option.id)
+
+
+@dataclass(frozen=True)
+class OptionValues:
+    """What the user typed, as text; the app parses and bounds it with core's parsers."""
+
+    workers: str
+    tasks: str
+    size: str
+    sizes: str
+    seconds: str
+    start_method: str
+    chunksize: str
+    inner_threads: str
+
+
+class OptionsScreen(ModalScreen[OptionValues | None]):
+    """Tasks, size, start method, chunksize, inner threads and timed mode."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
+
+    def __init__(self, config: RunConfig) -> None:
+        super().__init__()
+        self.config = config
+
+    def compose(self) -> ComposeResult:
+        c = self.config
+
+        def text(value: object) -> str:
+            return "" if value is None else str(value)
+
+        with Vertical(id="dialog"):
+            yield Static("[b]Run options[/b]  (Enter applies, Esc cancels; blank size = calibrate)", classes="title")
+            with Grid(id="options-grid"):
+                yield Label("workers")
+                yield Input(text(c.workers), id="opt-workers")
+                yield Label("tasks")
+                yield Input(text(c.tasks or c.task_count), id="opt-tasks")
+                yield Label("size")
+                yield Input(text(c.size), placeholder="calibrate", id="opt-size")
+                yield Label("sizes a,b,c")
+                yield Input(",".join(map(str, c.sizes or ())), placeholder="unequal tasks", id="opt-sizes")
+                yield Label("seconds")
+                yield Input(text(c.seconds), placeholder="batch mode", id="opt-seconds")
+                yield Label("start method")
+                yield Select([(m, m) for m in START_METHODS], value=c.start_method, allow_blank=False, id="opt-start")
+                yield Label("chunksize")
+                yield Input(text(c.chunksize), id="opt-chunksize")
+                yield Label("inner threads")
+                yield Input(text(c.inner_threads), id="opt-inner")
+            yield Button("Apply", variant="primary", id="apply")
+
+    def on_mount(self) -> None:
+        self.query_one("#opt-workers", Input).focus()
+
+    def _values(self) -> OptionValues:
+        def value(widget_id: str) -> str:
+            return self.query_one(widget_id, Input).value.strip()
+
+        return OptionValues(
+            workers=value("#opt-workers"),
+            tasks=value("#opt-tasks"),
+            size=value("#opt-size"),
+            sizes=value("#opt-sizes"),
+            seconds=value("#opt-seconds"),
+            start_method=str(self.query_one("#opt-start", Select).value),
+            chunksize=value("#opt-chunksize"),
+            inner_threads=value("#opt-inner"),
+        )
+
+    def on_input_submitted(self) -> None:
+        self.dismiss(self._values())
+
+    def on_button_pressed(self) -> None:
+        self.dismiss(self._values())
