@@ -176,3 +176,18 @@ async def test_quit_in_the_middle_of_a_run_leaves_nothing():
         await asyncio.sleep(0.1)
     _gone, alive = psutil.wait_procs(children, timeout=3)
     assert not alive
+
+
+async def test_a_crashing_workload_shows_the_error_and_the_app_goes_on(user_module):
+    app = make_app(quick_config(workload=get_workload("userwork:fails_on_three"), tasks=6, size=1), refresh=0.1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("r")
+        await wait_idle(app, pilot)
+        for mode in ("sequential", "threads", "processes"):
+            assert app.results[mode].status == "error"
+            assert "task 3 raised ValueError: bad row 3" in app.lane(mode).live_text
+        assert "failed: task 3 raised ValueError" in str(app.query_one("#explanation").render())
+        app.set_config(quick_config(workload=get_workload("sleep"), tasks=2, size=10))
+        await pilot.press("p")
+        await wait_idle(app, pilot)
+        assert app.results["processes"].ok

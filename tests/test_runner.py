@@ -136,3 +136,16 @@ def test_stop_ends_every_lane_and_its_workers_quickly(user_module):
     assert time.monotonic() - t0 < 5
     assert lane.status == "stopped"
     assert pids and not any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie" for p in pids)
+
+
+def test_memory_guard_refuses_a_pool_that_would_not_fit(monkeypatch):
+    from collections import namedtuple
+
+    from paraviz.core import runner
+
+    memory = namedtuple("memory", "available")
+    monkeypatch.setattr(runner.psutil, "virtual_memory", lambda: memory(500 * 2**20))
+    config = RunConfig(workload=get_workload("forest"), workers=8, size=1)
+    with pytest.raises(runner.RunError, match=r"8 worker processes need about .* GiB .* use fewer workers"):
+        runner.check_memory(config)
+    runner.check_memory(RunConfig(workload=get_workload("forest"), workers=8, size=1, modes=("threads",)))

@@ -231,7 +231,9 @@ class LanePanel(Vertical):
             f" · {result.throughput_per_s:,.1f}/s" if self.timed_seconds is not None else ""
         )
         width = max(10, self.content_size.width)
-        self._set(status, timeline_text(self.records, result.wall_s, width, result.tasks_done), figures_text(result, width))
+        self._set(
+            status, timeline_text(self.records, result.wall_s, width, result.tasks_done), figures_text(result, width)
+        )
 
 
 def figure_pairs(result: RunResult) -> list[tuple[str, str]]:

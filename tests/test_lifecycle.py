@@ -1,0 +1,114 @@
+"""Quit in the middle of a run, every way a run can end early: nothing may be left behind."""
+
+from __future__ import annotations
+
+import os
+import pty
+import select
+import signal
+import subprocess
+import time
+
+import psutil
+import pytest
+
+from tests.conftest import PARAVIZ
+
+LANES = [
+    ("sequential", "fork"),
+    ("threads", "fork"),
+    ("processes", "fork"),
+    ("processes", "forkserver"),
+    ("processes", "spawn"),
+]
+
+
+def tree_once_running(pid: int, expect_at_least: int, timeout: float = 30) -> list[psutil.Process]:
+    """Wait until the process has started its lane (and its workers), then return its descendants."""
+    deadline = time.monotonic() + timeout
+    children: list[psutil.Process] = []
+    while time.monotonic() < deadline:
+        children = psutil.Process(pid).children(recursive=True)
+        if len(children) >= expect_at_least:
+            time.sleep(0.3)
+            return psutil.Process(pid).children(recursive=True)
+        time.sleep(0.05)
+    raise AssertionError(f"lane never started: {children}")
+
+
+def assert_all_gone(processes: list[psutil.Process], within: float = 2.0) -> None:
+    _gone, alive = psutil.wait_procs(processes, timeout=within)
+    alive = [p for p in alive if p.is_running() and p.status() != psutil.STATUS_ZOMBIE]
+    assert not alive, [p.pid for p in alive]
+
+
+@pytest.mark.parametrize("signum", [signal.SIGINT, signal.SIGTERM, signal.SIGHUP])
+@pytest.mark.parametrize("mode, method", LANES)
+def test_cli_run_interrupted_exits_fast_and_leaves_nothing(mode, method, signum):
+    cmd = [*PARAVIZ, "run", "-w", "sleep", "--size", "30000", "--tasks", "4", "--workers", "2"]
+    cmd += ["--modes", mode, "--start-method", method, "--format", "json"]
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True)
+    expected = 1 if mode != "processes" else 3  # the host, and two workers for a pool
+    descendants = tree_once_running(proc.pid, expected)
+    t0 = time.monotonic()
+    proc.send_signal(signum)
+    out, err = proc.communicate(timeout=10)
+    assert time.monotonic() - t0 < 2.0
+    assert proc.returncode == 130, err
+    assert '"status": "stopped"' in out and "Traceback" not in err
+    assert_all_gone(descendants)
+
+
+def run_app_in_pty(args: list[str]) -> tuple[int, int]:
+    pid, fd = pty.fork()
+    if pid == 0:  # the child: a terminal of 120x40
+        os.environ["COLUMNS"], os.environ["LINES"] = "120", "40"
+        os.execvp(PARAVIZ[0], [*PARAVIZ, *args])
+    return pid, fd
+
+
+def drain(fd: int, seconds: float) -> bytes:
+    data = b""
+    deadline = time.monotonic() + seconds
+    while time.monotonic() < deadline:
+        ready, _, _ = select.select([fd], [], [], 0.05)
+        if ready:
+            try:
+                data += os.read(fd, 65536)
+            except OSError:
+                break
+    return data
+
+
+@pytest.mark.parametrize("how", ["q", "ctrl+c", "SIGTERM", "SIGHUP"])
+def test_app_quit_mid_run_exits_fast_and_leaves_nothing(how):
+    pid, fd = run_app_in_pty(["-w", "sleep", "--size", "30000", "--tasks", "4", "--workers", "2"])
+    try:
+        screen = drain(fd, 3.0)
+        assert b"paraviz" in screen
+        os.write(fd, b"p")  # run the processes lane
+        descendants = tree_once_running(pid, 3)
+        t0 = time.monotonic()
+        if how == "q":
+            os.write(fd, b"q")
+        elif how == "ctrl+c":
+            os.write(fd, b"\x03")
+        else:
+            os.kill(pid, getattr(signal, how))
+        deadline = time.monotonic() + 5
+        while time.monotonic() < deadline:
+            drain(fd, 0.05)
+            done, _status = os.waitpid(pid, os.WNOHANG)
+            if done:
+                break
+        else:
+            raise AssertionError("the app did not exit")
+        assert time.monotonic() - t0 < 2.0
+        assert_all_gone(descendants)
+    finally:
+        try:
+            os.kill(pid, signal.SIGKILL)
+            os.waitpid(pid, 0)
+        except (ProcessLookupError, ChildProcessError):
+            pass
+        os.close(fd)
