@@ -4,14 +4,16 @@ from __future__ import annotations
 
 import io
 import json
+from pathlib import Path
 from typing import Any
 
 from paraviz.core.figures import RUN_FIELDS
 from paraviz.core.runner import RunReport
+from paraviz.core.sweep import AmdahlFit, SweepReport
 
 
 def to_json(report: RunReport) -> str:
-    return json.dumps(report.to_dict(), indent=2)
+    return json_of(report)
 
 
 def to_rows(report: RunReport) -> list[dict[str, Any]]:
@@ -24,12 +26,7 @@ def to_rows(report: RunReport) -> list[dict[str, Any]]:
 
 
 def to_csv(report: RunReport) -> str:
-    import pandas as pd
-
-    frame = pd.DataFrame(to_rows(report), columns=["workload", "tasks", "size", *RUN_FIELDS])
-    buffer = io.StringIO()
-    frame.to_csv(buffer, index=False)
-    return buffer.getvalue()
+    return csv_of(report)
 
 
 def _fmt(value: float | None, pattern: str) -> str:
@@ -70,3 +67,74 @@ def to_table(report: RunReport) -> Any:
             r.status,
         )
     return table
+
+
+def sweep_rows(sweep: SweepReport) -> list[dict[str, Any]]:
+    data = sweep.to_dict()
+    w = data["workload"]
+    return [{"workload": w["name"], "tasks": w["tasks"], "size": w["size"], **run} for run in data["runs"]]
+
+
+def rows_of(report: RunReport | SweepReport) -> list[dict[str, Any]]:
+    return sweep_rows(report) if isinstance(report, SweepReport) else to_rows(report)
+
+
+def csv_of(report: RunReport | SweepReport) -> str:
+    import pandas as pd
+
+    frame = pd.DataFrame(rows_of(report), columns=["workload", "tasks", "size", *RUN_FIELDS])
+    buffer = io.StringIO()
+    frame.to_csv(buffer, index=False)
+    return buffer.getvalue()
+
+
+def json_of(report: RunReport | SweepReport) -> str:
+    return json.dumps(report.to_dict(), indent=2)
+
+
+class ExportError(OSError):
+    """An export that would overwrite a file, or could not be written (one line)."""
+
+
+def export(report: RunReport | SweepReport, path: str | Path) -> tuple[Path, Path]:
+    """Write ``<path>.csv`` and ``<path>.json``; refuse to overwrite either."""
+    base = Path(path).expanduser()
+    if base.suffix in (".csv", ".json"):
+        base = base.with_suffix("")
+    targets = (base.with_suffix(".csv"), base.with_suffix(".json"))
+    existing = [str(t) for t in targets if t.exists()]
+    if existing:
+        raise ExportError(f"{', '.join(existing)} already exists; choose another name")
+    try:
+        targets[0].write_text(csv_of(report))
+        targets[1].write_text(json_of(report))
+    except OSError as exc:
+        raise ExportError(f"cannot write {base}: {exc.strerror or exc}") from None
+    return targets
+
+
+def sweep_table(sweep: SweepReport) -> Any:
+    from rich.table import Table
+
+    table = Table(title=f"{sweep.config.workload.name} sweep · baseline {sweep.baseline.wall_s:.3f} s sequential")
+    for header in ("mode", "workers", "wall s", "cores", "speedup", "effic.", "status"):
+        table.add_column(header, justify="left" if header in ("mode", "status") else "right")
+    for p in sweep.points:
+        table.add_row(
+            p.mode,
+            str(p.workers),
+            f"{p.wall_s:.3f}",
+            f"{p.effective_cores:.2f}",
+            _fmt(p.speedup, ".2f"),
+            _fmt(p.efficiency, ".0%"),
+            p.status,
+        )
+    notes = [fit_line(mode, fit) for mode, fit in sweep.fits.items()]
+    table.caption = "\n".join(notes)
+    return table
+
+
+def fit_line(mode: str, fit: AmdahlFit) -> str:
+    ceiling = "unbounded" if fit.max_speedup == float("inf") else f"{fit.max_speedup:.1f}×"
+    line = f"{mode}: serial fraction {fit.serial_fraction:.2f}, max speedup {ceiling}, R² {fit.r2:.2f}"
+    return line + (f" — {fit.note}" if fit.note else "")

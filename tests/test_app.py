@@ -191,3 +191,42 @@ async def test_a_crashing_workload_shows_the_error_and_the_app_goes_on(user_modu
         await pilot.press("p")
         await wait_idle(app, pilot)
         assert app.results["processes"].ok
+
+
+async def test_sweep_view_runs_and_fits_then_export_reads_back(tmp_path):
+    import json
+
+    import pandas as pd
+
+    app = make_app(quick_config(workload=get_workload("cumsum"), tasks=4, size=1_000_000), refresh=0.1)
+    app.sweep_counts = [1, 2]
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("v")
+        screen = app.screen
+        deadline = time.monotonic() + 60
+        while screen.running and time.monotonic() < deadline:
+            await pilot.pause(0.1)
+        assert screen.report is not None and len(screen.points) == 4
+        assert screen.query_one("DataTable").row_count == 4
+        fit_text = str(screen.query_one("#sweep-fit-text").render())
+        assert "threads: serial fraction" in fit_text and "processes: serial fraction" in fit_text
+        plot = str(screen.query_one("#sweep-plot").render())
+        assert "T" in plot and "P" in plot
+        await pilot.press("escape")
+        await pilot.press("e")
+        app.screen.query_one("#export-path").value = str(tmp_path / "sweep")
+        await pilot.press("enter")
+        await pilot.pause()
+        frame = pd.read_csv(tmp_path / "sweep.csv")
+        data = json.loads((tmp_path / "sweep.json").read_text())
+        assert list(frame["speedup"]) == pytest.approx([p.speedup for p in screen.points])
+        assert [r["wall_s"] for r in data["runs"]] == pytest.approx(list(frame["wall_s"]))
+        assert data["fits"]["threads"]["serial_fraction"] == pytest.approx(
+            screen.report.fits["threads"].serial_fraction
+        )
+        # a second export to the same path is refused, the files untouched
+        await pilot.press("e")
+        app.screen.query_one("#export-path").value = str(tmp_path / "sweep")
+        await pilot.press("enter")
+        await pilot.pause()
+        assert any("already exists" in n.message for n in app._notifications)

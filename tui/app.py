@@ -22,10 +22,13 @@ from paraviz.core.events import (
 from paraviz.core.explain import explain
 from paraviz.core.figures import MODES, RunResult, with_comparisons
 from paraviz.core.machine import MachineInfo, machine_info
+from paraviz.core.report import ExportError, export
 from paraviz.core.runner import RunError, RunReport, run_lanes, stop_all_hosts
 from paraviz.core.sampler import CoreSource, CpuSampler
+from paraviz.core.sweep import SweepReport, default_worker_counts
 from paraviz.core.workloads import WorkloadError
-from paraviz.tui.screens import HelpScreen, OptionsScreen, OptionValues, WorkloadScreen
+from paraviz.tui.screens import ExportScreen, HelpScreen, OptionsScreen, OptionValues, WorkloadScreen
+from paraviz.tui.sweep_screen import SweepScreen
 from paraviz.tui.widgets import CoreMeter, LanePanel
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
@@ -69,6 +72,8 @@ class ParavizApp(App[int]):
         Binding("minus", "workers(-1)", "wkr", key_display="-"),
         Binding("w", "choose_workload", "load"),
         Binding("o", "options", "opts"),
+        Binding("v", "sweep", "sweep"),
+        Binding("e", "export", "export"),
         Binding("question_mark", "help", "help", key_display="?"),
         Binding("q", "quit", "quit"),
         Binding("ctrl+c", "quit", "quit", show=False, priority=True),
@@ -81,6 +86,8 @@ class ParavizApp(App[int]):
         ("+ / -", "one worker more / fewer"),
         ("w", "choose the workload"),
         ("o", "options: tasks, size, sizes, timed seconds, start method, chunksize, inner threads"),
+        ("v", "sweep view: threads and processes at 1, 2, 4 … 2×cores workers, Amdahl fit"),
+        ("e", "export the last run or sweep to CSV and JSON"),
         ("?", "this help"),
         ("q", "quit (stops any run first); Ctrl+C too"),
     ]
@@ -100,7 +107,8 @@ class ParavizApp(App[int]):
         self.results: dict[str, RunResult] = {}
         self.stop_event = threading.Event()
         self.running = False
-        self.last_report: RunReport | None = None
+        self.last_report: RunReport | SweepReport | None = None
+        self.sweep_counts = default_worker_counts(self.machine.logical_cores)
 
     # -- layout -------------------------------------------------------------------------
 
@@ -242,6 +250,30 @@ class ParavizApp(App[int]):
 
         self.push_screen(OptionsScreen(self.config), chosen)
 
+    def action_sweep(self) -> None:
+        if self.running:
+            self.notify("A run is in progress: stop it with x first.", severity="warning")
+            return
+        self.push_screen(SweepScreen(self.config, self.sweep_counts))
+
+    def action_export(self) -> None:
+        report = self.last_report
+        if report is None:
+            self.notify("Nothing to export yet: run (r) or sweep (v) first.", severity="warning")
+            return
+
+        def chosen(path: str | None) -> None:
+            if not path:
+                return
+            try:
+                csv_path, json_path = export(report, path)
+            except ExportError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(f"Wrote {csv_path} and {json_path}")
+
+        self.push_screen(ExportScreen(), chosen)
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen(self.KEYS_HELP))
 
@@ -263,6 +295,8 @@ class ParavizApp(App[int]):
             "Choose workload", "cumsum, linreg, forest, groups, sleep, squares", self.action_choose_workload
         )
         yield SystemCommand("Options", "Tasks, size, start method, chunksize, inner threads", self.action_options)
+        yield SystemCommand("Sweep workers", "Speedup vs workers with an Amdahl fit", self.action_sweep)
+        yield SystemCommand("Export", "Last run or sweep to CSV and JSON", self.action_export)
         yield SystemCommand("Help", "Every key", self.action_help)
         yield from super().get_system_commands(screen)
 

@@ -10,6 +10,7 @@ import signal
 import sys
 import threading
 from collections.abc import Sequence
+from dataclasses import replace
 from typing import Any, NoReturn
 
 from paraviz.core import __version__
@@ -25,6 +26,7 @@ from paraviz.core.config import (
     validate,
 )
 from paraviz.core.machine import logical_cores
+from paraviz.core.sweep import default_worker_counts
 from paraviz.core.workloads import WORKLOADS, WorkloadError, get_workload
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -70,6 +72,10 @@ def build_parser() -> Parser:
     run = commands.add_parser("run", help="run the lanes headless and print the figures")
     add_run_options(run)
     run.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    sweep = commands.add_parser("sweep", help="run threads and processes at several worker counts; Amdahl fit")
+    add_run_options(sweep)
+    sweep.set_defaults(modes="threads,processes", workers=",".join(map(str, default_worker_counts())))
+    sweep.add_argument("--format", choices=("table", "json", "csv"), default="table")
     commands.add_parser("workloads", help="list the workloads, their lessons and defaults")
     return parser
 
@@ -148,6 +154,32 @@ def run_headless(config: RunConfig, output_format: str) -> int:
     return EXIT_OK
 
 
+def run_sweep_headless(config: RunConfig, counts: list[int], output_format: str) -> int:
+    from paraviz.core import report as reports
+    from paraviz.core.runner import RunError
+    from paraviz.core.sweep import run_sweep
+
+    stop = threading.Event()
+    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
+        signal.signal(signum, lambda *_: stop.set())
+    try:
+        sweep = run_sweep(config, counts, modes=tuple(m for m in config.modes if m != "sequential"), stop=stop)
+    except (WorkloadError, RunError) as exc:
+        print(f"paraviz: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    if output_format == "json":
+        print(reports.json_of(sweep))
+    elif output_format == "csv":
+        print(reports.csv_of(sweep), end="")
+    else:
+        from rich.console import Console
+
+        Console().print(reports.sweep_table(sweep))
+    if stop.is_set():
+        return EXIT_INTERRUPTED
+    return EXIT_FAILED if any(p.status == "error" for p in sweep.points) else EXIT_OK
+
+
 def run_app(config: RunConfig, refresh: float) -> int:
     if not sys.stdout.isatty():
         print(
@@ -169,6 +201,13 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "workloads":
             print_workloads()
             return EXIT_OK
+        if args.command == "sweep":
+            counts = [parse_int(n, "workers") for n in str(args.workers).split(",") if n.strip()]
+            args.workers = str(counts[0]) if counts else "x"
+            config = config_from_args(args)
+            for n in counts:
+                validate(replace(config, workers=n))
+            return run_sweep_headless(config, counts, args.format)
         config = config_from_args(args)
         if args.command == "run":
             return run_headless(config, args.format)

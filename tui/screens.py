@@ -129,3 +129,23 @@ class OptionsScreen(ModalScreen[OptionValues | None]):
 
     def on_button_pressed(self) -> None:
         self.dismiss(self._values())
+
+
+class ExportScreen(ModalScreen[str | None]):
+    """Ask where to write the CSV and JSON of the last run or sweep."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
+
+    def compose(self) -> ComposeResult:
+        with Vertical(id="dialog"):
+            yield Static(
+                "[b]Export the last run or sweep[/b]  (writes PATH.csv and PATH.json; never overwrites)",
+                classes="title",
+            )
+            yield Input(placeholder="path, e.g. results/cumsum-2-workers", id="export-path")
+
+    def on_mount(self) -> None:
+        self.query_one(Input).focus()
+
+    def on_input_submitted(self, event: Input.Submitted) -> None:
+        self.dismiss(event.value.strip() or None)

@@ -1,0 +1,130 @@
+"""Worker-count sweeps and the Amdahl fit of their speedups."""
+
+from __future__ import annotations
+
+import math
+import threading
+from collections.abc import Callable
+from dataclasses import dataclass, replace
+from typing import Any
+
+from paraviz.core.config import RunConfig, validate
+from paraviz.core.figures import RunResult, with_comparisons
+from paraviz.core.machine import MachineInfo, logical_cores, machine_info
+from paraviz.core.runner import EventSink, run_lanes
+
+
+@dataclass(frozen=True)
+class AmdahlFit:
+    """S(n) = 1 / (f + (1 - f) / n), fitted by least squares on 1/S."""
+
+    serial_fraction: float
+    max_speedup: float  # 1 / f: the ceiling however many workers
+    r2: float
+    note: str = ""
+
+    def to_dict(self) -> dict[str, Any]:
+        return {
+            "serial_fraction": self.serial_fraction,
+            "max_speedup": None if math.isinf(self.max_speedup) else self.max_speedup,
+            "r2": self.r2,
+            "note": self.note,
+        }
+
+
+def amdahl(n: float, serial_fraction: float) -> float:
+    return 1.0 / (serial_fraction + (1.0 - serial_fraction) / n)
+
+
+def fit_amdahl(workers: list[int], speedups: list[float], cores: int | None = None) -> AmdahlFit:
+    """Least squares of 1/S - 1/n = f (1 - 1/n) over points with n > 1; f clipped to [0, 1]."""
+    import numpy as np
+
+    n = np.asarray(workers, dtype=float)
+    s = np.asarray(speedups, dtype=float)
+    use = n > 1
+    x, y = 1 - 1 / n[use], 1 / s[use] - 1 / n[use]
+    f = float(np.clip((x @ y) / (x @ x), 0.0, 1.0)) if use.any() else 1.0
+    predicted = np.array([amdahl(k, f) for k in n])
+    residual = float(((s - predicted) ** 2).sum())
+    spread = float(((s - s.mean()) ** 2).sum())
+    r2 = 1 - residual / spread if spread > 0 else (1.0 if residual < 1e-12 else 0.0)
+    notes = []
+    best = int(np.argmax(s))
+    if best < len(s) - 1 and s[-1] < 0.9 * s[best]:
+        past = f" past {cores} cores" if cores and n[best] >= cores else ""
+        notes.append(
+            f"slower{past}: {s[-1]:.2f}× at {int(n[-1])} vs {s[best]:.2f}× at {int(n[best])}; "
+            "Amdahl's model has no term for overhead or contention"
+        )
+    if r2 < 0.8:
+        notes.append(f"the model fits these points poorly (R² {r2:.2f})")
+    return AmdahlFit(f, math.inf if f == 0 else 1 / f, r2, "; ".join(notes))
+
+
+def default_worker_counts(cores: int | None = None) -> list[int]:
+    """1, 2, 4, ... up to twice the logical cores."""
+    limit = 2 * (cores or logical_cores())
+    counts, n = [], 1
+    while n < limit:
+        counts.append(n)
+        n *= 2
+    return [*counts, limit]
+
+
+@dataclass(frozen=True)
+class SweepReport:
+    machine: MachineInfo
+    config: RunConfig
+    size: int
+    baseline: RunResult
+    points: list[RunResult]
+    fits: dict[str, AmdahlFit]
+
+    def to_dict(self) -> dict[str, Any]:
+        c = self.config
+        return {
+            "machine": self.machine.to_dict(),
+            "workload": {
+                "name": c.workload.name,
+                "tasks": c.task_count,
+                "size": self.size,
+                "sizes": list(c.sizes) if c.sizes else None,
+                "seconds": c.seconds,
+            },
+            "baseline": self.baseline.to_dict(),
+            "runs": [p.to_dict() for p in self.points],
+            "fits": {mode: fit.to_dict() for mode, fit in self.fits.items()},
+        }
+
+
+def run_sweep(
+    config: RunConfig,
+    worker_counts: list[int],
+    modes: tuple[str, ...] = ("threads", "processes"),
+    sink: EventSink = lambda e: None,
+    stop: threading.Event | None = None,
+    on_point: Callable[[RunResult], None] = lambda r: None,
+) -> SweepReport:
+    """One sequential baseline, then each mode at each worker count; speedups against the baseline."""
+    stop = stop or threading.Event()
+    for n in worker_counts:
+        validate(replace(config, workers=n))
+    first = run_lanes(replace(config, modes=("sequential",)), sink, stop)
+    baseline = first.results[0]
+    config = replace(config, size=first.size)
+    points: list[RunResult] = []
+    for n in worker_counts:
+        for mode in modes:
+            if stop.is_set():
+                break
+            lane = run_lanes(replace(config, modes=(mode,), workers=n), sink, stop).results[0]
+            points.append(with_comparisons([baseline, lane], logical_cores(), config.timed)[1])
+            on_point(points[-1])
+    cores = logical_cores()
+    fits = {}
+    for mode in modes:
+        done = [p for p in points if p.mode == mode and p.speedup is not None]
+        if len(done) >= 2:
+            fits[mode] = fit_amdahl([p.workers for p in done], [p.speedup for p in done], cores)
+    return SweepReport(machine_info(), config, first.size, baseline, points, fits)
