@@ -28,7 +28,11 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
                 f"Threads ran {thr.speedup:.1f}× faster on {e:.2f} cores: the tasks were waiting, "
                 "and a waiting thread releases the GIL."
             )
-        elif e < GIL_BOUND and config.workers > 1 and (seq is None or seq.effective_cores > 0.7):
+        elif (
+            e < GIL_BOUND
+            and config.workers > 1
+            and (seq is None or (seq.effective_cores > 0.3 and (thr.speedup or 0) < 1.3))
+        ):
             lines.append(f"Threads used {e:.2f} of {usable} cores: the GIL lets one thread run Python at a time.")
         elif e >= GIL_BOUND:
             lines.append(
@@ -61,7 +65,8 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
                 f"on {logical_cores} cores ran {1 / s:.1f}× slower than sequential; try --inner-threads 1."
             )
 
-    for lane in (thr, proc):
+    unequal = bool(config.sizes) and len(set(config.sizes or ())) > 1
+    for lane in (thr, proc) if unequal else ():
         gil_bound = lane is not None and lane.mode == "threads" and 0.5 <= lane.effective_cores < GIL_BOUND
         if lane and lane.ok and not gil_bound and lane.speedup is not None and lane.longest_task_s > 0:
             capped = lane.speedup < 0.85 * usable and lane.tasks_done > 1

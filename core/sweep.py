@@ -57,7 +57,9 @@ def fit_amdahl(workers: list[int], speedups: list[float], cores: int | None = No
             f"slower{past}: {s[-1]:.2f}× at {int(n[-1])} vs {s[best]:.2f}× at {int(n[best])}; "
             "Amdahl's model has no term for overhead or contention"
         )
-    if r2 < 0.8:
+    if f >= 0.95:
+        notes.append("adding workers did not help: the work ran serially")
+    elif r2 < 0.8:
         notes.append(f"the model fits these points poorly (R² {r2:.2f})")
     return AmdahlFit(f, math.inf if f == 0 else 1 / f, r2, "; ".join(notes))
 

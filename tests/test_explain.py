@@ -58,7 +58,9 @@ def test_oversubscription_and_imbalance():
     config = RunConfig(workload=get_workload("groups"), inner_threads=2)
     text = explained([lane("sequential", 1.5, 2.9, 1), lane("processes", 32.0, 64.0)], config)
     assert "2 workers × 2 inner threads = 4 threads on 2 cores" in text
-    unequal = explained([lane("sequential", 19.2, 19.2, 1, done=4), lane("processes", 13.0, 19.5, done=4, longest=9.6)])
+    results = [lane("sequential", 19.2, 19.2, 1, done=4), lane("processes", 13.0, 19.5, done=4, longest=9.6)]
+    unequal = explained(results, RunConfig(sizes=(10, 20, 50, 100)))
+    assert "longest task" not in explained(results, RunConfig(size=10))  # equal tasks: not imbalance
     assert "longest task took 9.60 s" in unequal and "1.48×" in unequal
 
 

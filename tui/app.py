@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import os
 import signal
 import threading
 from collections.abc import Iterable
@@ -133,8 +134,8 @@ class ParavizApp(App[int]):
         self.sample_cpu()
         self.set_interval(self.refresh_s, self.sample_cpu)
         loop = asyncio.get_running_loop()
-        for signum in (signal.SIGTERM, signal.SIGHUP):
-            loop.add_signal_handler(signum, self.action_quit)
+        loop.add_signal_handler(signal.SIGTERM, self.action_quit)
+        loop.add_signal_handler(signal.SIGHUP, self.hang_up)
         self.check_size(self.size.width, self.size.height)
 
     def on_resize(self, event: Resize) -> None:
@@ -196,6 +197,9 @@ class ParavizApp(App[int]):
         return True
 
     def action_run(self, which: str) -> None:
+        if isinstance(self.screen, SweepScreen):
+            self.notify("Close the sweep view (Esc) before running lanes.", severity="warning")
+            return
         if self.running:
             self.notify("Already running: x stops it.", severity="warning")
             return
@@ -251,6 +255,8 @@ class ParavizApp(App[int]):
         self.push_screen(OptionsScreen(self.config), chosen)
 
     def action_sweep(self) -> None:
+        if isinstance(self.screen, SweepScreen):
+            return
         if self.running:
             self.notify("A run is in progress: stop it with x first.", severity="warning")
             return
@@ -281,6 +287,14 @@ class ParavizApp(App[int]):
         self.stop_event.set()
         stop_all_hosts()
         self.exit(0)
+        # If the terminal cannot take the last frames, do not linger: leave anyway.
+        threading.Timer(1.5, os._exit, args=(0,)).start()
+
+    def hang_up(self) -> None:
+        """The terminal is gone (an SSH drop): end every lane and leave; nothing to restore."""
+        self.stop_event.set()
+        stop_all_hosts()
+        os._exit(129)
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(

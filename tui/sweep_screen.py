@@ -85,7 +85,7 @@ class SweepScreen(Screen[SweepReport | None]):
     SweepScreen #sweep-title { height: auto; background: $panel; padding: 0 1; }
     SweepScreen #sweep-body { height: 1fr; }
     SweepScreen #sweep-plot { width: 1fr; height: 1fr; border: round $primary; padding: 0 1; }
-    SweepScreen DataTable { width: 50; height: 1fr; border: round $secondary; }
+    SweepScreen DataTable { width: 60; height: 1fr; border: round $secondary; }
     SweepScreen #sweep-fit { height: auto; min-height: 3; border: round $accent; padding: 0 1; }
     """
 
