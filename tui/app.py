@@ -287,8 +287,10 @@ class ParavizApp(App[int]):
         self.stop_event.set()
         stop_all_hosts()
         self.exit(0)
-        # If the terminal cannot take the last frames, do not linger: leave anyway.
-        threading.Timer(1.5, os._exit, args=(0,)).start()
+        if not self.is_headless:  # a real terminal that cannot take the last frames: leave anyway
+            fallback = threading.Timer(1.5, os._exit, args=(0,))
+            fallback.daemon = True  # a normal exit does not wait for it
+            fallback.start()
 
     def hang_up(self) -> None:
         """The terminal is gone (an SSH drop): end every lane and leave; nothing to restore."""
