@@ -11,6 +11,8 @@ import json
 import statistics
 import subprocess
 import sys
+import tempfile
+from pathlib import Path
 
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
 N, TASKS, WORKERS = 10_000_000, 8, 2
@@ -43,8 +45,11 @@ if __name__ == "__main__":
 
 
 def bare(method: str) -> dict[str, float]:
+    # A file, not -c: spawn and forkserver workers import the main module to find work().
+    script = Path(tempfile.gettempdir()) / "paraviz_bare_notebook.py"
+    script.write_text(BARE)
     done = subprocess.run(
-        [sys.executable, "-c", BARE, str(N), str(TASKS), str(WORKERS), method],
+        [sys.executable, str(script), str(N), str(TASKS), str(WORKERS), method],
         capture_output=True,
         text=True,
         check=True,
