@@ -110,25 +110,31 @@ class ParavizApp(App[int]):
         self.running = False
         self.last_report: RunReport | SweepReport | None = None
         self.sweep_counts = default_worker_counts(self.machine.logical_cores)
+        # Handles made once: the sampler and run events update them many times a second, and
+        # they stay valid while a modal screen is shown or the app is shutting down.
+        self.header_bar = Static(id="header")
+        self.core_meter = CoreMeter(id="cores")
+        self.lanes = {mode: LanePanel(mode) for mode in MODES}
+        self.explanation = Static(id="explanation")
+        self.too_small = Static(id="too-small")
 
     # -- layout -------------------------------------------------------------------------
 
     def compose(self) -> ComposeResult:
-        yield Static(id="header")
+        yield self.header_bar
         with Vertical(id="main"):
             with Vertical(id="cores-box"):
-                yield CoreMeter(id="cores")
+                yield self.core_meter
             with Horizontal(id="lanes"):
-                for mode in MODES:
-                    yield LanePanel(mode)
-            yield Static(id="explanation")
-        yield Static(id="too-small")
+                yield from self.lanes.values()
+            yield self.explanation
+        yield self.too_small
         yield Footer(compact=True, show_command_palette=False)
 
     def on_mount(self) -> None:
         self.sampler = CpuSampler(self.cpu_source)
         self.query_one("#cores-box").border_title = f"CPU · {self.machine.logical_cores} logical cores"
-        self.query_one("#explanation").border_title = "What happened"
+        self.explanation.border_title = "What happened"
         self.refresh_header()
         self.reset_lanes("not run")
         self.sample_cpu()
@@ -144,10 +150,9 @@ class ParavizApp(App[int]):
 
     def check_size(self, width: int, height: int) -> None:
         small = width < MIN_WIDTH or height < MIN_HEIGHT
-        screen = self.screen
-        screen.set_class(small, "-too-small")
+        self.default_screen.set_class(small, "-too-small")
         if small:
-            self.query_one("#too-small", Static).update(
+            self.too_small.update(
                 f"Make the window larger: paraviz needs {MIN_WIDTH}×{MIN_HEIGHT}, this one is {width}×{height}."
             )
 
@@ -164,17 +169,17 @@ class ParavizApp(App[int]):
         left = f"[b]paraviz[/b] ─ [b]{c.workload.name}[/b] · {what} · {size} · {c.workers} workers · {method}{inner}"
         right = f"{m.logical_cores} logical/{m.physical_cores} physical cores · Python {m.python} · {gil}"
         joiner = "   " if self.size.width >= 120 else "\n"
-        self.query_one("#header", Static).update(f"{left}{joiner}[dim]{right}[/dim]")
+        self.header_bar.update(f"{left}{joiner}[dim]{right}[/dim]")
 
     # -- sampling ------------------------------------------------------------------------
 
     def sample_cpu(self) -> None:
-        self.query_one(CoreMeter).snapshot = self.sampler.sample()
+        self.core_meter.snapshot = self.sampler.sample()
 
     # -- actions -------------------------------------------------------------------------
 
     def lane(self, mode: str) -> LanePanel:
-        return self.query_one(f"#lane-{mode}", LanePanel)
+        return self.lanes[mode]
 
     def reset_lanes(self, why: str) -> None:
         self.results.clear()
@@ -321,14 +326,12 @@ class ParavizApp(App[int]):
     def on_run_event(self, message: RunEvent) -> None:
         event = message.event
         if isinstance(event, Calibrating):
-            self.query_one("#explanation", Static).update(f"Calibrating {event.workload}: timing one task…")
+            self.explanation.update(f"Calibrating {event.workload}: timing one task…")
         elif isinstance(event, Calibrated):
             # Keep the size, so that lanes run later compare against the same work.
             self.config = replace(self.config, size=event.size)
             self.refresh_header()
-            self.query_one("#explanation", Static).update(
-                f"Calibrated: size {event.size:,} (≈{event.task_seconds:.2f} s a task here)."
-            )
+            self.explanation.update(f"Calibrated: size {event.size:,} (≈{event.task_seconds:.2f} s a task here).")
         elif isinstance(event, LaneStarted):
             self.lane(event.mode).started()
         elif isinstance(event, PoolReady):
@@ -360,7 +363,7 @@ class ParavizApp(App[int]):
         lines = explain(ordered, self.config, self.machine.logical_cores)
         if not lines:
             lines = ["Press r to run all three lanes, s/t/p for one, w for another workload, ? for help."]
-        self.query_one("#explanation", Static).update("\n".join(lines))
+        self.explanation.update("\n".join(lines))
 
 
 def make_app(
