@@ -247,6 +247,13 @@ def stop_all_hosts() -> None:
         host.kill()
 
 
+def kill_all_hosts_now() -> None:
+    """SIGKILL every lane's process group without waiting or locking: safe in a signal handler."""
+    for host in list(_live_hosts):
+        with contextlib.suppress(ProcessLookupError, PermissionError):
+            os.killpg(host.pid, signal.SIGKILL)
+
+
 atexit.register(stop_all_hosts)
 
 

@@ -112,3 +112,25 @@ def test_app_quit_mid_run_exits_fast_and_leaves_nothing(how):
         except (ProcessLookupError, ChildProcessError):
             pass
         os.close(fd)
+
+
+def test_app_exits_when_its_terminal_disappears():
+    """Closing the terminal's master side is what an SSH drop looks like to the app."""
+    pid, fd = run_app_in_pty(["-w", "sleep", "--size", "30000", "--tasks", "4", "--workers", "2"])
+    drain(fd, 3.0)
+    os.write(fd, b"p")
+    descendants = tree_once_running(pid, 3)
+    t0 = time.monotonic()
+    os.close(fd)
+    deadline = t0 + 5
+    while time.monotonic() < deadline:
+        done, _status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            break
+        time.sleep(0.05)
+    else:
+        os.kill(pid, signal.SIGKILL)
+        os.waitpid(pid, 0)
+        raise AssertionError("the app outlived its terminal")
+    assert time.monotonic() - t0 < 2.0
+    assert_all_gone(descendants)

@@ -24,7 +24,7 @@ from paraviz.core.explain import explain
 from paraviz.core.figures import MODES, RunResult, with_comparisons
 from paraviz.core.machine import MachineInfo, machine_info
 from paraviz.core.report import ExportError, export
-from paraviz.core.runner import RunError, RunReport, run_lanes, stop_all_hosts
+from paraviz.core.runner import RunError, RunReport, kill_all_hosts_now, run_lanes, stop_all_hosts
 from paraviz.core.sampler import CoreSource, CpuSampler
 from paraviz.core.sweep import SweepReport, default_worker_counts
 from paraviz.core.workloads import WorkloadError
@@ -141,7 +141,9 @@ class ParavizApp(App[int]):
         self.set_interval(self.refresh_s, self.sample_cpu)
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGTERM, self.action_quit)
-        loop.add_signal_handler(signal.SIGHUP, self.hang_up)
+        if not self.is_headless:
+            # A plain handler, not the loop's: it must run even if the loop is stuck on a dead terminal.
+            signal.signal(signal.SIGHUP, hang_up)
         self.check_size(self.size.width, self.size.height)
 
     def on_resize(self, event: Resize) -> None:
@@ -297,12 +299,6 @@ class ParavizApp(App[int]):
             fallback.daemon = True  # a normal exit does not wait for it
             fallback.start()
 
-    def hang_up(self) -> None:
-        """The terminal is gone (an SSH drop): end every lane and leave; nothing to restore."""
-        self.stop_event.set()
-        stop_all_hosts()
-        os._exit(129)
-
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
         yield SystemCommand(
             "Run all lanes", "Sequential, threads and processes, one after another", lambda: self.action_run("all")
@@ -364,6 +360,12 @@ class ParavizApp(App[int]):
         if not lines:
             lines = ["Press r to run all three lanes, s/t/p for one, w for another workload, ? for help."]
         self.explanation.update("\n".join(lines))
+
+
+def hang_up(_signum: int, _frame: object) -> None:
+    """The terminal is gone (an SSH drop): end every lane and leave; there is no screen to restore."""
+    kill_all_hosts_now()
+    os._exit(129)
 
 
 def make_app(
