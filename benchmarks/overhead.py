@@ -10,9 +10,12 @@ from __future__ import annotations
 
 import shutil
 import sys
+from pathlib import Path
 
 import psutil
-from _pty import drain, spawn, stop
+
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root, for tests.terminal
+from tests.terminal import drain, spawn, stop
 
 SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 20.0
 FAKE_256 = (

@@ -1,4 +1,4 @@
-"""Turn a RunReport into JSON, CSV (pandas) or a readable table (rich)."""
+"""Turn a run or sweep report into JSON, CSV (pandas) or a readable table (rich); export both."""
 
 from __future__ import annotations
 
@@ -10,23 +10,6 @@ from typing import Any
 from paraviz.core.figures import RUN_FIELDS
 from paraviz.core.runner import RunReport
 from paraviz.core.sweep import AmdahlFit, SweepReport
-
-
-def to_json(report: RunReport) -> str:
-    return json_of(report)
-
-
-def to_rows(report: RunReport) -> list[dict[str, Any]]:
-    """One flat row per run: the run fields plus the workload's name, tasks and size."""
-    workload = report.to_dict()["workload"]
-    return [
-        {"workload": workload["name"], "tasks": workload["tasks"], "size": workload["size"], **run}
-        for run in report.to_dict()["runs"]
-    ]
-
-
-def to_csv(report: RunReport) -> str:
-    return csv_of(report)
 
 
 def _fmt(value: float | None, pattern: str) -> str:
@@ -69,14 +52,15 @@ def to_table(report: RunReport) -> Any:
     return table
 
 
-def sweep_rows(sweep: SweepReport) -> list[dict[str, Any]]:
-    data = sweep.to_dict()
+def rows_of(report: RunReport | SweepReport) -> list[dict[str, Any]]:
+    """One flat row per run: the run fields plus the workload's name, tasks and size."""
+    data = report.to_dict()
     w = data["workload"]
     return [{"workload": w["name"], "tasks": w["tasks"], "size": w["size"], **run} for run in data["runs"]]
 
 
-def rows_of(report: RunReport | SweepReport) -> list[dict[str, Any]]:
-    return sweep_rows(report) if isinstance(report, SweepReport) else to_rows(report)
+def table_of(report: RunReport | SweepReport) -> Any:
+    return sweep_table(report) if isinstance(report, SweepReport) else to_table(report)
 
 
 def csv_of(report: RunReport | SweepReport) -> str:

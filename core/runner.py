@@ -360,6 +360,17 @@ class Lane:
 # -- whole runs ---------------------------------------------------------------------------------
 
 
+def workload_fields(config: RunConfig, size: int) -> dict[str, Any]:
+    """The workload part of a report: the same in run and sweep JSON."""
+    return {
+        "name": config.workload.name,
+        "tasks": None if config.timed else config.task_count,
+        "size": size,
+        "sizes": list(config.sizes) if config.sizes else None,
+        "seconds": config.seconds,
+    }
+
+
 @dataclass(frozen=True)
 class RunReport:
     machine: MachineInfo
@@ -372,16 +383,9 @@ class RunReport:
         return [r for r in self.results if r.status == "error"]
 
     def to_dict(self) -> dict[str, Any]:
-        c = self.config
         return {
             "machine": self.machine.to_dict(),
-            "workload": {
-                "name": c.workload.name,
-                "tasks": c.task_count if not c.timed else None,
-                "size": self.size,
-                "sizes": list(c.sizes) if c.sizes else None,
-                "seconds": c.seconds,
-            },
+            "workload": workload_fields(self.config, self.size),
             "runs": [r.to_dict() for r in self.results],
         }
 

@@ -11,7 +11,7 @@ from typing import Any
 from paraviz.core.config import RunConfig, validate
 from paraviz.core.figures import RunResult, with_comparisons
 from paraviz.core.machine import MachineInfo, logical_cores, machine_info
-from paraviz.core.runner import EventSink, run_lanes
+from paraviz.core.runner import EventSink, run_lanes, workload_fields
 
 
 @dataclass(frozen=True)
@@ -83,17 +83,14 @@ class SweepReport:
     points: list[RunResult]
     fits: dict[str, AmdahlFit]
 
+    @property
+    def failed(self) -> list[RunResult]:
+        return [p for p in self.points if p.status == "error"]
+
     def to_dict(self) -> dict[str, Any]:
-        c = self.config
         return {
             "machine": self.machine.to_dict(),
-            "workload": {
-                "name": c.workload.name,
-                "tasks": c.task_count,
-                "size": self.size,
-                "sizes": list(c.sizes) if c.sizes else None,
-                "seconds": c.seconds,
-            },
+            "workload": workload_fields(self.config, self.size),
             "baseline": self.baseline.to_dict(),
             "runs": [p.to_dict() for p in self.points],
             "fits": {mode: fit.to_dict() for mode, fit in self.fits.items()},

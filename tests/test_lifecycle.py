@@ -3,8 +3,6 @@
 from __future__ import annotations
 
 import os
-import pty
-import select
 import signal
 import subprocess
 import time
@@ -13,6 +11,7 @@ import psutil
 import pytest
 
 from tests.conftest import PARAVIZ
+from tests.terminal import drain, spawn
 
 LANES = [
     ("sequential", "fork"),
@@ -60,24 +59,7 @@ def test_cli_run_interrupted_exits_fast_and_leaves_nothing(mode, method, signum)
 
 
 def run_app_in_pty(args: list[str]) -> tuple[int, int]:
-    pid, fd = pty.fork()
-    if pid == 0:  # the child: a terminal of 120x40
-        os.environ["COLUMNS"], os.environ["LINES"] = "120", "40"
-        os.execvp(PARAVIZ[0], [*PARAVIZ, *args])
-    return pid, fd
-
-
-def drain(fd: int, seconds: float) -> bytes:
-    data = b""
-    deadline = time.monotonic() + seconds
-    while time.monotonic() < deadline:
-        ready, _, _ = select.select([fd], [], [], 0.05)
-        if ready:
-            try:
-                data += os.read(fd, 65536)
-            except OSError:
-                break
-    return data
+    return spawn([*PARAVIZ, *args], cols=120, rows=40)
 
 
 @pytest.mark.parametrize("how", ["q", "ctrl+c", "SIGTERM", "SIGHUP"])

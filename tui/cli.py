@@ -9,9 +9,9 @@ import argparse
 import signal
 import sys
 import threading
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import Any, NoReturn
+from typing import NoReturn
 
 from paraviz.core import __version__
 from paraviz.core.config import (
@@ -26,7 +26,8 @@ from paraviz.core.config import (
     validate,
 )
 from paraviz.core.machine import logical_cores
-from paraviz.core.sweep import default_worker_counts
+from paraviz.core.runner import RunReport, run_lanes
+from paraviz.core.sweep import SweepReport, default_worker_counts, run_sweep
 from paraviz.core.workloads import WORKLOADS, WorkloadError, get_workload
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
@@ -113,38 +114,33 @@ def print_workloads() -> None:
     Console().print(table)
 
 
-def run_headless(config: RunConfig, output_format: str) -> int:
+def headless(measure: Callable[[threading.Event], RunReport | SweepReport], output_format: str) -> int:
+    """Run ``measure`` with Ctrl+C, SIGTERM and SIGHUP stopping it, print the report, pick the exit code."""
     from paraviz.core import report as reports
-    from paraviz.core.runner import RunError, run_lanes
+    from paraviz.core.runner import RunError
 
     stop = threading.Event()
-    interrupted: list[int] = []
-
-    def on_signal(signum: int, _frame: Any) -> None:
-        interrupted.append(signum)
-        stop.set()
-
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, on_signal)
+        signal.signal(signum, lambda *_: stop.set())
     try:
-        result = run_lanes(config, stop=stop)
+        result = measure(stop)
     except (WorkloadError, RunError) as exc:
-        if interrupted:
+        if stop.is_set():
             return EXIT_INTERRUPTED
         print(f"paraviz: {exc}", file=sys.stderr)
         return EXIT_USAGE if isinstance(exc, WorkloadError) else EXIT_FAILED
     if output_format == "json":
-        print(reports.to_json(result))
+        print(reports.json_of(result))
     elif output_format == "csv":
-        print(reports.to_csv(result), end="")
+        print(reports.csv_of(result), end="")
     else:
         from rich.console import Console
 
         console = Console()
         if not console.is_terminal:  # piped: do not squeeze the table into 80 columns
             console = Console(width=120)
-        console.print(reports.to_table(result))
-    if interrupted:
+        console.print(reports.table_of(result))
+    if stop.is_set():
         print("paraviz: interrupted; lanes that had not finished are marked stopped", file=sys.stderr)
         return EXIT_INTERRUPTED
     if result.failed:
@@ -152,32 +148,6 @@ def run_headless(config: RunConfig, output_format: str) -> int:
         print(f"paraviz: lane failed: {failures}", file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
-
-
-def run_sweep_headless(config: RunConfig, counts: list[int], output_format: str) -> int:
-    from paraviz.core import report as reports
-    from paraviz.core.runner import RunError
-    from paraviz.core.sweep import run_sweep
-
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, lambda *_: stop.set())
-    try:
-        sweep = run_sweep(config, counts, modes=tuple(m for m in config.modes if m != "sequential"), stop=stop)
-    except (WorkloadError, RunError) as exc:
-        print(f"paraviz: {exc}", file=sys.stderr)
-        return EXIT_FAILED
-    if output_format == "json":
-        print(reports.json_of(sweep))
-    elif output_format == "csv":
-        print(reports.csv_of(sweep), end="")
-    else:
-        from rich.console import Console
-
-        Console().print(reports.sweep_table(sweep))
-    if stop.is_set():
-        return EXIT_INTERRUPTED
-    return EXIT_FAILED if any(p.status == "error" for p in sweep.points) else EXIT_OK
 
 
 def run_app(config: RunConfig, refresh: float) -> int:
@@ -207,10 +177,11 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = config_from_args(args)
             for n in counts:
                 validate(replace(config, workers=n))
-            return run_sweep_headless(config, counts, args.format)
+            modes = tuple(m for m in config.modes if m != "sequential")
+            return headless(lambda stop: run_sweep(config, counts, modes=modes, stop=stop), args.format)
         config = config_from_args(args)
         if args.command == "run":
-            return run_headless(config, args.format)
+            return headless(lambda stop: run_lanes(config, stop=stop), args.format)
         refresh = parse_float(args.refresh, "refresh")
         if not 0.05 <= refresh <= 10:
             raise ConfigError(f"refresh must be between 0.05 and 10 seconds, not {args.refresh}")

@@ -1,4 +1,4 @@
-"""Run a command in a pseudo-terminal of a given size (shared by the benchmarks)."""
+"""Drive a program in a pseudo-terminal of a given size (the lifecycle tests and the benchmarks)."""
 
 from __future__ import annotations
 
@@ -34,15 +34,18 @@ def read_until(fd: int, needle: bytes, timeout: float) -> float | None:
     return None
 
 
-def drain(fd: int, seconds: float) -> None:
+def drain(fd: int, seconds: float) -> bytes:
+    """Read whatever the program writes for ``seconds`` (so its writes never block)."""
+    data = b""
     end = time.monotonic() + seconds
     while time.monotonic() < end:
         ready, _, _ = select.select([fd], [], [], 0.05)
         if ready:
             try:
-                os.read(fd, 65536)
+                data += os.read(fd, 65536)
             except OSError:
-                return
+                break
+    return data
 
 
 def stop(pid: int, fd: int) -> None:
