@@ -12,10 +12,14 @@ HISTORY = 60
 
 @dataclass(frozen=True)
 class CoreSnapshot:
-    """Per-core CPU % now, and each core's recent history (oldest first)."""
+    """Per-core CPU % now, and each core's recent history (oldest first).
+
+    ``history`` holds the sampler's own bounded rings, not copies: copying 256 x 60 readings
+    every tick would cost more than drawing them. Read them on the thread that samples.
+    """
 
     percents: tuple[float, ...]
-    history: tuple[tuple[float, ...], ...]
+    history: tuple[deque[float], ...]
 
     @property
     def cores(self) -> int:
@@ -71,4 +75,4 @@ class CpuSampler:
             self.history = [deque(maxlen=self.length) for _ in percents]
         for ring, value in zip(self.history, percents, strict=True):
             ring.append(value)
-        return CoreSnapshot(tuple(percents), tuple(tuple(ring) for ring in self.history))
+        return CoreSnapshot(tuple(percents), tuple(self.history))

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+from collections.abc import Iterable
 
 from paraviz.core.events import LaneSampled, TaskRecord, TasksReported
 from paraviz.core.figures import RunResult
@@ -32,7 +33,7 @@ def load_style(percent: float) -> str:
     return "dim green"
 
 
-def spark(values: tuple[float, ...] | list[float], width: int) -> str:
+def spark(values: Iterable[float], width: int) -> str:
     tail = list(values)[-width:]
     return "".join(SPARK[min(7, int(v / 100 * 7.999))] for v in tail).rjust(width)
 
@@ -53,8 +54,8 @@ class CoreMeter(Widget):
     }
     """
 
-    snapshot: reactive[CoreSnapshot | None] = reactive(None, layout=True)
-    """The latest per-core reading."""
+    snapshot: reactive[CoreSnapshot | None] = reactive(None, always_update=True)
+    """The latest per-core reading (a repaint; a new layout only when the core count changes)."""
 
     CELL_WIDTH = 34  # "c12 ████████░░ 100% ▁▂▃▄▅▆▇█▁▂▃▄ "
     MAX_BAR_ROWS = 4
@@ -64,6 +65,10 @@ class CoreMeter(Widget):
 
     def uses_bars(self, width: int, cores: int) -> bool:
         return math.ceil(cores / self.bar_columns(width)) <= self.MAX_BAR_ROWS
+
+    def watch_snapshot(self, old: CoreSnapshot | None, new: CoreSnapshot | None) -> None:
+        if new is not None and (old is None or old.cores != new.cores):
+            self.refresh(layout=True)
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         cores = self.snapshot.cores if self.snapshot else 1
@@ -101,8 +106,16 @@ class CoreMeter(Widget):
         text = Text(no_wrap=True, overflow="crop")
         for start in range(0, snap.cores, per_row):
             text.append(f"{start:>4} ", style="dim")
+            # One span per run of cells in the same colour, not one per core.
+            run, run_style = "", ""
             for pct in snap.percents[start : start + per_row]:
-                text.append(SPARK[min(7, int(pct / 100 * 7.999))], style=load_style(pct))
+                style = load_style(pct)
+                if style != run_style and run:
+                    text.append(run, style=run_style)
+                    run = ""
+                run_style = style
+                run += SPARK[min(7, int(pct / 100 * 7.999))]
+            text.append(run, style=run_style)
             text.append("\n")
         busy = sum(p >= 50 for p in snap.percents)
         text.append(
