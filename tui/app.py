@@ -86,7 +86,7 @@ class ParavizApp(App[int]):
         ("x", "stop what runs (every process of the lane ends)"),
         ("+ / -", "one worker more / fewer"),
         ("w", "choose the workload"),
-        ("o", "options: tasks, size, sizes, timed seconds, start method, chunksize, inner threads"),
+        ("o", "options: tasks, size(s), seconds, start method, chunksize, inner threads"),
         ("v", "sweep view: threads and processes at 1, 2, 4 … 2×cores workers, Amdahl fit"),
         ("e", "export the last run or sweep to CSV and JSON"),
         ("?", "this help"),

@@ -25,7 +25,7 @@ class HelpScreen(ModalScreen[None]):
 
     def compose(self) -> ComposeResult:
         lines = "\n".join(f"[b]{key:>7}[/b]  {what}" for key, what in self.keys)
-        with Vertical(id="dialog"):
+        with Vertical(id="dialog", classes="dialog--help"):
             yield Static("[b]paraviz keys[/b]", classes="title")
             yield Static(lines, id="help-keys")
             yield Static("[dim]Ctrl+P opens the command palette with the same actions. Esc closes.[/dim]")
@@ -42,7 +42,7 @@ class WorkloadScreen(ModalScreen[str | None]):
 
     def compose(self) -> ComposeResult:
         options = [Option(f"[b]{w.name:<8}[/b] {w.lesson}", id=w.name) for w in WORKLOADS.values()]
-        with Vertical(id="dialog"):
+        with Vertical(id="dialog", classes="dialog--workload"):
             yield Static("[b]Choose a workload[/b]  (Enter picks, Esc cancels)", classes="title")
             yield OptionList(*options, id="workloads")
 
@@ -85,26 +85,28 @@ class OptionsScreen(ModalScreen[OptionValues | None]):
         def text(value: object) -> str:
             return "" if value is None else str(value)
 
-        with Vertical(id="dialog"):
-            yield Static("[b]Run options[/b]  (Enter applies, Esc cancels; blank size = calibrate)", classes="title")
+        with Vertical(id="dialog", classes="dialog--options"):
+            yield Static("[b]Run options[/b]\nEnter applies · Esc cancels · blank size: calibrate", classes="title")
             with Grid(id="options-grid"):
                 yield Label("workers")
-                yield Input(text(c.workers), id="opt-workers")
+                yield Input(text(c.workers), compact=True, id="opt-workers")
                 yield Label("tasks")
-                yield Input(text(c.tasks or c.task_count), id="opt-tasks")
+                yield Input(text(c.tasks or c.task_count), compact=True, id="opt-tasks")
                 yield Label("size")
-                yield Input(text(c.size), placeholder="calibrate", id="opt-size")
+                yield Input(text(c.size), placeholder="calibrate", compact=True, id="opt-size")
                 yield Label("sizes a,b,c")
-                yield Input(",".join(map(str, c.sizes or ())), placeholder="unequal tasks", id="opt-sizes")
+                sizes = ",".join(map(str, c.sizes or ()))
+                yield Input(sizes, placeholder="unequal tasks", compact=True, id="opt-sizes")
                 yield Label("seconds")
-                yield Input(text(c.seconds), placeholder="batch mode", id="opt-seconds")
+                yield Input(text(c.seconds), placeholder="batch mode", compact=True, id="opt-seconds")
                 yield Label("start method")
-                yield Select([(m, m) for m in START_METHODS], value=c.start_method, allow_blank=False, id="opt-start")
+                methods = [(m, m) for m in START_METHODS]
+                yield Select(methods, value=c.start_method, allow_blank=False, compact=True, id="opt-start")
                 yield Label("chunksize")
-                yield Input(text(c.chunksize), id="opt-chunksize")
+                yield Input(text(c.chunksize), compact=True, id="opt-chunksize")
                 yield Label("inner threads")
-                yield Input(text(c.inner_threads), id="opt-inner")
-            yield Button("Apply", variant="primary", id="apply")
+                yield Input(text(c.inner_threads), compact=True, id="opt-inner")
+            yield Button("Apply", variant="primary", compact=True, id="apply")
 
     def on_mount(self) -> None:
         self.query_one("#opt-workers", Input).focus()
@@ -137,7 +139,7 @@ class ExportScreen(ModalScreen[str | None]):
     BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
 
     def compose(self) -> ComposeResult:
-        with Vertical(id="dialog"):
+        with Vertical(id="dialog", classes="dialog--export"):
             yield Static(
                 "[b]Export the last run or sweep[/b]  (writes PATH.csv and PATH.json; never overwrites)",
                 classes="title",
