@@ -82,9 +82,57 @@ def _ping() -> int:
     return os.getpid()
 
 
-def _init_worker(configure_ref: str | None, inner_threads: int | None) -> None:
+#: In a pool worker: (shared slots, this worker's slot) of the host's WorkerBoard.
+_board_slot: tuple[Any, int] | None = None
+
+
+def _init_worker(
+    configure_ref: str | None, inner_threads: int | None, slots: Any = None, next_slot: Any = None
+) -> None:
+    global _board_slot
+    # A forked worker inherits the host's SIGTERM handler; the pool's own SIGTERM must just end it.
+    signal.signal(signal.SIGTERM, signal.SIG_DFL)
     if configure_ref:
         resolve(configure_ref)(inner_threads)
+    if slots is not None and next_slot is not None:
+        with next_slot.get_lock():
+            slot = next_slot.value
+            next_slot.value += 1
+        if 2 * slot + 1 < len(slots):
+            slots[2 * slot] = os.getpid()
+            slots[2 * slot + 1] = -1
+            _board_slot = (slots, 2 * slot + 1)
+
+
+class WorkerBoard:
+    """Shared memory where each pool worker notes the task it is running, so that when a worker
+    dies the host can name the task it died in (the pool itself only says that one died)."""
+
+    def __init__(self, context: Any, workers: int) -> None:
+        self.slots = context.RawArray("q", 2 * 2 * workers)  # (pid, task index) pairs, spare room
+        self.next_slot = context.Value("i", 0)
+
+    def initargs(self) -> tuple[Any, Any]:
+        return self.slots, self.next_slot
+
+    def dead_worker_task(self, executor: Executor) -> str | None:
+        """'task 3: worker pid 123 was killed by SIGKILL' for a worker that exited on its own."""
+        # The pool's manager thread reaps every worker after a break; let it finish, so that each
+        # exit code is known (private attributes, but stable since Python 3.9).
+        manager = getattr(executor, "_executor_manager_thread", None)
+        if manager is not None:
+            manager.join(timeout=2)
+        processes = getattr(executor, "_processes", None) or {}
+        for k in range(0, len(self.slots), 2):
+            pid, index = self.slots[k], self.slots[k + 1]
+            process = processes.get(pid)
+            code = process.exitcode if process is not None else None
+            if code is None or code == -signal.SIGTERM:  # alive, or ended by the pool after the fact
+                continue
+            how = f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
+            where = f"task {index}" if index >= 0 else "between tasks"
+            return f"{where}: worker pid {pid} {how}"
+        return None
 
 
 def _cpu_seconds() -> float:
@@ -110,6 +158,8 @@ def run_chunk(
     for offset, size in enumerate(sizes):
         index = first + offset
         t0 = time.monotonic()
+        if _board_slot is not None:
+            _board_slot[0][_board_slot[1]] = index
         if started is not None:
             started.append((index, 1, pid, tid, t0, t0))
         try:
@@ -172,10 +222,11 @@ def run_pool(
     in_flight: int,
     worker_cpu: dict[int, float],
     live_started: deque[Record] | None,
+    board: WorkerBoard | None = None,
 ) -> str | None:
     """Submit chunks (all at once in batch mode, as ``map`` does; a bounded window when timed)
     and collect results in order, flushing events while waiting."""
-    pending: deque[tuple[int, int, Future[Any]]] = deque()
+    pending: deque[tuple[int, Future[Any]]] = deque()
     next_index = 0
 
     def submit_more() -> None:
@@ -184,21 +235,20 @@ def run_pool(
             count = chunksize if batch.seconds is not None else min(chunksize, batch.tasks - next_index)
             sizes = [batch.size_of(next_index + k) for k in range(count)]
             args = (task, next_index, sizes, live_started) if live_started is not None else (task, next_index, sizes)
-            pending.append((next_index, count, executor.submit(run_chunk, *args)))
+            pending.append((next_index, executor.submit(run_chunk, *args)))
             next_index += count
 
     submit_more()
     while pending:
-        first, count, future = pending[0]
+        first, future = pending[0]
         try:
             records, error, pid, cpu = future.result(timeout=FLUSH_EVERY_S)
         except FutureTimeout:
             emitter.flush()
             continue
         except BrokenProcessPool:
-            last = first + count - 1
-            which = f"task {first}" if count == 1 else f"tasks {first}-{last}"
-            return f"{which}: a worker process ended abruptly (killed, or os._exit) while running"
+            named = board.dead_worker_task(executor) if board is not None else None
+            return named or f"task {first} or a later one: a worker process ended abruptly (killed, or os._exit)"
         pending.popleft()
         worker_cpu[pid] = cpu
         emitter.finish(records)
@@ -257,17 +307,19 @@ def run_lane(cfg: dict[str, Any], emitter: Emitter) -> int:
         executor: Executor | None = None
     else:
         workers = cfg["workers"]
+        board = None
         if mode == "threads":
             executor = ThreadPoolExecutor(max_workers=workers, thread_name_prefix="paraviz-worker")
         else:
             import multiprocessing
 
             context = multiprocessing.get_context(cfg["start_method"])
+            board = WorkerBoard(context, workers)
             executor = ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=context,
                 initializer=_init_worker,
-                initargs=(cfg.get("configure"), cfg.get("inner_threads")),
+                initargs=(cfg.get("configure"), cfg.get("inner_threads"), *board.initargs()),
             )
         try:
             worker_pid = executor.submit(_ping).result()
@@ -280,7 +332,7 @@ def run_lane(cfg: dict[str, Any], emitter: Emitter) -> int:
         if error is None:
             chunksize = cfg.get("chunksize", 1) if mode == "processes" else 1
             live = emitter.started if mode == "threads" else None
-            error = run_pool(executor, task, batch, emitter, t0, chunksize, 2 * workers, worker_cpu, live)
+            error = run_pool(executor, task, batch, emitter, t0, chunksize, 2 * workers, worker_cpu, live, board)
         t_end = time.monotonic()
     emitter.flush()
     if error is None and executor is not None:

@@ -46,6 +46,8 @@ SAMPLE_INTERVAL_S = 0.25
 PURE_WORKER_BYTES = 40 * 2**20
 NUMERIC_WORKER_BYTES = 300 * 2**20
 
+#: Task reports may add a sample between ticks, but never more often than this.
+MIN_EXTRA_SAMPLE_S = 0.1
 INNER_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 EventSink = Callable[[Event], None]
@@ -307,7 +309,8 @@ class Lane:
             finished = records(message["finished"])
             singles = [r.end - r.start for r in finished if r.count == 1]
             self.longest_task_s = max([self.longest_task_s, *singles])
-            self.sample()
+            if time.monotonic() - self.host.tree.last_sample >= MIN_EXTRA_SAMPLE_S:
+                self.sample()  # an extra look between ticks, so short lanes' peaks are seen
             self.sink(TasksReported(self.mode, message["done"], records(message["started"]), finished))
         elif kind == "lane_finished":
             self.finished = message

@@ -107,11 +107,17 @@ def test_a_failing_task_is_named_and_other_lanes_go_on(user_module):
         assert "task 3 raised ValueError: bad row 3" in lanes[mode].error
 
 
-@pytest.mark.parametrize("task", ["exits_on_two", "killed_on_two"])
-def test_a_worker_that_dies_fails_its_lane_only(user_module, task):
-    config = RunConfig(workload=get_workload(f"userwork:{task}"), workers=2, tasks=6, size=1, modes=("processes",))
+@pytest.mark.parametrize(
+    "task, how", [("exits_on_two", "exited with code 3"), ("killed_on_two", "was killed by SIGKILL")]
+)
+@pytest.mark.parametrize("method", ["fork", "spawn"])
+def test_a_worker_that_dies_names_its_task_and_fails_its_lane_only(user_module, task, how, method):
+    config = RunConfig(
+        workload=get_workload(f"userwork:{task}"), workers=2, tasks=6, size=1, modes=("processes",), start_method=method
+    )
     (lane,) = run_lanes(config).results
-    assert lane.status == "error" and "task 2" in lane.error and "ended abruptly" in lane.error
+    assert lane.status == "error"
+    assert lane.error.startswith("task 2: worker pid ") and lane.error.endswith(how)
     again = RunConfig(workload=get_workload("userwork:square"), workers=2, tasks=6, size=1, modes=("processes",))
     assert run_lanes(again).results[0].ok
 
