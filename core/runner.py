@@ -149,7 +149,8 @@ class ProcessTree:
             seen[thread.id] = total
             before = self.thread_times.get(thread.id)
             if before is not None:
-                loads.append(WorkerLoad(f"thread {thread.id}", 100 * (total - before) / dt))
+                label = "main thread" if thread.id == root.pid else f"thread {thread.id}"
+                loads.append(WorkerLoad(label, 100 * (total - before) / dt))
         self.thread_times = seen
         return loads
 
@@ -474,10 +475,11 @@ def run_lanes(
         if stop.is_set():
             break
         lanes = [Lane(config, mode, size, sink) for mode in modes]
-        results.extend(_drive(lanes, stop, sample_interval))
-    results = with_comparisons(results, logical_cores(), config.timed)
-    for result in results:
-        sink(LaneFinished(result))
+        done = len(results)
+        # The sequential lane runs first, so each lane's speedup is final as soon as it ends.
+        results = with_comparisons([*results, *_drive(lanes, stop, sample_interval)], logical_cores(), config.timed)
+        for result in results[done:]:
+            sink(LaneFinished(result))
     return RunReport(machine_info(), config, size, results)
 
 

@@ -337,7 +337,17 @@ class ParavizApp(App[int]):
         elif isinstance(event, LaneSampled):
             self.lane(event.mode).sampled(event)
         elif isinstance(event, LaneFinished):
-            self.results[event.result.mode] = event.result
+            self.lane_finished(event.result)
+
+    def lane_finished(self, result: RunResult) -> None:
+        """Show a lane's figures as soon as it ends, with speedups against whatever sequential
+        lane these settings produced, in this run or an earlier one."""
+        self.results[result.mode] = result
+        results = with_comparisons(list(self.results.values()), self.machine.logical_cores, self.config.timed)
+        self.results = {r.mode: r for r in results}
+        for mode, lane_result in self.results.items():
+            self.lane(mode).finished(lane_result)
+        self.show_explanation()
 
     def on_run_ended(self, message: RunEnded) -> None:
         self.running = False
@@ -346,13 +356,6 @@ class ParavizApp(App[int]):
             self.reset_lanes("not run")
             return
         self.last_report = message.report
-        # Speedup against whatever sequential lane these settings produced, this run or earlier.
-        results = with_comparisons(list(self.results.values()), self.machine.logical_cores, self.config.timed)
-        self.results = {r.mode: r for r in results}
-        for mode in MODES:
-            if mode in self.results:
-                self.lane(mode).finished(self.results[mode])
-        self.show_explanation()
 
     def show_explanation(self) -> None:
         ordered = [self.results[m] for m in MODES if m in self.results]

@@ -157,6 +157,7 @@ class LanePanel(Vertical):
         self.timed_seconds: float | None = None
         self.records: list[TaskRecord] = []
         self._done = 0
+        self._elapsed = 0.0
 
     def compose(self) -> ComposeResult:
         yield ProgressBar(total=1, show_eta=False, show_percentage=False, id=f"progress-{self.mode}")
@@ -190,6 +191,7 @@ class LanePanel(Vertical):
         self.reset("waiting")
         self.records = []
         self._done = 0
+        self._elapsed = 0.0
         self.total, self.timed_seconds = total, timed_seconds
         self.query_one(ProgressBar).update(total=timed_seconds or total, progress=0)
 
@@ -203,15 +205,19 @@ class LanePanel(Vertical):
         if self.timed_seconds is None:
             self.query_one(ProgressBar).update(progress=report.done)
         self._done = report.done
+        self.query_one(".lane--status", Static).update(self._progress_text())
+
+    def _progress_text(self) -> str:
+        if self.timed_seconds is not None:
+            left = max(0.0, self.timed_seconds - self._elapsed)
+            return f"{self._done:,} done · {left:.1f} s left"
+        return f"{self._done:,}/{self.total:,} · {self._elapsed:.1f} s"
 
     def sampled(self, sample: LaneSampled) -> None:
-        done = getattr(self, "_done", 0)
+        self._elapsed = sample.elapsed_s
         if self.timed_seconds is not None:
-            left = max(0.0, self.timed_seconds - sample.elapsed_s)
             self.query_one(ProgressBar).update(progress=min(self.timed_seconds, sample.elapsed_s))
-            status = f"{done:,} done · {left:.1f} s left"
-        else:
-            status = f"{done:,}/{self.total:,} · {sample.elapsed_s:.1f} s"
+        status = self._progress_text()
         live = Text(no_wrap=True, overflow="ellipsis")
         live.append(f"{sample.cores_in_use:.2f} cores", style="bold")
         live.append(f" · {sample.processes} proc · {sample.threads} thr\n")
