@@ -218,13 +218,22 @@ class LanePanel(Vertical):
         if self.timed_seconds is not None:
             self.query_one(ProgressBar).update(progress=min(self.timed_seconds, sample.elapsed_s))
         status = self._progress_text()
+        width = self.content_size.width or 30
+        narrow = width < 30
         live = Text(no_wrap=True, overflow="ellipsis")
         live.append(f"{sample.cores_in_use:.2f} cores", style="bold")
-        live.append(f" · {sample.processes} proc · {sample.threads} thr\n")
+        live.append(
+            f" · {sample.processes}p · {sample.threads}t\n"
+            if narrow
+            else f" · {sample.processes} proc · {sample.threads} thr\n"
+        )
+        label_w = max(6, min(13, width - 13))
         shown = sample.workers[:6]
         for worker in shown:
             pct = worker.cpu_percent
-            live.append(f"{worker.label[-12:]:>12} ")
+            short = worker.label.replace("main thread", "main").replace("thread ", "t").replace("pid ", "p")
+            label = short if narrow else worker.label
+            live.append(f"{label[-label_w:]:>{label_w}} ")
             live.append(bar(pct / 100, 6), style=load_style(pct))
             live.append(f" {pct:3.0f}%\n")
         if len(sample.workers) > len(shown):
