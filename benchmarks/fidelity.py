@@ -1,6 +1,6 @@
 """Fidelity: paraviz's speedups against a bare notebook-style script, interleaved, same machine.
 
-    python benchmarks/fidelity.py [rounds]
+    python benchmarks/fidelity.py [rounds] [fork,forkserver,spawn]
 
 Also compares each start method's pool start-up as paraviz reports it with a bare pool's.
 """
@@ -15,6 +15,7 @@ import tempfile
 from pathlib import Path
 
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+METHODS = sys.argv[2].split(",") if len(sys.argv) > 2 else ["fork", "forkserver", "spawn"]
 N, TASKS, WORKERS = 10_000_000, 8, 2
 
 BARE = """
@@ -89,7 +90,7 @@ def paraviz(method: str) -> dict[str, float]:
 
 def main() -> None:
     print(f"cumsum n={N:,}, {TASKS} tasks, {WORKERS} workers; {ROUNDS} interleaved rounds, medians")
-    for method in ("fork", "forkserver", "spawn"):
+    for method in METHODS:
         b_runs, p_runs = [], []
         for _ in range(ROUNDS):
             b_runs.append(bare(method))

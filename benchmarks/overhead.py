@@ -1,6 +1,6 @@
 """Monitor overhead: CPU of the idle app's process tree, % of one core, at 120x40.
 
-    python benchmarks/overhead.py [seconds]
+    python benchmarks/overhead.py [seconds] [rounds]
 
 Compares the real cores at the default 4 Hz, a fake 256-core sampler at 4 Hz, the real cores at a
 2 s refresh, and htop/btop at their defaults where installed, interleaved in one run.
@@ -9,6 +9,7 @@ Compares the real cores at the default 4 Hz, a fake 256-core sampler at 4 Hz, th
 from __future__ import annotations
 
 import shutil
+import statistics
 import sys
 from pathlib import Path
 
@@ -18,6 +19,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository r
 from tests.terminal import drain, spawn, stop
 
 SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 20.0
+ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 2
 FAKE_256 = (
     "from paraviz.tui.app import make_app; from paraviz.core.sampler import fake_source; "
     "from paraviz.core.machine import MachineInfo; "
@@ -58,9 +60,16 @@ def main() -> None:
         cases["htop (default 1.5 s)"] = ["htop"]
     if shutil.which("btop"):
         cases["btop (default 2 s)"] = ["btop"]
-    print(f"idle CPU, % of one core, {SECONDS:.0f} s each, 120x40, {psutil.cpu_count()} logical cores")
-    for name, argv in cases.items():
-        print(f"  {name:<36} {measure(argv):6.2f} %")
+    print(
+        f"idle CPU, % of one core, {SECONDS:.0f} s each, 120x40, {psutil.cpu_count()} logical cores, "
+        f"median of {ROUNDS} interleaved rounds"
+    )
+    figures: dict[str, list[float]] = {name: [] for name in cases}
+    for _ in range(ROUNDS):
+        for name, argv in cases.items():
+            figures[name].append(measure(argv))
+    for name, values in figures.items():
+        print(f"  {name:<36} {statistics.median(values):6.2f} %")
 
 
 if __name__ == "__main__":

@@ -46,6 +46,9 @@ SAMPLE_INTERVAL_S = 0.25
 PURE_WORKER_BYTES = 40 * 2**20
 NUMERIC_WORKER_BYTES = 300 * 2**20
 
+#: How a host starts: with ``-c`` rather than ``-m``, spawn and forkserver workers have no main
+#: module to re-import, which saved ~25 ms of pool start-up per lane (benchmarks/fidelity.py).
+HOST_MAIN = "import sys; from paraviz.core.host import main; sys.exit(main(sys.argv))"
 #: Task reports may add a sample between ticks, but never more often than this.
 MIN_EXTRA_SAMPLE_S = 0.1
 INNER_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -177,7 +180,7 @@ class HostProcess:
         cfg = {**cfg, "event_fd": write_fd}
         try:
             self.popen = subprocess.Popen(
-                [sys.executable, "-m", "paraviz.core.host", json.dumps(cfg)],
+                [sys.executable, "-c", HOST_MAIN, json.dumps(cfg)],
                 pass_fds=(write_fd,),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
