@@ -24,14 +24,11 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
+from paraviz.core.worker import Record, init_worker, ping, run_chunk
 from paraviz.core.workloads import WorkloadError, check_picklable, resolve
 
 FLUSH_EVERY_S = 0.1
 MAX_RECORDS = 64
-#: A chunk this long reports one summary record instead of one per task.
-DETAILED_CHUNK = 64
-
-Record = tuple[int, int, int, int, float, float]  # first index, count, pid, tid, start, end
 
 
 class Emitter:
@@ -75,35 +72,6 @@ class Emitter:
         self.emit("tasks", done=self.done, started=started, finished=finished)
 
 
-# -- code that runs in the workers --------------------------------------------------------
-
-
-def _ping() -> int:
-    return os.getpid()
-
-
-#: In a pool worker: (shared slots, this worker's slot) of the host's WorkerBoard.
-_board_slot: tuple[Any, int] | None = None
-
-
-def _init_worker(
-    configure_ref: str | None, inner_threads: int | None, slots: Any = None, next_slot: Any = None
-) -> None:
-    global _board_slot
-    # A forked worker inherits the host's SIGTERM handler; the pool's own SIGTERM must just end it.
-    signal.signal(signal.SIGTERM, signal.SIG_DFL)
-    if configure_ref:
-        resolve(configure_ref)(inner_threads)
-    if slots is not None and next_slot is not None:
-        with next_slot.get_lock():
-            slot = next_slot.value
-            next_slot.value += 1
-        if 2 * slot + 1 < len(slots):
-            slots[2 * slot] = os.getpid()
-            slots[2 * slot + 1] = -1
-            _board_slot = (slots, 2 * slot + 1)
-
-
 class WorkerBoard:
     """Shared memory where each pool worker notes the task it is running, so that when a worker
     dies the host can name the task it died in (the pool itself only says that one died)."""
@@ -133,45 +101,6 @@ class WorkerBoard:
             where = f"task {index}" if index >= 0 else "between tasks"
             return f"{where}: worker pid {pid} {how}"
         return None
-
-
-def _cpu_seconds() -> float:
-    t = os.times()
-    return t.user + t.system
-
-
-def run_chunk(
-    task: Callable[[int, int], Any],
-    first: int,
-    sizes: list[int],
-    started: deque[Record] | None = None,
-) -> tuple[list[Record], str | None, int, float]:
-    """Run tasks first..first+len(sizes)-1; return (records, error, pid, cpu seconds of this process).
-
-    Errors are caught here so the caller learns which task failed and why.
-    """
-    pid, tid = os.getpid(), threading.get_native_id()
-    detailed = len(sizes) <= DETAILED_CHUNK
-    records: list[Record] = []
-    chunk_start = time.monotonic()
-    error = None
-    for offset, size in enumerate(sizes):
-        index = first + offset
-        t0 = time.monotonic()
-        if _board_slot is not None:
-            _board_slot[0][_board_slot[1]] = index
-        if started is not None:
-            started.append((index, 1, pid, tid, t0, t0))
-        try:
-            task(index, size)
-        except Exception as exc:
-            error = f"task {index} raised {type(exc).__name__}: {exc}"
-            break
-        if detailed:
-            records.append((index, 1, pid, tid, t0, time.monotonic()))
-    if not detailed and error is None:
-        records.append((first, len(sizes), pid, tid, chunk_start, time.monotonic()))
-    return records, error, pid, _cpu_seconds()
 
 
 # -- the lane -------------------------------------------------------------------------------
@@ -277,14 +206,19 @@ def _die_with_parent() -> None:
         pass
 
 
+def configure(cfg: dict[str, Any]) -> None:
+    """Limit the workload's inner threads in the host itself (pool workers do it in init_worker)."""
+    if cfg.get("configure"):
+        resolve(cfg["configure"])(cfg.get("inner_threads"))
+
+
 def run_lane(cfg: dict[str, Any], emitter: Emitter) -> int:
     mode = cfg["mode"]
     try:
         task = resolve(cfg["task"])
         if mode == "processes":
             check_picklable(cfg["task"])
-        configure_ref = cfg.get("configure")
-        _init_worker(configure_ref, cfg.get("inner_threads"))
+        configure(cfg)
         if cfg.get("prepare"):
             resolve(cfg["prepare"])(cfg["size"])
     except WorkloadError as exc:
@@ -318,11 +252,11 @@ def run_lane(cfg: dict[str, Any], emitter: Emitter) -> int:
             executor = ProcessPoolExecutor(
                 max_workers=workers,
                 mp_context=context,
-                initializer=_init_worker,
+                initializer=init_worker,
                 initargs=(cfg.get("configure"), cfg.get("inner_threads"), *board.initargs()),
             )
         try:
-            worker_pid = executor.submit(_ping).result()
+            worker_pid = executor.submit(ping).result()
             error = None
         except BrokenProcessPool:
             worker_pid = 0
@@ -363,7 +297,7 @@ def calibrate(cfg: dict[str, Any], emitter: Emitter) -> int:
     """Time one task, doubling the size until it takes long enough to measure."""
     try:
         task = resolve(cfg["task"])
-        _init_worker(cfg.get("configure"), cfg.get("inner_threads"))
+        configure(cfg)
         if cfg.get("prepare"):
             resolve(cfg["prepare"])(cfg["size"])
     except WorkloadError as exc:

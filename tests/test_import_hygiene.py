@@ -29,7 +29,9 @@ def test_no_core_module_imports_textual():
 
 def test_run_host_and_pure_tasks_import_only_the_standard_library():
     at_start = modules_after_import("sys")  # what site-packages' .pth files load anyway
-    loaded = modules_after_import("paraviz.core.host") | modules_after_import("paraviz.core.tasks_pure")
+    loaded = set().union(
+        *(modules_after_import(m) for m in ("paraviz.core.host", "paraviz.core.worker", "paraviz.core.tasks_pure"))
+    )
     third_party = (
         {name.split(".")[0] for name in loaded - at_start} - set(sys.stdlib_module_names) - {"paraviz", "__mp_main__"}
     )

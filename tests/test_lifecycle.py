@@ -116,3 +116,15 @@ def test_app_exits_when_its_terminal_disappears():
         raise AssertionError("the app outlived its terminal")
     assert time.monotonic() - t0 < 2.0
     assert_all_gone(descendants)
+
+
+@pytest.mark.parametrize("method", ["fork", "forkserver", "spawn"])
+def test_a_killed_cli_takes_its_lanes_with_it(method):
+    """SIGKILL gives paraviz no chance to clean up: Linux tells each host (PR_SET_PDEATHSIG),
+    and the host ends its whole process group."""
+    cmd = [*PARAVIZ, "run", "-w", "sleep", "--size", "30000", "--tasks", "4", "--workers", "2"]
+    proc = subprocess.Popen([*cmd, "--modes", "processes", "--start-method", method], stdout=subprocess.DEVNULL)
+    descendants = tree_once_running(proc.pid, 3)
+    proc.kill()
+    proc.wait()
+    assert_all_gone(descendants)
