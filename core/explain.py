@@ -43,10 +43,13 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
     if proc and proc.ok:
         e, s = proc.effective_cores, proc.speedup
         if s is not None and s >= 1.2:
-            lines.append(
-                f"Processes used {e:.2f} cores and ran {s:.2f}× faster than sequential "
-                f"({proc.efficiency:.0%} efficient)."
+            efficiency = proc.efficiency or 0.0
+            how = (
+                f"{efficiency:.0%} efficient"
+                if efficiency <= 1.05
+                else f"more than {usable} cores could give: the tasks mostly waited, which needs no core"
             )
+            lines.append(f"Processes used {e:.2f} cores and ran {s:.2f}× faster than sequential ({how}).")
         per_task = seq.wall_s / max(1, seq.tasks_done) if seq and seq.ok else None
         if s is not None and s < 1 and per_task is not None and per_task < TINY_TASK_S:
             lines.append(

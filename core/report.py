@@ -120,5 +120,7 @@ def sweep_table(sweep: SweepReport) -> Any:
 
 def fit_line(mode: str, fit: AmdahlFit) -> str:
     ceiling = "unbounded" if fit.max_speedup == float("inf") else f"{fit.max_speedup:.1f}×"
-    line = f"{mode}: serial fraction {fit.serial_fraction:.2f}, max speedup {ceiling}, R² {fit.r2:.2f}"
+    line = f"{mode}: serial fraction {fit.serial_fraction:.2f}, max speedup {ceiling}"
+    if fit.serial_fraction < 0.95:  # R² of a flat line says nothing useful
+        line += f", R² {fit.r2:.2f}"
     return line + (f" — {fit.note}" if fit.note else "")

@@ -57,6 +57,11 @@ def fit_amdahl(workers: list[int], speedups: list[float], cores: int | None = No
             f"slower{past}: {s[-1]:.2f}× at {int(n[-1])} vs {s[best]:.2f}× at {int(n[best])}; "
             "Amdahl's model has no term for overhead or contention"
         )
+    within = [i for i, k in enumerate(n) if cores and k <= cores]
+    if cores and within and n[-1] > cores and not notes:
+        at_cores = s[within[-1]]
+        if abs(s[-1] - at_cores) <= 0.1 * at_cores:
+            notes.append(f"flat past {cores} cores ({s[-1]:.2f}× at {int(n[-1])}): there are no more cores to use")
     if f >= 0.95:
         notes.append("adding workers did not help: the work ran serially")
     elif r2 < 0.8:

@@ -39,9 +39,24 @@ async def shoot(name: str, size: tuple[int, int], config: RunConfig) -> Path:
     return path
 
 
+async def shoot_sweep(name: str, size: tuple[int, int], config: RunConfig) -> Path:
+    app = make_app(config)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("v")
+        deadline = time.monotonic() + 300
+        while getattr(app.screen, "running", False) and time.monotonic() < deadline:
+            await pilot.pause(0.2)
+        await pilot.pause(0.5)
+        path = HERE / f"{name}.svg"
+        app.save_screenshot(filename=path.name, path=str(HERE))
+    return path
+
+
 def main() -> None:
-    for name, size, config in SHOTS:
-        path = asyncio.run(shoot(name, size, config))
+    sweep = ("sweep-120x40", (120, 40), RunConfig(workload=get_workload("cumsum"), tasks=8, size=5_000_000))
+    for name, size, config in [*SHOTS, sweep]:
+        shot = shoot_sweep if name.startswith("sweep") else shoot
+        path = asyncio.run(shot(name, size, config))
         print(path)
         if "--png" in sys.argv:
             import cairosvg

@@ -36,8 +36,9 @@ def test_gil_sentence_quotes_the_measured_cores():
 
 
 def test_io_wait_sentence_when_threads_win_without_cpu():
-    text = explained([lane("sequential", 2.0, 0.01, 1), lane("threads", 0.25, 0.01)])
+    text = explained([lane("sequential", 2.0, 0.01, 1), lane("threads", 0.25, 0.01), lane("processes", 0.29, 0.05)])
     assert "Threads ran 8.0× faster" in text and "waiting" in text
+    assert "more than 2 cores could give" in text and "efficient" not in text
     assert "GIL lets one thread" not in text
 
 

@@ -35,6 +35,11 @@ def test_fit_says_where_the_model_does_not_fit():
     assert "slower past 2 cores" in fit.note
 
 
+def test_fit_says_when_speedup_stops_at_the_core_count():
+    fit = fit_amdahl([1, 2, 4], [0.95, 1.78, 1.77], cores=2)
+    assert "flat past 2 cores" in fit.note
+
+
 def test_default_counts_reach_twice_the_cores():
     assert default_worker_counts(2) == [1, 2, 4]
     assert default_worker_counts(16) == [1, 2, 4, 8, 16, 32]

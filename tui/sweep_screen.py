@@ -36,8 +36,14 @@ def speedup_plot(points: list[RunResult], counts: list[int], width: int, height:
         if grid[y][x][0] in (" ", "·") or mark != "·":
             grid[y][x] = (mark, style)
 
-    for i, n in enumerate(counts):
-        put(i, n, "·", "dim")
+    # The ideal line at every column, interpolated between the measured worker counts.
+    for x in range(plot_w):
+        pos = x * max(1, len(counts) - 1) / max(1, plot_w - 1)
+        left = min(int(pos), len(counts) - 1)
+        right = min(left + 1, len(counts) - 1)
+        ideal = counts[left] + (counts[right] - counts[left]) * (pos - left)
+        y = plot_h - 1 - round(min(ideal, top) / top * (plot_h - 1))
+        grid[y][x] = ("·", "dim")
     for p in points:
         if p.speedup is not None and p.workers in counts:
             put(counts.index(p.workers), p.speedup, *MARKS.get(p.mode, ("?", "")))
