@@ -14,6 +14,7 @@ MAX_TASKS = 1_000_000
 MAX_SIZE = 10**12
 MAX_SECONDS = 3600.0
 MAX_INNER_THREADS = 256
+MAX_REPEAT = 50
 #: Memory we allow a worker process before refusing a pool that would not fit.
 WORKER_MEMORY_BYTES = 100 * 2**20
 
@@ -56,9 +57,11 @@ def parse_float(text: str | float, what: str) -> float:
 
 
 def parse_sizes(text: str) -> list[int]:
-    parts = [p for p in text.split(",") if p.strip()]
-    if not parts:
+    parts = [p.strip() for p in text.split(",")]
+    if not any(parts):
         raise ConfigError("--sizes needs a comma-separated list such as 10,20,50,100")
+    if not all(parts):
+        raise ConfigError(f"--sizes has an empty item in {text!r}; write a list such as 10,20,50,100")
     return [parse_int(p, "each of --sizes") for p in parts]
 
 
@@ -84,6 +87,8 @@ class RunConfig:
     inner_threads: int = 1
     together: bool = False
     target_seconds: float = 4.0
+    #: Rounds per lane, interleaved; figures are medians (1 in the live app, which is live).
+    repeat: int = 1
 
     @property
     def task_count(self) -> int:
@@ -131,6 +136,8 @@ def validate(config: RunConfig) -> RunConfig:
         raise ConfigError(f"chunksize must be between 1 and {MAX_TASKS:,}, not {config.chunksize}")
     if not 1 <= config.inner_threads <= MAX_INNER_THREADS:
         raise ConfigError(f"inner threads must be between 1 and {MAX_INNER_THREADS}, not {config.inner_threads}")
+    if not 1 <= config.repeat <= MAX_REPEAT:
+        raise ConfigError(f"repeat must be between 1 and {MAX_REPEAT}, not {config.repeat}")
     if not 0 < config.target_seconds <= MAX_SECONDS:
         raise ConfigError(f"target seconds must be more than 0 and at most {MAX_SECONDS:.0f}")
     if not config.modes:

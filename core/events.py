@@ -27,6 +27,8 @@ class Calibrated:
 class LaneStarted:
     mode: str
     pid: int
+    round: int = 1
+    rounds: int = 1
 
 
 @dataclass(frozen=True)
@@ -61,6 +63,8 @@ class TasksReported:
 class WorkerLoad:
     label: str  # "pid 123" or "thread 4567"
     cpu_percent: float
+    pid: int = 0
+    tid: int = 0  # 0: the whole process (a pool worker); else one thread of a one-process lane
 
 
 @dataclass(frozen=True)

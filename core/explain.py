@@ -10,16 +10,61 @@ from paraviz.core.figures import RunResult
 
 GIL_BOUND = 1.3  # effective cores under which a thread lane was held by the GIL
 TINY_TASK_S = 0.001
+#: Other programs' average CPU during a lane, in cores, above which the machine was not quiet.
+BUSY_MACHINE_CORES = 0.1
+#: A sequential lane using at least this many cores was CPU-bound: physics then bounds speedups.
+CPU_BOUND_CORES = 0.8
+#: Speedup beyond what physics allows, as a fraction: more is noise, never an effect.
+PHYSICS_MARGIN = 0.05
+
+
+def busy_machine(results: list[RunResult]) -> list[str]:
+    """Said before anything else: other programs took cores from these lanes."""
+    return [
+        f"The machine was busy during the {r.mode} lane: other programs used {r.background_cores:.2f} cores "
+        "on average, so its figures are not those of a quiet machine."
+        for r in results
+        if r.background_cores > BUSY_MACHINE_CORES
+    ]
+
+
+def noise(results: list[RunResult], config: RunConfig, logical_cores: int) -> dict[str, str]:
+    """Lanes whose speedup physics forbids on CPU-bound work, with the sentence that says so."""
+    seq = next((r for r in results if r.mode == "sequential" and r.ok), None)
+    if seq is None or seq.effective_cores < CPU_BOUND_CORES:
+        return {}
+    usable = min(config.workers, logical_cores)
+    again = f"repeat with --repeat {max(5, 2 * config.repeat)}"
+    found = {}
+    for lane in results:
+        s = lane.speedup
+        if lane.mode == "sequential" or not lane.ok or s is None:
+            continue
+        if lane.effective_cores < GIL_BOUND and s > 1 + PHYSICS_MARGIN:
+            found[lane.mode] = (
+                f"{lane.mode.capitalize()} came out {s:.2f}× faster than sequential on {lane.effective_cores:.2f} "
+                "cores, which one core cannot do: that is noise (the sequential lane ran slow); " + again + "."
+            )
+        elif s > usable * (1 + PHYSICS_MARGIN):
+            found[lane.mode] = (
+                f"{lane.mode.capitalize()} came out {s:.2f}× faster than sequential, more than {usable} cores "
+                "can give to CPU-bound work: that is noise (the sequential lane ran slow); " + again + "."
+            )
+    return found
 
 
 def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> list[str]:
     lanes = {r.mode: r for r in results}
-    seq, thr, proc = lanes.get("sequential"), lanes.get("threads"), lanes.get("processes")
-    lines: list[str] = []
+    seq = lanes.get("sequential")
+    lines: list[str] = busy_machine(results)
     for lane in results:
         if lane.status == "error":
             lines.append(f"{lane.mode.capitalize()} failed: {lane.error}.")
     usable = min(config.workers, logical_cores)
+    noisy = noise(results, config, logical_cores)
+    lines.extend(noisy.values())
+    thr = None if "threads" in noisy else lanes.get("threads")
+    proc = None if "processes" in noisy else lanes.get("processes")
 
     if thr and thr.ok:
         e = thr.effective_cores

@@ -1,8 +1,9 @@
-"""The figures of a run, defined once for the TUI, the CLI and the tests (see DESIGN.md)."""
+"""The figures of a run, defined once for the TUI, the CLI and the tests (the table in README.md)."""
 
 from __future__ import annotations
 
-from dataclasses import asdict, dataclass, replace
+import statistics
+from dataclasses import dataclass, replace
 
 MODES = ("sequential", "threads", "processes")
 
@@ -28,6 +29,10 @@ class RunResult:
     efficiency: float | None = None
     #: Longest single task seen (seconds); the floor under any lane's wall time.
     longest_task_s: float = 0.0
+    #: What the rest of the machine used meanwhile, in cores (not this lane, not paraviz).
+    background_cores: float = 0.0
+    #: With --repeat N, each round's own figures; the figures above are their medians.
+    rounds: tuple[RunResult, ...] = ()
 
     @property
     def effective_cores(self) -> float:
@@ -42,12 +47,15 @@ class RunResult:
     def ok(self) -> bool:
         return self.status == "ok"
 
+    def spread(self, name: str) -> tuple[float, float] | None:
+        """(min, max) of a figure over the rounds, or None with fewer than two rounds."""
+        values = [v for v in (getattr(r, name) for r in self.rounds) if v is not None]
+        return (min(values), max(values)) if len(self.rounds) > 1 and values else None
+
     def to_dict(self) -> dict[str, object]:
-        fields = asdict(self)
-        fields["effective_cores"] = self.effective_cores
-        fields["throughput_per_s"] = self.throughput_per_s
-        order = RUN_FIELDS
-        return {key: fields[key] for key in order}
+        fields = {f: getattr(self, f) for f in RUN_FIELDS}
+        fields["rounds"] = [{f: getattr(r, f) for f in RUN_FIELDS} for r in self.rounds]
+        return fields
 
 
 RUN_FIELDS = (
@@ -66,9 +74,41 @@ RUN_FIELDS = (
     "peak_threads",
     "peak_processes",
     "peak_rss_bytes",
+    "background_cores",
     "status",
     "error",
 )
+#: Figures that vary from round to round: CSV gives each a ``_min`` and a ``_max`` column.
+SPREAD_FIELDS = ("wall_s", "startup_s", "cpu_s", "effective_cores", "speedup", "throughput_per_s", "background_cores")
+
+
+def median_of_rounds(rounds: list[RunResult]) -> RunResult:
+    """One lane's figures over several rounds: medians, peaks as maxima, the rounds kept.
+
+    A failed or stopped round makes the whole lane failed or stopped: a median over a round
+    that did not finish would hide it.
+    """
+    last = rounds[-1]
+    bad = next((r for r in rounds if r.status != "ok"), None)
+    if bad is not None:
+        return replace(bad, rounds=tuple(rounds))
+
+    def median(name: str) -> float:
+        return statistics.median(getattr(r, name) for r in rounds)
+
+    return replace(
+        last,
+        wall_s=median("wall_s"),
+        startup_s=median("startup_s"),
+        cpu_s=median("cpu_s"),
+        tasks_done=round(median("tasks_done")),
+        background_cores=median("background_cores"),
+        peak_threads=max(r.peak_threads for r in rounds),
+        peak_processes=max(r.peak_processes for r in rounds),
+        peak_rss_bytes=max(r.peak_rss_bytes for r in rounds),
+        longest_task_s=max(r.longest_task_s for r in rounds),
+        rounds=tuple(rounds),
+    )
 
 
 def speedup(baseline: RunResult, lane: RunResult, timed: bool) -> float | None:
@@ -88,12 +128,19 @@ def efficiency(lane_speedup: float | None, workers: int, logical_cores: int) -> 
 
 
 def with_comparisons(results: list[RunResult], logical_cores: int, timed: bool) -> list[RunResult]:
-    """Fill speedup and efficiency of every lane against the sequential lane, if there is one."""
+    """Fill speedup and efficiency of every lane (and of each of its rounds) against the
+    sequential lane's figures, which are the median of its rounds."""
     baseline = next((r for r in results if r.mode == "sequential"), None)
     if baseline is None:
         return results
-    out = []
-    for result in results:
+
+    def compared(result: RunResult) -> RunResult:
         s = speedup(baseline, result, timed)
-        out.append(replace(result, speedup=s, efficiency=efficiency(s, result.workers, logical_cores)))
-    return out
+        return replace(
+            result,
+            speedup=s,
+            efficiency=efficiency(s, result.workers, logical_cores),
+            rounds=tuple(compared(r) for r in result.rounds),
+        )
+
+    return [compared(r) for r in results]

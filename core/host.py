@@ -1,4 +1,4 @@
-"""The run host: one child process per lane, started with ``python -m paraviz.core.host``.
+"""The run host: one child process per lane, started with ``python -c`` (see runner.HOST_MAIN).
 
 It runs one batch (a sequential loop, a ThreadPoolExecutor or a ProcessPoolExecutor) and
 writes small JSON-line events to the file descriptor it is given. It imports only the
@@ -14,7 +14,6 @@ from __future__ import annotations
 import json
 import os
 import signal
-import sys
 import threading
 import time
 from collections import deque
@@ -29,6 +28,9 @@ from paraviz.core.workloads import WorkloadError, check_picklable, resolve
 
 FLUSH_EVERY_S = 0.1
 MAX_RECORDS = 64
+#: Chunks submitted to a pool and not yet collected, in batch mode: enough to keep every worker
+#: busy, few enough that a million tiny tasks do not sit in memory at once (1.2 GB when they did).
+BATCH_WINDOW = 256
 
 
 class Emitter:
@@ -133,6 +135,7 @@ def run_sequential(task: Callable[[int, int], Any], batch: Batch, emitter: Emitt
         try:
             task(index, batch.size_of(index))
         except Exception as exc:
+            emitter.finish([(index, 0, pid, tid, ts, time.monotonic())])  # count 0: a failed task
             return f"task {index} raised {type(exc).__name__}: {exc}"
         te = time.monotonic()
         emitter.finish([(index, 1, pid, tid, ts, te)])
@@ -153,14 +156,14 @@ def run_pool(
     live_started: deque[Record] | None,
     board: WorkerBoard | None = None,
 ) -> str | None:
-    """Submit chunks (all at once in batch mode, as ``map`` does; a bounded window when timed)
-    and collect results in order, flushing events while waiting."""
+    """Submit chunks through a bounded window (``in_flight`` chunks) and collect results in order,
+    flushing events while waiting."""
     pending: deque[tuple[int, Future[Any]]] = deque()
     next_index = 0
 
     def submit_more() -> None:
         nonlocal next_index
-        while batch.more(next_index, t0) and (batch.seconds is None or len(pending) < in_flight):
+        while len(pending) < in_flight and batch.more(next_index, t0):
             count = chunksize if batch.seconds is not None else min(chunksize, batch.tasks - next_index)
             sizes = [batch.size_of(next_index + k) for k in range(count)]
             args = (task, next_index, sizes, live_started) if live_started is not None else (task, next_index, sizes)
@@ -266,7 +269,8 @@ def run_lane(cfg: dict[str, Any], emitter: Emitter) -> int:
         if error is None:
             chunksize = cfg.get("chunksize", 1) if mode == "processes" else 1
             live = emitter.started if mode == "threads" else None
-            error = run_pool(executor, task, batch, emitter, t0, chunksize, 2 * workers, worker_cpu, live, board)
+            window = 2 * workers if batch.seconds is not None else max(BATCH_WINDOW, 4 * workers)
+            error = run_pool(executor, task, batch, emitter, t0, chunksize, window, worker_cpu, live, board)
         t_end = time.monotonic()
     emitter.flush()
     if error is None and executor is not None:
@@ -331,11 +335,3 @@ def main(argv: list[str]) -> int:
     if action == "calibrate":
         return calibrate(cfg, emitter)
     return run_lane(cfg, emitter)
-
-
-if __name__ == "__main__":
-    # Run through the importable module, so that pools pickle ``paraviz.core.host.run_chunk``
-    # by its real name rather than as ``__main__.run_chunk``.
-    from paraviz.core import host
-
-    sys.exit(host.main(sys.argv))

@@ -7,13 +7,25 @@ import json
 from pathlib import Path
 from typing import Any
 
-from paraviz.core.figures import RUN_FIELDS
+from paraviz.core.figures import RUN_FIELDS, SPREAD_FIELDS, RunResult
 from paraviz.core.runner import RunReport
 from paraviz.core.sweep import AmdahlFit, SweepReport
 
 
 def _fmt(value: float | None, pattern: str) -> str:
     return "–" if value is None else format(value, pattern)
+
+
+def with_spread(result: RunResult, name: str, pattern: str, unit: str = "") -> str:
+    """``1.98x (1.91-2.03)``: the median, and the range over the rounds when there are several."""
+    value = getattr(result, name)
+    if value is None:
+        return "–"
+    text = format(value, pattern) + unit
+    spread = result.spread(name)
+    if spread is not None:
+        text += f" ({format(spread[0], pattern)}-{format(spread[1], pattern)})"
+    return text
 
 
 def to_table(report: RunReport) -> Any:
@@ -24,11 +36,12 @@ def to_table(report: RunReport) -> Any:
     m = report.machine
     what = f"{c.seconds:g} s per lane" if c.timed else f"{c.task_count} tasks"
     sizes = f"sizes {','.join(map(str, c.sizes))}" if c.sizes else f"size {report.size:,}"
+    rounds = f" · medians of {c.repeat} rounds (min-max)" if c.repeat > 1 else ""
     table = Table(
-        title=f"{c.workload.name} · {what} · {sizes}",
+        title=f"{c.workload.name} · {what} · {sizes}{rounds}",
         caption=f"{m.logical_cores} logical cores · Python {m.python} · GIL {'on' if m.gil_enabled else 'off'}",
     )
-    for header in ("lane", "workers", "wall s", "start s", "CPU s", "cores", "speedup", "effic.", "tasks/s"):
+    for header in ("lane", "workers", "wall s", "start s", "CPU s", "cores", "speedup", "effic.", "tasks/s", "others"):
         table.add_column(header, justify="left" if header == "lane" else "right")
     table.add_column("thr/proc", justify="right")
     table.add_column("RSS MiB", justify="right")
@@ -38,13 +51,14 @@ def to_table(report: RunReport) -> Any:
         table.add_row(
             lane,
             str(r.workers),
-            f"{r.wall_s:.3f}",
+            with_spread(r, "wall_s", ".3f"),
             f"{r.startup_s:.3f}",
             f"{r.cpu_s:.2f}",
-            f"{r.effective_cores:.2f}",
-            _fmt(r.speedup, ".2f") + ("×" if r.speedup is not None else ""),
+            with_spread(r, "effective_cores", ".2f"),
+            with_spread(r, "speedup", ".2f", "×"),
             _fmt(r.efficiency, ".0%"),
             f"{r.throughput_per_s:,.1f}",
+            f"{r.background_cores:.2f}",
             f"{r.peak_threads}/{r.peak_processes}",
             f"{r.peak_rss_bytes / 2**20:.0f}",
             r.status,
@@ -52,11 +66,27 @@ def to_table(report: RunReport) -> Any:
     return table
 
 
+def spread_columns(run: dict[str, Any]) -> dict[str, Any]:
+    """``<figure>_min`` and ``<figure>_max`` over a run's rounds, for each figure that varies."""
+    columns = {}
+    for name in SPREAD_FIELDS:
+        values = [r[name] for r in run.get("rounds", ()) if r[name] is not None]
+        columns[f"{name}_min"] = min(values) if values else None
+        columns[f"{name}_max"] = max(values) if values else None
+    return columns
+
+
+CSV_COLUMNS = ["workload", "tasks", "size", *RUN_FIELDS, *(f"{n}_{e}" for n in SPREAD_FIELDS for e in ("min", "max"))]
+
+
 def rows_of(report: RunReport | SweepReport) -> list[dict[str, Any]]:
-    """One flat row per run: the run fields plus the workload's name, tasks and size."""
+    """One flat row per run: the workload's name, tasks and size, the run fields, their spread."""
     data = report.to_dict()
     w = data["workload"]
-    return [{"workload": w["name"], "tasks": w["tasks"], "size": w["size"], **run} for run in data["runs"]]
+    return [
+        {"workload": w["name"], "tasks": w["tasks"], "size": w["size"], **run, **spread_columns(run)}
+        for run in data["runs"]
+    ]
 
 
 def table_of(report: RunReport | SweepReport) -> Any:
@@ -66,7 +96,7 @@ def table_of(report: RunReport | SweepReport) -> Any:
 def csv_of(report: RunReport | SweepReport) -> str:
     import pandas as pd
 
-    frame = pd.DataFrame(rows_of(report), columns=["workload", "tasks", "size", *RUN_FIELDS])
+    frame = pd.DataFrame(rows_of(report), columns=CSV_COLUMNS)
     buffer = io.StringIO()
     frame.to_csv(buffer, index=False)
     return buffer.getvalue()
@@ -107,9 +137,9 @@ def sweep_table(sweep: SweepReport) -> Any:
         table.add_row(
             p.mode,
             str(p.workers),
-            f"{p.wall_s:.3f}",
-            f"{p.effective_cores:.2f}",
-            _fmt(p.speedup, ".2f"),
+            with_spread(p, "wall_s", ".3f"),
+            with_spread(p, "effective_cores", ".2f"),
+            with_spread(p, "speedup", ".2f", "×"),
             _fmt(p.efficiency, ".0%"),
             p.status,
         )

@@ -37,7 +37,8 @@ from paraviz.core.events import (
     TasksReported,
     WorkerLoad,
 )
-from paraviz.core.figures import RunResult, with_comparisons
+from paraviz.core.explain import explain
+from paraviz.core.figures import RunResult, median_of_rounds, with_comparisons
 from paraviz.core.machine import MachineInfo, logical_cores, machine_info
 from paraviz.core.workloads import Workload, WorkloadError
 
@@ -49,6 +50,8 @@ NUMERIC_WORKER_BYTES = 300 * 2**20
 #: How a host starts: with ``-c`` rather than ``-m``, spawn and forkserver workers have no main
 #: module to re-import, which saved ~25 ms of pool start-up per lane (benchmarks/fidelity.py).
 HOST_MAIN = "import sys; from paraviz.core.host import main; sys.exit(main(sys.argv))"
+#: The longest the relay sleeps without looking at the stop flag.
+MAX_WAIT_S = 0.25
 #: Task reports may add a sample between ticks, but never more often than this.
 MIN_EXTRA_SAMPLE_S = 0.1
 INNER_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
@@ -80,6 +83,7 @@ class ProcessTree:
     known: dict[int, psutil.Process] = field(default_factory=dict)
     thread_times: dict[int, float] = field(default_factory=dict)
     last_sample: float = 0.0
+    last_thread_sample: float = 0.0
     peak_threads: int = 0
     peak_processes: int = 0
     peak_rss_bytes: int = 0
@@ -96,7 +100,8 @@ class ProcessTree:
     def pids(self) -> list[int]:
         return list(self.known)
 
-    def sample(self) -> TreeSample | None:
+    def sample(self, per_thread: bool = True) -> TreeSample | None:
+        """One look at the tree; ``per_thread`` adds each thread's CPU share for one-process lanes."""
         root = self.known.get(self.root_pid)
         if root is None:
             return None
@@ -115,9 +120,7 @@ class ProcessTree:
                     continue
             alive[child.pid] = proc
         self.known = alive
-        now = time.monotonic()
-        dt = max(now - self.last_sample, 1e-6)
-        self.last_sample = now
+        self.last_sample = time.monotonic()
         cpu = 0.0
         threads = rss = 0
         loads: list[WorkerLoad] = []
@@ -131,20 +134,23 @@ class ProcessTree:
                 continue
             cpu += pct
             if pid != self.root_pid:
-                loads.append(WorkerLoad(f"pid {pid}", pct))
-        if len(alive) == 1:
-            loads = self._thread_loads(root, dt)
+                loads.append(WorkerLoad(f"pid {pid}", pct, pid=pid))
+        if len(alive) == 1 and per_thread:
+            loads = self._thread_loads(root)
         self.peak_threads = max(self.peak_threads, threads)
         self.peak_processes = max(self.peak_processes, len(alive))
         self.peak_rss_bytes = max(self.peak_rss_bytes, rss)
         return TreeSample(cpu, threads, len(alive), rss, tuple(loads))
 
-    def _thread_loads(self, root: psutil.Process, dt: float) -> list[WorkerLoad]:
-        """Per-thread CPU share of a single-process lane: the GIL made visible."""
+    def _thread_loads(self, root: psutil.Process) -> list[WorkerLoad]:
+        """Per-thread CPU share of a single-process lane since the last such reading: the GIL made visible."""
         try:
             threads = root.threads()
         except psutil.Error:
             return []
+        now = time.monotonic()
+        dt = max(now - self.last_thread_sample, 1e-6)
+        self.last_thread_sample = now
         loads = []
         seen: dict[int, float] = {}
         for thread in threads:
@@ -153,9 +159,41 @@ class ProcessTree:
             before = self.thread_times.get(thread.id)
             if before is not None:
                 label = "main thread" if thread.id == root.pid else f"thread {thread.id}"
-                loads.append(WorkerLoad(label, 100 * (total - before) / dt))
+                loads.append(WorkerLoad(label, 100 * (total - before) / dt, pid=root.pid, tid=thread.id))
         self.thread_times = seen
         return loads
+
+
+# -- what the rest of the machine did meanwhile -------------------------------------------------
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds every core of the machine spent busy since boot (not idle, not waiting on I/O)."""
+    t = psutil.cpu_times()
+    return sum(t) - t.idle - getattr(t, "iowait", 0.0)
+
+
+def own_cpu_seconds() -> float:
+    """This process's CPU seconds: paraviz itself (the app or the CLI), which is not background."""
+    t = os.times()
+    return t.user + t.system
+
+
+@dataclass
+class BackgroundMeter:
+    """Busy CPU of the whole machine over a lane, less the lane's own and paraviz's own.
+
+    Counters, not samples: exact to the kernel's 10 ms tick however short the lane."""
+
+    machine0: float = field(default_factory=lambda: machine_busy_seconds())
+    own0: float = field(default_factory=lambda: own_cpu_seconds())
+    cores: float | None = None
+
+    def finish(self, lane_cpu_s: float, wall_s: float) -> float:
+        if self.cores is None:
+            others = machine_busy_seconds() - self.machine0 - (own_cpu_seconds() - self.own0) - lane_cpu_s
+            self.cores = max(0.0, others / wall_s) if wall_s > 0 else 0.0
+        return self.cores
 
 
 # -- one lane's run host ----------------------------------------------------------------------
@@ -284,8 +322,9 @@ def host_config(config: RunConfig, workload: Workload, mode: str, size: int) -> 
 class Lane:
     """One mode's run: its host, the events it sent, and its tree sampled from outside."""
 
-    def __init__(self, config: RunConfig, mode: str, size: int, sink: EventSink) -> None:
+    def __init__(self, config: RunConfig, mode: str, size: int, sink: EventSink, round_number: int = 1) -> None:
         self.mode = mode
+        self.round_number = round_number
         self.config = config
         self.sink = sink
         self.host = HostProcess(host_config(config, config.workload, mode, size))
@@ -294,12 +333,14 @@ class Lane:
         self.finished: dict[str, Any] | None = None
         self.startup_s = 0.0
         self.longest_task_s = 0.0
+        self.background = BackgroundMeter()
 
     def handle(self, message: dict[str, Any]) -> None:
         kind = message["event"]
         if kind == "lane_started":
             self.lane_t0 = message["t"]
-            self.sink(LaneStarted(self.mode, message["pid"]))
+            self.background = BackgroundMeter()  # from the lane's clock start, not the host's imports
+            self.sink(LaneStarted(self.mode, message["pid"], self.round_number, self.config.repeat))
         elif kind == "pool_ready":
             self.startup_s = message["startup_s"]
             self.sample()  # workers exist now; make sure the peaks see them
@@ -314,15 +355,18 @@ class Lane:
             singles = [r.end - r.start for r in finished if r.count == 1]
             self.longest_task_s = max([self.longest_task_s, *singles])
             if time.monotonic() - self.host.tree.last_sample >= MIN_EXTRA_SAMPLE_S:
-                self.sample()  # an extra look between ticks, so short lanes' peaks are seen
+                self.sample(per_thread=False)  # an extra, cheaper look between ticks: short lanes' peaks
             self.sink(TasksReported(self.mode, message["done"], records(message["started"]), finished))
         elif kind == "lane_finished":
             self.finished = message
+            self.background.finish(message["cpu_s"], message["wall_s"])
 
-    def sample(self) -> None:
-        sample = self.host.tree.sample()
+    def sample(self, per_thread: bool = True) -> None:
+        sample = self.host.tree.sample(per_thread)
         if sample is not None:
-            elapsed = time.monotonic() - self.started_at
+            # On the lane's own clock (the host's t0; CLOCK_MONOTONIC is one clock for every
+            # process), so samples and task records share one time axis.
+            elapsed = time.monotonic() - (self.lane_t0 or self.started_at)
             self.sink(
                 LaneSampled(
                     self.mode,
@@ -361,6 +405,7 @@ class Lane:
             status=status,
             error=error,
             longest_task_s=self.longest_task_s,
+            background_cores=self.background.cores or 0.0,
         )
 
 
@@ -375,6 +420,7 @@ def workload_fields(config: RunConfig, size: int) -> dict[str, Any]:
         "size": size,
         "sizes": list(config.sizes) if config.sizes else None,
         "seconds": config.seconds,
+        "repeat": config.repeat,
     }
 
 
@@ -389,11 +435,16 @@ class RunReport:
     def failed(self) -> list[RunResult]:
         return [r for r in self.results if r.status == "error"]
 
+    @property
+    def explanation(self) -> list[str]:
+        return explain(self.results, self.config, self.machine.logical_cores)
+
     def to_dict(self) -> dict[str, Any]:
         return {
             "machine": self.machine.to_dict(),
             "workload": workload_fields(self.config, self.size),
             "runs": [r.to_dict() for r in self.results],
+            "explanation": self.explanation,
         }
 
 
@@ -465,24 +516,32 @@ def run_lanes(
 ) -> RunReport:
     """Run each mode of ``config`` in its own host and return the measured figures.
 
-    Events (including a LaneSampled every ``sample_interval``) go to ``sink`` from the calling
-    thread. Setting ``stop`` ends the lanes still running within one interval.
+    With ``config.repeat`` N the lanes run N rounds, interleaved (sequential, threads, processes,
+    sequential, ...), so that a slow minute of the machine falls on every lane alike; each
+    lane's figures are then the medians of its rounds. Events (including a LaneSampled every
+    ``sample_interval``) go to ``sink`` from the calling thread; a LaneFinished follows every
+    round with the medians so far. Setting ``stop`` ends the lanes still running within 0.25 s.
     """
     stop = stop or threading.Event()
     check_workload(config.workload)
     check_memory(config)
     size = calibrate(config, sink, stop) if config.needs_calibration else config.resolved_size()
     groups = [list(config.modes)] if config.together else [[m] for m in config.modes]
+    rounds: dict[str, list[RunResult]] = {}
     results: list[RunResult] = []
-    for modes in groups:
-        if stop.is_set():
-            break
-        lanes = [Lane(config, mode, size, sink) for mode in modes]
-        done = len(results)
-        # The sequential lane runs first, so each lane's speedup is final as soon as it ends.
-        results = with_comparisons([*results, *_drive(lanes, stop, sample_interval)], logical_cores(), config.timed)
-        for result in results[done:]:
-            sink(LaneFinished(result))
+    for round_number in range(1, config.repeat + 1):
+        for modes in groups:
+            if stop.is_set():
+                break
+            lanes = [Lane(config, mode, size, sink, round_number) for mode in modes]
+            for result in _drive(lanes, stop, sample_interval):
+                rounds.setdefault(result.mode, []).append(result)
+            # The sequential lane runs first, so each lane's speedup is final as soon as it ends.
+            medians = [median_of_rounds(rounds[m]) for m in config.modes if m in rounds]
+            results = with_comparisons(medians, logical_cores(), config.timed)
+            for result in results:
+                if result.mode in modes:
+                    sink(LaneFinished(result))
     return RunReport(machine_info(), config, size, results)
 
 
@@ -496,7 +555,10 @@ def _drive(lanes: list[Lane], stop: threading.Event, sample_interval: float) -> 
             if stop.is_set():
                 stopped = True
                 break
-            _wait_readable([lane.host.read_fd for lane in running], min(0.05, sample_interval))
+            # Wake for events or the next sample, no more often: every wake-up of this process
+            # may land on the core a lane is using (benchmarks/observer.py).
+            wait = min(MAX_WAIT_S, max(0.0, next_sample - time.monotonic()))
+            _wait_readable([lane.host.read_fd for lane in running], wait)
             for lane in list(running):
                 for message in lane.host.read_messages():
                     lane.handle(message)

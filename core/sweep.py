@@ -9,9 +9,9 @@ from dataclasses import dataclass, replace
 from typing import Any
 
 from paraviz.core.config import RunConfig, validate
-from paraviz.core.figures import RunResult, with_comparisons
+from paraviz.core.figures import RunResult, median_of_rounds, with_comparisons
 from paraviz.core.machine import MachineInfo, logical_cores, machine_info
-from paraviz.core.runner import EventSink, run_lanes, workload_fields
+from paraviz.core.runner import EventSink, RunError, run_lanes, workload_fields
 
 
 @dataclass(frozen=True)
@@ -110,25 +110,47 @@ def run_sweep(
     stop: threading.Event | None = None,
     on_point: Callable[[RunResult], None] = lambda r: None,
 ) -> SweepReport:
-    """One sequential baseline, then each mode at each worker count; speedups against the baseline."""
+    """A sequential baseline, then each mode at each worker count; speedups against the baseline.
+
+    With ``config.repeat`` N, N rounds of all of it, interleaved; every figure is a median, and
+    ``on_point`` hears each point again after every round with the medians so far.
+    """
     stop = stop or threading.Event()
     for n in worker_counts:
         validate(replace(config, workers=n))
-    first = run_lanes(replace(config, modes=("sequential",)), sink, stop)
-    baseline = first.results[0]
-    config = replace(config, size=first.size)
-    points: list[RunResult] = []
-    for n in worker_counts:
-        for mode in modes:
-            if stop.is_set():
-                break
-            lane = run_lanes(replace(config, modes=(mode,), workers=n), sink, stop).results[0]
-            points.append(with_comparisons([baseline, lane], logical_cores(), config.timed)[1])
-            on_point(points[-1])
+    once = replace(config, repeat=1)
+    size = None
+    baseline_rounds: list[RunResult] = []
+    point_rounds: dict[tuple[str, int], list[RunResult]] = {}
     cores = logical_cores()
+    baseline: RunResult | None = None
+    for _ in range(config.repeat):
+        if stop.is_set():
+            break
+        first = run_lanes(replace(once, modes=("sequential",)), sink, stop)
+        size = first.size
+        once = replace(once, size=size)
+        baseline_rounds.append(first.results[0])
+        baseline = median_of_rounds(baseline_rounds)
+        for n in worker_counts:
+            for mode in modes:
+                if stop.is_set():
+                    break
+                lane = run_lanes(replace(once, modes=(mode,), workers=n), sink, stop).results[0]
+                point_rounds.setdefault((mode, n), []).append(lane)
+                on_point(
+                    with_comparisons([baseline, median_of_rounds(point_rounds[(mode, n)])], cores, config.timed)[1]
+                )
+    if baseline is None or size is None:
+        raise RunError("the sweep was stopped before its sequential baseline finished")
+    points = [
+        with_comparisons([baseline, median_of_rounds(rounds)], cores, config.timed)[1]
+        for rounds in point_rounds.values()
+    ]
+    points.sort(key=lambda p: (p.workers, modes.index(p.mode)))
     fits = {}
     for mode in modes:
         done = [p for p in points if p.mode == mode and p.speedup is not None]
         if len(done) >= 2:
             fits[mode] = fit_amdahl([p.workers for p in done], [p.speedup for p in done], cores)
-    return SweepReport(machine_info(), config, first.size, baseline, points, fits)
+    return SweepReport(machine_info(), replace(config, size=size), size, baseline, points, fits)

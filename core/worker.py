@@ -81,6 +81,7 @@ def run_chunk(
             task(index, size)
         except Exception as exc:
             error = f"task {index} raised {type(exc).__name__}: {exc}"
+            records.append((index, 0, pid, tid, t0, time.monotonic()))  # count 0: a failed task
             break
         if detailed:
             records.append((index, 1, pid, tid, t0, time.monotonic()))

@@ -69,3 +69,14 @@ def test_calibration_is_needed_only_without_a_size():
     assert not RunConfig(seconds=1.0).needs_calibration
     assert not RunConfig(workload=get_workload("squares")).needs_calibration
     assert RunConfig(sizes=(1, 2, 3)).task_count == 3
+
+
+@pytest.mark.parametrize("text", ["1,,2", ",1", "1,2,"])
+def test_sizes_with_an_empty_item_are_refused(text):
+    with pytest.raises(ConfigError, match="empty item"):
+        parse_sizes(text)
+
+
+def test_repeat_is_bounded():
+    with pytest.raises(ConfigError, match="repeat must be between 1 and"):
+        validate(RunConfig(repeat=0))

@@ -69,3 +69,27 @@ def test_nothing_is_claimed_without_figures():
     assert explain([], RunConfig(), 2) == []
     failed = explained([lane("threads", 0.1, 0.1, status="error", error="task 3 raised ValueError: x")])
     assert failed == "Threads failed: task 3 raised ValueError: x."
+
+
+def test_a_busy_machine_is_said_first_for_its_lane():
+    results = [lane("sequential", 1.4, 1.4, 1), lane("threads", 1.41, 1.43, background_cores=0.62)]
+    lines = explain(with_comparisons(results, 2, False), RunConfig(workers=2), 2)
+    assert lines[0].startswith("The machine was busy during the threads lane: other programs used 0.62 cores")
+    quiet = [lane("sequential", 1.4, 1.4, 1), lane("threads", 1.41, 1.43, background_cores=0.05)]
+    assert "busy" not in explained(quiet)
+
+
+def test_gil_bound_threads_faster_than_sequential_is_called_noise_not_an_effect():
+    text = explained([lane("sequential", 1.49, 1.49, 1), lane("threads", 1.27, 1.28)])
+    assert "Threads came out 1.17× faster than sequential on 1.01 cores" in text and "noise" in text
+    assert "--repeat 5" in text and "GIL lets one thread" not in text
+    within = explained([lane("sequential", 1.40, 1.40, 1), lane("threads", 1.36, 1.37)])  # 1.03x: no claim
+    assert "noise" not in within and "GIL lets one thread" in within
+
+
+def test_speedup_beyond_the_cores_on_cpu_bound_work_is_noise_but_waiting_is_not():
+    text = explained([lane("sequential", 2.4, 2.4, 1), lane("processes", 1.0, 2.0)])
+    assert "Processes came out 2.40× faster than sequential, more than 2 cores" in text and "noise" in text
+    assert "Processes used" not in text
+    waiting = explained([lane("sequential", 2.0, 0.01, 1), lane("processes", 0.29, 0.05, workers=8)])
+    assert "noise" not in waiting

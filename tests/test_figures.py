@@ -57,4 +57,33 @@ def test_without_sequential_lane_there_is_no_speedup():
 
 
 def test_to_dict_has_every_run_field_in_order():
-    assert tuple(lane("threads", 1.0, 1.0).to_dict()) == RUN_FIELDS
+    assert tuple(lane("threads", 1.0, 1.0).to_dict()) == (*RUN_FIELDS, "rounds")
+
+
+def test_rounds_give_medians_and_keep_the_spread():
+    from paraviz.core.figures import median_of_rounds
+
+    rounds = [lane("threads", w, c) for w, c in [(1.0, 1.0), (1.3, 1.2), (1.1, 1.1)]]
+    result = median_of_rounds(rounds)
+    assert result.wall_s == pytest.approx(1.1) and result.cpu_s == pytest.approx(1.1)
+    assert result.spread("wall_s") == pytest.approx((1.0, 1.3))
+    assert len(result.rounds) == 3 and result.to_dict()["rounds"][1]["wall_s"] == pytest.approx(1.3)
+    assert median_of_rounds(rounds[:1]).spread("wall_s") is None  # one round has no spread
+
+
+def test_speedup_of_every_round_is_against_the_median_sequential_time():
+    from paraviz.core.figures import median_of_rounds
+
+    seq = median_of_rounds([lane("sequential", w, w, 1) for w in (4.0, 5.0, 4.2)])
+    proc = median_of_rounds([lane("processes", w, 2 * w) for w in (2.0, 2.1, 2.5)])
+    filled = with_comparisons([seq, proc], logical_cores=2, timed=False)[1]
+    assert filled.speedup == pytest.approx(4.2 / 2.1)
+    assert [r.speedup for r in filled.rounds] == pytest.approx([4.2 / 2.0, 4.2 / 2.1, 4.2 / 2.5])
+    assert filled.spread("speedup") == pytest.approx((4.2 / 2.5, 4.2 / 2.0))
+
+
+def test_a_failed_round_fails_the_lane():
+    from paraviz.core.figures import median_of_rounds
+
+    result = median_of_rounds([lane("threads", 1.0, 1.0), lane("threads", 0.2, 0.2, status="error")])
+    assert result.status == "error" and len(result.rounds) == 2

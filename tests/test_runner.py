@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import threading
 import time
 
@@ -155,3 +156,70 @@ def test_memory_guard_refuses_a_pool_that_would_not_fit(monkeypatch):
     with pytest.raises(runner.RunError, match=r"8 worker processes need about .* GiB .* use fewer workers"):
         runner.check_memory(config)
     runner.check_memory(RunConfig(workload=get_workload("forest"), workers=8, size=1, modes=("threads",)))
+
+
+def test_background_is_the_machine_less_the_lane_and_paraviz(monkeypatch):
+    from paraviz.core import runner
+
+    machine = iter([100.0, 103.5])  # busy CPU seconds of every core, at the lane's start and end
+    own = iter([10.0, 10.1])  # paraviz's own
+    monkeypatch.setattr(runner, "machine_busy_seconds", lambda: next(machine))
+    monkeypatch.setattr(runner, "own_cpu_seconds", lambda: next(own))
+    meter = runner.BackgroundMeter()
+    assert meter.finish(lane_cpu_s=2.0, wall_s=2.0) == pytest.approx((3.5 - 0.1 - 2.0) / 2.0)
+    assert meter.finish(lane_cpu_s=0.0, wall_s=1.0) == pytest.approx(0.7)  # measured once, kept
+
+
+def test_a_quiet_machine_has_little_background():
+    config = RunConfig(workload=get_workload("cumsum"), tasks=4, size=3_000_000, modes=("sequential",))
+    (lane,) = run_lanes(config).results
+    assert 0 <= lane.background_cores < 0.5
+
+
+def test_repeat_runs_interleaved_rounds_and_reports_medians():
+    seen: list[str] = []
+
+    def sink(event):
+        if isinstance(event, LaneStarted):
+            seen.append(f"{event.mode}{event.round}")
+
+    config = RunConfig(workload=get_workload("sleep"), workers=2, tasks=2, size=30, repeat=3)
+    lanes = by_mode(run_lanes(config, sink=sink))
+    assert seen == [f"{m}{r}" for r in (1, 2, 3) for m in ("sequential", "threads", "processes")]
+    for lane in lanes.values():
+        assert len(lane.rounds) == 3
+        walls = sorted(r.wall_s for r in lane.rounds)
+        assert lane.wall_s == pytest.approx(walls[1])
+    seq_median = lanes["sequential"].wall_s
+    assert lanes["threads"].speedup == pytest.approx(seq_median / lanes["threads"].wall_s)
+
+
+def test_a_million_tiny_tasks_keep_the_host_small():
+    """Chunks are submitted through a bounded window, so the host does not hold every task."""
+    stop = threading.Event()
+    peak = done = 0
+    hosts: list[int] = []
+
+    def sink(event):
+        nonlocal done
+        if isinstance(event, TasksReported):
+            done = event.done
+        if isinstance(event, LaneStarted):
+            hosts.append(event.pid)
+            threading.Timer(6.0, stop.set).start()
+
+    def watch():
+        nonlocal peak
+        while not stop.is_set():
+            for pid in hosts:
+                with contextlib.suppress(psutil.Error):
+                    peak = max(peak, psutil.Process(pid).memory_info().rss)
+            time.sleep(0.2)
+
+    watcher = threading.Thread(target=watch)
+    watcher.start()
+    config = RunConfig(workload=get_workload("squares"), workers=2, tasks=1_000_000, modes=("processes",))
+    (lane,) = run_lanes(config, sink=sink, stop=stop).results
+    watcher.join()
+    assert lane.status == "stopped" and done > 1000  # it did run for those seconds
+    assert 0 < peak < 200 * 2**20, f"host grew to {peak / 2**20:.0f} MiB"

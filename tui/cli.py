@@ -31,6 +31,9 @@ from paraviz.core.sweep import SweepReport, default_worker_counts, run_sweep
 from paraviz.core.workloads import WORKLOADS, WorkloadError, get_workload
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
+#: Rounds of `paraviz run` unless --repeat says otherwise: one round of cumsum on a 2-vCPU VM put
+#: GIL-bound threads anywhere from 0.94x to 1.17x of sequential; see README, "Noise".
+RUN_REPEAT = 3
 
 
 class UsageError(Exception):
@@ -58,6 +61,11 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--inner-threads", default="1", help="BLAS/OpenMP threads per task (threadpoolctl)")
     parser.add_argument("--together", action="store_true", help="run the lanes at the same time (contention)")
     parser.add_argument("--target-seconds", default="4", help="calibration target for the sequential lane")
+    parser.add_argument(
+        "--repeat",
+        default="1",
+        help="rounds per lane, interleaved; figures are medians with min-max (default %(default)s)",
+    )
 
 
 def build_parser() -> Parser:
@@ -73,6 +81,7 @@ def build_parser() -> Parser:
     run = commands.add_parser("run", help="run the lanes headless and print the figures")
     add_run_options(run)
     run.add_argument("--format", choices=("table", "json", "csv"), default="table")
+    run.set_defaults(repeat=str(RUN_REPEAT))
     sweep = commands.add_parser("sweep", help="run threads and processes at several worker counts; Amdahl fit")
     add_run_options(sweep)
     sweep.set_defaults(modes="threads,processes", workers=",".join(map(str, default_worker_counts())))
@@ -97,6 +106,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         inner_threads=parse_int(args.inner_threads, "inner threads"),
         together=args.together,
         target_seconds=parse_float(args.target_seconds, "target seconds"),
+        repeat=parse_int(args.repeat, "repeat"),
     )
     return validate(config)
 
@@ -140,6 +150,8 @@ def headless(measure: Callable[[threading.Event], RunReport | SweepReport], outp
         if not console.is_terminal:  # piped: do not squeeze the table into 80 columns
             console = Console(width=120)
         console.print(reports.table_of(result))
+        for line in getattr(result, "explanation", ()):
+            console.print(line, highlight=False)
     if stop.is_set():
         print("paraviz: interrupted; lanes that had not finished are marked stopped", file=sys.stderr)
         return EXIT_INTERRUPTED
