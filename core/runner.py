@@ -52,7 +52,7 @@ NUMERIC_WORKER_BYTES = 300 * 2**20
 HOST_MAIN = "import sys; from paraviz.core.host import main; sys.exit(main(sys.argv))"
 #: The longest the relay sleeps without looking at the stop flag.
 MAX_WAIT_S = 0.25
-#: Task reports may add a sample between ticks, but never more often than this.
+#: Task reports may add a sample between ticks; no two samples are closer than this.
 MIN_EXTRA_SAMPLE_S = 0.1
 INNER_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
@@ -568,7 +568,10 @@ def _drive(lanes: list[Lane], stop: threading.Event, sample_interval: float) -> 
             if time.monotonic() >= next_sample:
                 next_sample = time.monotonic() + sample_interval
                 for lane in running:
-                    lane.sample()
+                    # Not right after an extra sample: psutil's CPU times tick every 10 ms, so a
+                    # reading over a few ms jumps between 0 and 200 % (seen on the lane charts).
+                    if time.monotonic() - lane.host.tree.last_sample >= MIN_EXTRA_SAMPLE_S:
+                        lane.sample()
     finally:
         for lane in lanes:
             lane.host.kill()

@@ -7,7 +7,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Protocol
 
-HISTORY = 60
+#: Readings kept per core: a minute at the default 4 Hz, enough for a run of three lanes.
+HISTORY = 240
 
 
 @dataclass(frozen=True)
@@ -20,6 +21,7 @@ class CoreSnapshot:
 
     percents: tuple[float, ...]
     history: tuple[deque[float], ...]
+    tick: int = 0  # readings taken so far: a time axis for marking when lanes ran
 
     @property
     def cores(self) -> int:
@@ -68,6 +70,7 @@ class CpuSampler:
         self.source = source or psutil_source()
         self.history: list[deque[float]] = []
         self.length = history
+        self.ticks = 0
 
     def sample(self) -> CoreSnapshot:
         percents = [max(0.0, min(100.0, p)) for p in self.source()]
@@ -75,4 +78,5 @@ class CpuSampler:
             self.history = [deque(maxlen=self.length) for _ in percents]
         for ring, value in zip(self.history, percents, strict=True):
             ring.append(value)
-        return CoreSnapshot(tuple(percents), tuple(self.history))
+        self.ticks += 1
+        return CoreSnapshot(tuple(percents), tuple(self.history), self.ticks)

@@ -17,7 +17,6 @@ from paraviz.core.events import (
     LaneFinished,
     LaneSampled,
     LaneStarted,
-    PoolReady,
     TasksReported,
 )
 from paraviz.core.explain import explain
@@ -28,6 +27,7 @@ from paraviz.core.runner import RunError, RunReport, kill_all_hosts_now, run_lan
 from paraviz.core.sampler import CoreSource, CpuSampler
 from paraviz.core.sweep import SweepReport, default_worker_counts
 from paraviz.core.workloads import WorkloadError
+from paraviz.tui.charts import nice_ceiling
 from paraviz.tui.screens import ExportScreen, HelpScreen, OptionsScreen, OptionValues, WorkloadScreen
 from paraviz.tui.sweep_screen import SweepScreen
 from paraviz.tui.widgets import CoreMeter, LanePanel
@@ -39,8 +39,11 @@ from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
+from textual.worker import Worker, WorkerState
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
+#: Below this many lines the lanes drop their progress bars and show fewer figures.
+COMPACT_HEIGHT = 32
 
 
 @dataclass
@@ -154,6 +157,9 @@ class ParavizApp(App[int]):
     def check_size(self, width: int, height: int) -> None:
         small = width < MIN_WIDTH or height < MIN_HEIGHT
         self.default_screen.set_class(small, "-too-small")
+        self.default_screen.set_class(height < COMPACT_HEIGHT, "-compact")
+        # The per-core graphs take what the lanes can spare: 3 rows at 24 lines, 11 at 40.
+        self.core_meter.fit(max(3, min(12, (height - 24) // 2 + 3)))
         if small:
             self.too_small.update(
                 f"Make the window larger: paraviz needs {MIN_WIDTH}×{MIN_HEIGHT}, this one is {width}×{height}."
@@ -212,9 +218,12 @@ class ParavizApp(App[int]):
             self.notify("Already running: x stops it.", severity="warning")
             return
         modes = MODES if which == "all" else (which,)
+        cores = self.machine.logical_cores
         for mode in modes:
             self.results.pop(mode, None)
-            self.lane(mode).waiting(self.config.task_count, self.config.seconds)
+            workers = 1 if mode == "sequential" else self.config.workers
+            self.lane(mode).waiting(self.config.task_count, self.config.seconds, cores, min(workers, cores), workers)
+        self.fit_time_axis()
         self.running = True
         self.stop_event = threading.Event()
         self.run_modes(replace(self.config, modes=modes))
@@ -330,15 +339,24 @@ class ParavizApp(App[int]):
             self.refresh_header()
             self.explanation.update(f"Calibrated: size {event.size:,} (≈{event.task_seconds:.2f} s a task here).")
         elif isinstance(event, LaneStarted):
-            self.lane(event.mode).started()
-        elif isinstance(event, PoolReady):
-            pass
+            self.lane(event.mode).started(event.round, event.rounds)
+            self.core_meter.lane_started(event.mode)
         elif isinstance(event, TasksReported):
             self.lane(event.mode).progress(event)
         elif isinstance(event, LaneSampled):
             self.lane(event.mode).sampled(event)
+            self.fit_time_axis()
         elif isinstance(event, LaneFinished):
+            self.core_meter.lane_ended(event.result.mode)
             self.lane_finished(event.result)
+            self.fit_time_axis()
+
+    def fit_time_axis(self) -> None:
+        """One time axis for every lane, long enough for the longest: lanes compare by length."""
+        longest = max(lane.chart.trace.now_s for lane in self.lanes.values())
+        span = nice_ceiling(longest)
+        for lane in self.lanes.values():
+            lane.chart.set_span(span)
 
     def lane_finished(self, result: RunResult) -> None:
         """Show a lane's figures as soon as it ends, with speedups against whatever sequential
@@ -349,6 +367,13 @@ class ParavizApp(App[int]):
         for mode, lane_result in self.results.items():
             self.lane(mode).finished(lane_result)
         self.show_explanation()
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A run that raised something unexpected must not leave the app "running" for ever."""
+        if event.worker.group == "run" and event.state == WorkerState.ERROR:
+            stop_all_hosts()
+            error = event.worker.error
+            self.post_message(RunEnded(None, f"the run failed: {type(error).__name__}: {error}"))
 
     def on_run_ended(self, message: RunEnded) -> None:
         self.running = False

@@ -8,7 +8,7 @@ from dataclasses import dataclass
 from paraviz.core.config import RunConfig
 from paraviz.core.figures import RunResult
 from paraviz.core.report import fit_line
-from paraviz.core.runner import RunError
+from paraviz.core.runner import RunError, stop_all_hosts
 from paraviz.core.sweep import SweepReport, run_sweep
 from paraviz.core.workloads import WorkloadError
 from rich.text import Text
@@ -19,6 +19,7 @@ from textual.containers import Horizontal, Vertical
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import DataTable, Footer, Static
+from textual.worker import Worker, WorkerState
 
 MARKS = {"threads": ("T", "cyan"), "processes": ("P", "magenta")}
 
@@ -138,6 +139,13 @@ class SweepScreen(Screen[SweepReport | None]):
             self.post_message(SweepEnded(None, str(exc)))
             return
         self.post_message(SweepEnded(report))
+
+    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
+        """A sweep that raised something unexpected ends, saying why, instead of measuring for ever."""
+        if event.worker.group == "sweep" and event.state == WorkerState.ERROR:
+            stop_all_hosts()
+            error = event.worker.error
+            self.post_message(SweepEnded(None, f"the sweep failed: {type(error).__name__}: {error}"))
 
     def on_point_measured(self, message: PointMeasured) -> None:
         p = message.point

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import math
-from collections.abc import Iterable
+from dataclasses import dataclass
 
-from paraviz.core.events import LaneSampled, TaskRecord, TasksReported
+from paraviz.core.events import LaneSampled, TasksReported
 from paraviz.core.figures import RunResult
 from paraviz.core.sampler import CoreSnapshot
+from paraviz.tui.charts import LANE_SHORT, LANE_STYLE, LaneChart, append_runs, level_char
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Vertical
@@ -16,10 +17,7 @@ from textual.reactive import reactive
 from textual.widget import Widget
 from textual.widgets import ProgressBar, Static
 
-MAX_TIMELINE_RECORDS = 5000
-MAX_TIMELINE_ROWS = 8
 SPARK = "▁▂▃▄▅▆▇█"
-BAR_FULL, BAR_EMPTY = "█", "░"
 
 
 def load_style(percent: float) -> str:
@@ -33,19 +31,19 @@ def load_style(percent: float) -> str:
     return "dim green"
 
 
-def spark(values: Iterable[float], width: int) -> str:
-    tail = list(values)[-width:]
-    return "".join(SPARK[min(7, int(v / 100 * 7.999))] for v in tail).rjust(width)
+@dataclass
+class LaneSpan:
+    """When a lane ran, in sampler ticks, so the per-core history can mark it."""
 
-
-def bar(fraction: float, width: int) -> str:
-    filled = max(0, min(width, round(fraction * width)))
-    return BAR_FULL * filled + BAR_EMPTY * (width - filled)
+    mode: str
+    start_tick: int
+    end_tick: int | None = None
 
 
 class CoreMeter(Widget):
-    """Every logical core in one widget: a bar and a sparkline per core while they fit,
-    else a heat strip of one cell per core (so 256 cores cost one widget, not 256)."""
+    """Every logical core in one widget: a history graph per core (several rows high while they
+    fit, as btop draws them) over a strip that marks which lane ran when; else a heat strip of one
+    cell per core (so 256 cores cost one widget, not 256)."""
 
     DEFAULT_CSS = """
     CoreMeter {
@@ -57,14 +55,42 @@ class CoreMeter(Widget):
     snapshot: reactive[CoreSnapshot | None] = reactive(None, always_update=True)
     """The latest per-core reading (a repaint; a new layout only when the core count changes)."""
 
-    CELL_WIDTH = 34  # "c12 ████████░░ 100% ▁▂▃▄▅▆▇█▁▂▃▄ "
-    MAX_BAR_ROWS = 4
+    MIN_GRAPH_WIDTH = 30
+    GUTTER = 10  # "c12  100% "
+    MAX_GRAPH_ROWS = 6
+    MAX_SPANS = 24
 
-    def bar_columns(self, width: int) -> int:
-        return max(1, width // self.CELL_WIDTH)
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.max_rows = 8
+        self.spans: list[LaneSpan] = []
+
+    def fit(self, max_rows: int) -> None:
+        """The rows the screen can give the meter; the graphs grow or shrink to them."""
+        if max_rows != self.max_rows:
+            self.max_rows = max_rows
+            self.refresh(layout=True)
+
+    def lane_started(self, mode: str) -> None:
+        tick = self.snapshot.tick if self.snapshot else 0
+        self.spans = [*self.spans[-self.MAX_SPANS + 1 :], LaneSpan(mode, tick)]
+
+    def lane_ended(self, mode: str) -> None:
+        tick = self.snapshot.tick if self.snapshot else 0
+        for span in reversed(self.spans):
+            if span.mode == mode and span.end_tick is None:
+                span.end_tick = tick
+                break
+
+    def graph_layout(self, width: int, cores: int) -> tuple[int, int] | None:
+        """(graphs per row, rows per graph) for the per-core history, or None for the heat strip."""
+        columns = max(1, min(cores, width // self.MIN_GRAPH_WIDTH))
+        grid_rows = math.ceil(cores / columns)
+        graph_rows = min(self.MAX_GRAPH_ROWS, (self.max_rows - 1) // grid_rows)
+        return (columns, graph_rows) if graph_rows >= 1 else None
 
     def uses_bars(self, width: int, cores: int) -> bool:
-        return math.ceil(cores / self.bar_columns(width)) <= self.MAX_BAR_ROWS
+        return self.graph_layout(width, cores) is not None
 
     def watch_snapshot(self, old: CoreSnapshot | None, new: CoreSnapshot | None) -> None:
         if new is not None and (old is None or old.cores != new.cores):
@@ -72,8 +98,10 @@ class CoreMeter(Widget):
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         cores = self.snapshot.cores if self.snapshot else 1
-        if self.uses_bars(width, cores):
-            return math.ceil(cores / self.bar_columns(width))
+        layout = self.graph_layout(width, cores)
+        if layout is not None:
+            columns, graph_rows = layout
+            return math.ceil(cores / columns) * graph_rows + 1
         return math.ceil(cores / max(1, width - 5)) + 1
 
     def render(self) -> Text:
@@ -81,41 +109,63 @@ class CoreMeter(Widget):
         if snap is None:
             return Text("CPU  sampling…", style="dim")
         width = self.content_size.width or 80
-        if self.uses_bars(width, snap.cores):
-            return self._bars(snap, width)
+        layout = self.graph_layout(width, snap.cores)
+        if layout is not None:
+            return self._graphs(snap, width, *layout)
         return self._heat(snap, width)
 
-    def _bars(self, snap: CoreSnapshot, width: int) -> Text:
-        columns = self.bar_columns(width)
+    def _graphs(self, snap: CoreSnapshot, width: int, columns: int, graph_rows: int) -> Text:
         cell = width // columns
+        hist_w = max(1, cell - self.GUTTER - 1)
         label_w = len(f"c{snap.cores - 1}")
-        spark_w = max(0, cell - label_w - 18)
         text = Text(no_wrap=True, overflow="crop")
-        for i, (pct, hist) in enumerate(zip(snap.percents, snap.history, strict=True)):
-            if i and i % columns == 0:
+        for first in range(0, snap.cores, columns):
+            cores = range(first, min(snap.cores, first + columns))
+            for r in range(graph_rows):  # top row first
+                above = graph_rows - 1 - r  # whole rows under this one
+                row_style = load_style(100 * (above + 0.5) / graph_rows)
+                for i in cores:
+                    pct, hist = snap.percents[i], snap.history[i]
+                    if r == 0:
+                        text.append(f"c{i}".ljust(label_w + 1), style="bold")
+                        text.append(f"{pct:3.0f}%".ljust(self.GUTTER - label_w - 1), style=load_style(pct))
+                    else:
+                        text.append(" " * self.GUTTER)
+                    tail = list(hist)[-hist_w:]
+                    levels = (level_char(v / 100 * graph_rows - above) for v in tail)
+                    text.append("".join(levels).rjust(hist_w) + " ", style=row_style)
                 text.append("\n")
-            style = load_style(pct)
-            text.append(f"c{i}".ljust(label_w) + " ", style="bold")
-            text.append(bar(pct / 100, 10), style=style)
-            text.append(f" {pct:3.0f}% ", style=style)
-            text.append(spark(hist, spark_w).ljust(spark_w) + " ", style=style)
+        self._markers(text, snap, columns if snap.cores >= columns else snap.cores, hist_w)
         return text
+
+    def _markers(self, text: Text, snap: CoreSnapshot, columns: int, hist_w: int) -> None:
+        """Under the graphs: which lane ran at each moment of the history, in the lane's colour."""
+        cells, styles = [" "] * hist_w, [""] * hist_w
+        oldest = snap.tick - hist_w + 1
+        for span in self.spans:
+            end = snap.tick if span.end_tick is None else span.end_tick
+            first, last = max(span.start_tick, oldest) - oldest, end - oldest
+            if last < 0 or first >= hist_w:
+                continue
+            # The lane's short name where the span has room, else its initial: readable without colour.
+            name = LANE_SHORT.get(span.mode, span.mode)
+            name = name if last - first >= len(name) else name[0]
+            for x in range(first, min(hist_w - 1, last) + 1):
+                k = x - first
+                cells[x] = name[k] if k < len(name) else "━"
+                styles[x] = LANE_STYLE.get(span.mode, "")
+        for _ in range(columns):
+            text.append("lanes".ljust(self.GUTTER), style="dim")
+            append_runs(text, cells, styles)
+            text.append(" ")
 
     def _heat(self, snap: CoreSnapshot, width: int) -> Text:
         per_row = max(1, width - 5)
         text = Text(no_wrap=True, overflow="crop")
         for start in range(0, snap.cores, per_row):
             text.append(f"{start:>4} ", style="dim")
-            # One span per run of cells in the same colour, not one per core.
-            run, run_style = "", ""
-            for pct in snap.percents[start : start + per_row]:
-                style = load_style(pct)
-                if style != run_style and run:
-                    text.append(run, style=run_style)
-                    run = ""
-                run_style = style
-                run += SPARK[min(7, int(pct / 100 * 7.999))]
-            text.append(run, style=run_style)
+            values = snap.percents[start : start + per_row]
+            append_runs(text, [SPARK[min(7, int(p / 100 * 7.999))] for p in values], [load_style(p) for p in values])
             text.append("\n")
         busy = sum(p >= 50 for p in snap.percents)
         text.append(
@@ -129,8 +179,33 @@ def fmt_bytes(n: int) -> str:
     return f"{n / 2**30:.1f} GiB" if n >= 2**30 else f"{n / 2**20:.0f} MiB"
 
 
+class TextLine(Widget):
+    """One line of text that repaints without a new layout (``Static.update`` re-lays out the
+    whole screen, which at the refresh rate cost more than everything else a run draws)."""
+
+    DEFAULT_CSS = """
+    TextLine { height: 1; width: 1fr; }
+    """
+
+    text: reactive[str | Text] = reactive("", layout=False)
+    """What the line shows; longer text is cut with an ellipsis."""
+
+    def __init__(self, text: str | Text = "", **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.set_reactive(TextLine.text, text)
+
+    def update(self, text: str | Text) -> None:
+        self.text = text
+
+    def render(self) -> Text:
+        text = Text(self.text) if isinstance(self.text, str) else self.text.copy()
+        text.no_wrap, text.overflow = True, "ellipsis"
+        return text
+
+
 class LanePanel(Vertical):
-    """One lane: progress and live counts while it runs, measured figures when it is done."""
+    """One lane: progress and live counts while it runs, then its measured figures; throughout,
+    a chart of the cores it used over the tasks each worker ran (LaneChart)."""
 
     DEFAULT_CSS = """
     LanePanel {
@@ -144,7 +219,7 @@ class LanePanel(Vertical):
     LanePanel ProgressBar { width: 1fr; }
     LanePanel ProgressBar Bar { width: 1fr; }
     LanePanel .lane--status { height: 1; }
-    LanePanel .lane--live { height: auto; }
+    LanePanel .lane--headline { height: 1; }
     LanePanel .lane--figures { height: auto; }
     LanePanel Static { text-wrap: nowrap; text-overflow: ellipsis; }
     """
@@ -152,102 +227,98 @@ class LanePanel(Vertical):
     def __init__(self, mode: str, **kwargs: object) -> None:
         super().__init__(id=f"lane-{mode}", **kwargs)  # type: ignore[arg-type]
         self.mode = mode
-        self.border_title = mode.capitalize()
+        self.border_title = f"[{LANE_STYLE[mode]}]■[/] {mode.capitalize()}"
         self.total = 1
         self.timed_seconds: float | None = None
-        self.records: list[TaskRecord] = []
+        self.round_text = ""
         self._done = 0
         self._elapsed = 0.0
+        # Handles made once: events update them many times a second.
+        self.bar = ProgressBar(total=1, show_eta=False, show_percentage=False, id=f"progress-{mode}")
+        self.status = TextLine("not run", classes="lane--status")
+        self.headline = TextLine("", classes="lane--headline")
+        self.chart = LaneChart(mode, id=f"chart-{mode}")
+        self.figures = Static("", classes="lane--figures")
 
     def compose(self) -> ComposeResult:
-        yield ProgressBar(total=1, show_eta=False, show_percentage=False, id=f"progress-{self.mode}")
-        yield Static("not run", classes="lane--status")
-        yield Static("", classes="lane--figures")
-        yield Static("", classes="lane--live")
+        yield self.status
+        yield self.headline
+        yield self.bar
+        yield self.chart
+        yield self.figures
 
     @property
     def status_text(self) -> str:
-        return str(self.query_one(".lane--status", Static).render())
+        return str(self.status.render())
 
     @property
     def figures_text(self) -> str:
-        return str(self.query_one(".lane--figures", Static).render())
+        return str(self.figures.render())
 
     @property
     def live_text(self) -> str:
-        return str(self.query_one(".lane--live", Static).render())
+        return str(self.headline.render())
 
-    def _set(self, status: str | Text, live: str | Text = "", figures: str | Text = "") -> None:
-        self.query_one(".lane--status", Static).update(status)
-        self.query_one(".lane--live", Static).update(live)
-        self.query_one(".lane--figures", Static).update(figures)
+    def _set(self, status: str | Text, headline: str | Text = "", figures: str | Text = "") -> None:
+        self.status.update(status)
+        self.headline.update(headline)
+        self.figures.update(figures)
 
     def reset(self, why: str = "not run") -> None:
         self.remove_class("-running", "-error")
-        self.query_one(ProgressBar).update(total=1, progress=0)
+        self.bar.update(total=1, progress=0)
+        self.chart.clear()
         self._set(Text(why, style="dim"))
 
-    def waiting(self, total: int, timed_seconds: float | None) -> None:
+    def waiting(self, total: int, timed_seconds: float | None, cores: int, usable: int, workers: int) -> None:
         self.reset("waiting")
-        self.records = []
         self._done = 0
         self._elapsed = 0.0
         self.total, self.timed_seconds = total, timed_seconds
-        self.query_one(ProgressBar).update(total=timed_seconds or total, progress=0)
+        self.bar.update(total=timed_seconds or total, progress=0)
+        self.chart.configure(cores, usable, workers)
 
-    def started(self) -> None:
+    def started(self, round_number: int = 1, rounds: int = 1) -> None:
         self.add_class("-running")
-        self._set("starting…")
+        self.round_text = f" · round {round_number}/{rounds}" if rounds > 1 else ""
+        self._done = 0
+        self._elapsed = 0.0
+        self.chart.clear()
+        if self.timed_seconds is None:
+            self.bar.update(progress=0)
+        self._set("starting…" + self.round_text)
 
     def progress(self, report: TasksReported) -> None:
-        if len(self.records) < MAX_TIMELINE_RECORDS:
-            self.records.extend(report.finished)
+        # The chart repaints on the next sample, not on every report: at most 4 times a second.
+        self.chart.trace.reported(report.started, report.finished)
         if self.timed_seconds is None:
-            self.query_one(ProgressBar).update(progress=report.done)
+            self.bar.update(progress=report.done)
         self._done = report.done
-        self.query_one(".lane--status", Static).update(self._progress_text())
+        self.status.update(self._progress_text())
 
     def _progress_text(self) -> str:
         if self.timed_seconds is not None:
             left = max(0.0, self.timed_seconds - self._elapsed)
-            return f"{self._done:,} done · {left:.1f} s left"
-        return f"{self._done:,}/{self.total:,} · {self._elapsed:.1f} s"
+            return f"{self._done:,} done · {left:.1f} s left{self.round_text}"
+        return f"{self._done:,}/{self.total:,} · {self._elapsed:.1f} s{self.round_text}"
 
     def sampled(self, sample: LaneSampled) -> None:
         self._elapsed = sample.elapsed_s
+        self.chart.trace.sampled(sample)
+        self.chart.refresh()
         if self.timed_seconds is not None:
-            self.query_one(ProgressBar).update(progress=min(self.timed_seconds, sample.elapsed_s))
-        status = self._progress_text()
-        width = self.content_size.width or 30
-        narrow = width < 30
+            self.bar.update(progress=min(self.timed_seconds, sample.elapsed_s))
         live = Text(no_wrap=True, overflow="ellipsis")
         live.append(f"{sample.cores_in_use:.2f} cores", style="bold")
-        live.append(
-            f" · {sample.processes}p · {sample.threads}t\n"
-            if narrow
-            else f" · {sample.processes} proc · {sample.threads} thr\n"
-        )
-        label_w = max(6, min(13, width - 13))
-        shown = sample.workers[:6]
-        for worker in shown:
-            pct = worker.cpu_percent
-            short = worker.label.replace("main thread", "main").replace("thread ", "t").replace("pid ", "p")
-            label = short if narrow else worker.label
-            live.append(f"{label[-label_w:]:>{label_w}} ")
-            live.append(bar(pct / 100, 6), style=load_style(pct))
-            live.append(f" {pct:3.0f}%\n")
-        if len(sample.workers) > len(shown):
-            live.append(f"   +{len(sample.workers) - len(shown)} more\n", style="dim")
-        self.query_one(".lane--status", Static).update(status)
-        self.query_one(".lane--live", Static).update(live)
+        live.append(f" · {sample.processes} proc · {sample.threads} thr")
+        self.status.update(self._progress_text())
+        self.headline.update(live)
 
     def finished(self, result: RunResult) -> None:
         self.remove_class("-running")
-        bar_widget = self.query_one(ProgressBar)
-        if self.timed_seconds is None:
-            bar_widget.update(progress=result.tasks_done)
-        else:
-            bar_widget.update(progress=self.timed_seconds)
+        self.chart.trace.end_s = result.wall_s
+        self.chart.refresh()
+        self.bar.update(progress=result.tasks_done if self.timed_seconds is None else self.timed_seconds)
         if result.status == "error":
             self.add_class("-error")
             self._set(Text("failed", style="bold red"), Text(result.error or "", style="red"))
@@ -255,72 +326,49 @@ class LanePanel(Vertical):
         if result.status == "stopped":
             self._set(Text(f"stopped after {result.tasks_done:,} tasks", style="yellow"))
             return
+        rounds = f" · median of {len(result.rounds)} rounds" if len(result.rounds) > 1 else ""
         status = f"{result.tasks_done:,} done" + (
             f" · {result.throughput_per_s:,.1f}/s" if self.timed_seconds is not None else ""
         )
+        headline = Text(no_wrap=True, overflow="ellipsis")
+        speedup = "–" if result.speedup is None else f"{result.speedup:.2f}×"
+        headline.append(speedup, style="bold reverse" if result.speedup is not None else "bold")
+        headline.append(" on ")
+        headline.append(f"{result.effective_cores:.2f} cores", style="bold")
         width = max(10, self.content_size.width)
-        self._set(
-            status, timeline_text(self.records, result.wall_s, width, result.tasks_done), figures_text(result, width)
-        )
+        compact = self.screen.has_class("-compact") if self.is_mounted else False
+        self._set(status + rounds, headline, figures_text(result, width, max_lines=3 if compact else 5))
 
 
 def figure_pairs(result: RunResult) -> list[tuple[str, str]]:
-    speedup = "–" if result.speedup is None else f"{result.speedup:.2f}×"
-    efficiency = "–" if result.efficiency is None else f"{result.efficiency:.0%}"
+    """The lane's figures, most telling first (a narrow lane shows the first few)."""
     return [
         ("wall", f"{result.wall_s:.3f} s"),
+        ("speedup", "–" if result.speedup is None else f"{result.speedup:.2f}×"),
+        ("cores", f"{result.effective_cores:.2f}"),
         ("start-up", f"{result.startup_s:.3f} s"),
         ("CPU", f"{result.cpu_s:.2f} s"),
-        ("cores", f"{result.effective_cores:.2f}"),
-        ("speedup", speedup),
-        ("effic.", efficiency),
-        ("peak", f"{result.peak_processes} proc {result.peak_threads} thr"),
+        ("effic.", "–" if result.efficiency is None else f"{result.efficiency:.0%}"),
+        ("bg cores", f"{result.background_cores:.2f}"),
+        ("peak", f"{result.peak_processes}p {result.peak_threads}t"),
         ("RSS", fmt_bytes(result.peak_rss_bytes)),
     ]
 
 
-def figures_text(result: RunResult, width: int = 40) -> Text:
-    """The lane's figures, two to a line where the lane is wide enough, else one."""
+def figures_text(result: RunResult, width: int = 40, max_lines: int = 5) -> Text:
+    """The lane's figures, two to a line where the lane is wide enough, as many as ``max_lines`` hold."""
     pairs = figure_pairs(result)
-    per_line = 2 if width >= 40 else 1
-    cell = width // per_line
+    label_w = 9
+    first_w = label_w + max(len(v) for _, v in pairs[::2]) + 2
+    second_w = label_w + max(len(v) for _, v in pairs[1::2])
+    per_line = 2 if width >= first_w + second_w else 1
+    pairs = pairs[: per_line * max_lines]
     text = Text(no_wrap=True, overflow="ellipsis")
     for i, (label, value) in enumerate(pairs):
-        text.append(f"{label:<9}", style="dim")
+        column = i % per_line
+        text.append(f"{label:<{label_w}}", style="dim")
         style = "bold" if label in ("speedup", "cores") else ""
-        text.append(value.ljust(cell - 9) if (i % per_line) < per_line - 1 else value, style=style)
-        if i % per_line == per_line - 1 and i < len(pairs) - 1:
+        text.append(value.ljust(first_w - label_w) if column < per_line - 1 else value, style=style)
+        if column == per_line - 1 and i < len(pairs) - 1:
             text.append("\n")
-    return text
-
-
-def timeline_text(records: list[TaskRecord], wall_s: float, width: int, done: int) -> Text:
-    """One row per worker over the lane's wall time: where each was running a task.
-
-    The host coalesces reports of many tiny tasks, so the rows may show a sample: the header says so.
-    """
-    text = Text(no_wrap=True, overflow="crop")
-    if not records or wall_s <= 0:
-        return text
-    workers: dict[tuple[int, int], list[TaskRecord]] = {}
-    for record in records:
-        workers.setdefault((record.pid, record.tid), []).append(record)
-    label_w = 4
-    cells = max(4, width - label_w - 6)
-    seen = sum(r.count for r in records)
-    sample = f", {seen:,} of {done:,} reported" if seen < done else ""
-    text.append(f"tasks per worker over {wall_s:.2f} s{sample}\n", style="dim")
-    for n, (_, tasks) in enumerate(sorted(workers.items())[:MAX_TIMELINE_ROWS]):
-        busy = [False] * cells
-        for task in tasks:
-            first = int(task.start / wall_s * cells)
-            last = min(cells - 1, int(task.end / wall_s * cells))
-            for cell in range(max(0, first), last + 1):
-                busy[cell] = True
-        count = sum(t.count for t in tasks)
-        text.append(f"w{n}".ljust(label_w), style="bold")
-        text.append("".join("▆" if b else "·" for b in busy), style="cyan")
-        text.append(f" {count:>4}\n")
-    if len(workers) > MAX_TIMELINE_ROWS:
-        text.append(f"+{len(workers) - MAX_TIMELINE_ROWS} more workers", style="dim")
     return text
