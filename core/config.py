@@ -156,6 +156,7 @@ def with_options(
     start_method: str,
     chunksize: str,
     inner_threads: str,
+    repeat: str = "1",
 ) -> RunConfig:
     """A new config from text fields (blank size: calibrate; blank seconds: batch mode).
 
@@ -172,5 +173,6 @@ def with_options(
             start_method=start_method,
             chunksize=parse_int(chunksize, "chunksize"),
             inner_threads=parse_int(inner_threads, "inner threads"),
+            repeat=parse_int(repeat, "repeat"),
         )
     )

@@ -134,18 +134,22 @@ def sweep_table(sweep: SweepReport) -> Any:
     for header in ("mode", "workers", "wall s", "cores", "speedup", "effic.", "status"):
         table.add_column(header, justify="left" if header in ("mode", "status") else "right")
     for p in sweep.points:
-        table.add_row(
-            p.mode,
-            str(p.workers),
-            with_spread(p, "wall_s", ".3f"),
-            with_spread(p, "effective_cores", ".2f"),
-            with_spread(p, "speedup", ".2f", "×"),
-            _fmt(p.efficiency, ".0%"),
-            p.status,
-        )
+        table.add_row(*sweep_row(p), p.status)
     notes = [fit_line(mode, fit) for mode, fit in sweep.fits.items()]
     table.caption = "\n".join(notes)
     return table
+
+
+def sweep_row(p: RunResult) -> tuple[str, ...]:
+    """One sweep point as the CLI table and the app's table show it."""
+    return (
+        p.mode,
+        str(p.workers),
+        with_spread(p, "wall_s", ".3f"),
+        with_spread(p, "effective_cores", ".2f"),
+        with_spread(p, "speedup", ".2f", "×"),
+        _fmt(p.efficiency, ".0%"),
+    )
 
 
 def fit_line(mode: str, fit: AmdahlFit) -> str:

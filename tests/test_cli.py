@@ -116,3 +116,30 @@ def test_failed_lane_exits_1_and_still_reports_every_lane(user_module):
 def test_unpicklable_custom_workload_exits_2(user_module):
     done = paraviz("run", "-w", "userwork:lambda_task", "--size", "1")
     assert done.returncode == 2 and "pickle" in done.stderr and "Traceback" not in done.stderr
+
+
+def test_repeat_gives_rounds_per_lane_and_medians_in_json_and_csv():
+    args = ["run", "-w", "sleep", "--tasks", "2", "--size", "20", "--workers", "2", "--repeat", "3"]
+    done = paraviz(*args, "--format", "json")
+    assert done.returncode == 0, done.stderr
+    report = json.loads(done.stdout)
+    assert report["workload"]["repeat"] == 3
+    for run in report["runs"]:
+        walls = sorted(r["wall_s"] for r in run["rounds"])
+        assert len(walls) == 3 and run["wall_s"] == pytest.approx(walls[1])
+        assert run["background_cores"] >= 0
+    assert isinstance(report["explanation"], list) and report["explanation"]
+    frame = pd.read_csv(io.StringIO(paraviz(*args, "--format", "csv").stdout))
+    assert {"wall_s_min", "wall_s_max", "speedup_min", "speedup_max"} <= set(frame.columns)
+    assert (frame["wall_s_min"] <= frame["wall_s"]).all() and (frame["wall_s"] <= frame["wall_s_max"]).all()
+
+
+def test_the_table_prints_the_explanation_and_the_spread():
+    done = paraviz("run", "-w", "sleep", "--tasks", "2", "--size", "20", "--workers", "2", "--repeat", "2")
+    assert done.returncode == 0, done.stderr
+    assert "medians of 2 rounds" in done.stdout and "Threads ran" in done.stdout
+
+
+def test_sizes_with_an_empty_item_is_one_line_and_exit_2():
+    done = paraviz("run", "--sizes", "1,,2")
+    assert done.returncode == 2 and "empty item" in done.stderr and len(done.stderr.strip().splitlines()) == 1

@@ -68,6 +68,7 @@ class OptionValues:
     start_method: str
     chunksize: str
     inner_threads: str
+    repeat: str
 
 
 class OptionsScreen(ModalScreen[OptionValues | None]):
@@ -106,6 +107,8 @@ class OptionsScreen(ModalScreen[OptionValues | None]):
                 yield Input(text(c.chunksize), compact=True, id="opt-chunksize")
                 yield Label("inner threads")
                 yield Input(text(c.inner_threads), compact=True, id="opt-inner")
+                yield Label("repeat (rounds)")
+                yield Input(text(c.repeat), compact=True, id="opt-repeat")
             yield Button("Apply", variant="primary", compact=True, id="apply")
 
     def on_mount(self) -> None:
@@ -124,6 +127,7 @@ class OptionsScreen(ModalScreen[OptionValues | None]):
             start_method=str(self.query_one("#opt-start", Select).value),
             chunksize=value("#opt-chunksize"),
             inner_threads=value("#opt-inner"),
+            repeat=value("#opt-repeat"),
         )
 
     def on_input_submitted(self) -> None:

@@ -7,66 +7,53 @@ from dataclasses import dataclass
 
 from paraviz.core.config import RunConfig
 from paraviz.core.figures import RunResult
-from paraviz.core.report import fit_line
+from paraviz.core.report import fit_line, sweep_row
 from paraviz.core.runner import RunError, stop_all_hosts
-from paraviz.core.sweep import SweepReport, run_sweep
+from paraviz.core.sweep import AmdahlFit, SweepReport, amdahl, fit_amdahl, run_sweep
 from paraviz.core.workloads import WorkloadError
-from rich.text import Text
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
+from textual.events import Resize
 from textual.message import Message
 from textual.screen import Screen
-from textual.widgets import DataTable, Footer, Static
+from textual.widgets import DataTable, Static
 from textual.worker import Worker, WorkerState
+from textual_plotext import PlotextPlot
+from textual_plotext.plot import Plot
 
-MARKS = {"threads": ("T", "cyan"), "processes": ("P", "magenta")}
+MODE_COLOR = {"threads": "cyan", "processes": "magenta"}
+#: Below this width the table is hidden, so the plot keeps its axis labels and legend.
+NARROW_WIDTH = 100
+CURVE_POINTS = 40
 
 
-def speedup_plot(points: list[RunResult], counts: list[int], width: int, height: int) -> Text:
-    """A character plot: x = worker counts (evenly spaced), y = speedup; '·' is the ideal line."""
-    width, height = max(20, width), max(6, height)
-    plot_w, plot_h = width - 6, height - 2
-    top = max([float(max(counts))] + [p.speedup or 0 for p in points]) * 1.05
-    grid = [[(" ", "")] * plot_w for _ in range(plot_h)]
-
-    def put(i: int, value: float, mark: str, style: str) -> None:
-        x = round(i * (plot_w - 1) / max(1, len(counts) - 1))
-        y = plot_h - 1 - round(min(value, top) / top * (plot_h - 1))
-        if grid[y][x][0] in (" ", "·") or mark != "·":
-            grid[y][x] = (mark, style)
-
-    # The ideal line at every column, interpolated between the measured worker counts.
-    for x in range(plot_w):
-        pos = x * max(1, len(counts) - 1) / max(1, plot_w - 1)
-        left = min(int(pos), len(counts) - 1)
-        right = min(left + 1, len(counts) - 1)
-        ideal = counts[left] + (counts[right] - counts[left]) * (pos - left)
-        y = plot_h - 1 - round(min(ideal, top) / top * (plot_h - 1))
-        grid[y][x] = ("·", "dim")
-    for p in points:
-        if p.speedup is not None and p.workers in counts:
-            put(counts.index(p.workers), p.speedup, *MARKS.get(p.mode, ("?", "")))
-    text = Text(no_wrap=True)
-    for row, cells in enumerate(grid):
-        label = f"{top * (plot_h - 1 - row) / (plot_h - 1):4.1f}×" if row % 3 == 0 or row == plot_h - 1 else "     "
-        text.append(label + "│", style="dim")
-        for mark, style in cells:
-            text.append(mark, style=style)
-        text.append("\n")
-    axis = [" "] * plot_w
-    for i, n in enumerate(counts):
-        x = round(i * (plot_w - 1) / max(1, len(counts) - 1))
-        for k, ch in enumerate(str(n)):
-            if x + k < plot_w:
-                axis[x + k] = ch
-    text.append("      " + "".join(axis) + "\n", style="dim")
-    text.append("      workers   ", style="dim")
-    text.append("T threads  ", style="cyan")
-    text.append("P processes  ", style="magenta")
-    text.append("· ideal", style="dim")
-    return text
+def draw_speedup_plot(
+    plt: Plot, points: list[RunResult], counts: list[int], cores: int, fits: dict[str, AmdahlFit]
+) -> None:
+    """Speedup against workers: the measured points of each mode, its Amdahl fit, and the ideal
+    min(workers, cores), which is flat past the core count. Drawn with plotext; nothing computed."""
+    plt.clear_data()
+    plt.clear_figure()
+    top = max(counts)
+    xs = [1 + (top - 1) * k / (CURVE_POINTS - 1) for k in range(CURVE_POINTS)]
+    plt.plot(xs, [min(x, cores) for x in xs], color="gray", marker="dot", label=f"ideal: min(workers, {cores} cores)")
+    for mode, color in MODE_COLOR.items():  # the fitted curves under the measured points
+        fit = fits.get(mode)
+        if fit is not None:
+            plt.plot(xs, [amdahl(x, fit.serial_fraction) for x in xs], color=color, marker="dot")
+    for mode, color in MODE_COLOR.items():
+        measured = [p for p in points if p.mode == mode and p.speedup is not None]
+        if measured:
+            xs_, ys_ = [p.workers for p in measured], [p.speedup for p in measured]
+            plt.scatter(xs_, ys_, color=color, marker="●", label=mode)
+    plt.xticks(counts, [str(n) for n in counts])
+    plt.xlim(0.8, top + 0.2)
+    best = max([cores, *(p.speedup or 0 for p in points)])
+    plt.ylim(0, best * 1.15)
+    plt.xlabel("workers")
+    plt.ylabel("speedup ×")
 
 
 @dataclass
@@ -91,8 +78,9 @@ class SweepScreen(Screen[SweepReport | None]):
     DEFAULT_CSS = """
     SweepScreen #sweep-title { height: auto; background: $panel; padding: 0 1; }
     SweepScreen #sweep-body { height: 1fr; }
-    SweepScreen #sweep-plot { width: 1fr; height: 1fr; border: round $primary; padding: 0 1; }
+    SweepScreen #sweep-plot { width: 1fr; height: 1fr; border: round $primary; }
     SweepScreen DataTable { width: 60; height: 1fr; border: round $secondary; }
+    SweepScreen.-narrow DataTable { display: none; }
     SweepScreen #sweep-fit { height: auto; min-height: 3; border: round $accent; padding: 0 1; }
     """
 
@@ -101,6 +89,7 @@ class SweepScreen(Screen[SweepReport | None]):
         self.config = config
         self.counts = counts
         self.points: list[RunResult] = []
+        self.measured: dict[str, RunResult] = {}
         self.stop_event = threading.Event()
         self.running = True
         self.report: SweepReport | None = None
@@ -109,17 +98,21 @@ class SweepScreen(Screen[SweepReport | None]):
         c = self.config
         yield Static(
             f"[b]Sweep[/b] · {c.workload.name} · {c.task_count} tasks · workers {', '.join(map(str, self.counts))}"
-            f" · {c.start_method} · Esc returns, x stops",
+            f" · {c.start_method} · [b]Esc[/b] returns, [b]x[/b] stops",
             id="sweep-title",
         )
         with Horizontal(id="sweep-body"):
-            yield Static(id="sweep-plot")
+            yield PlotextPlot(id="sweep-plot")
             yield DataTable(id="sweep-table", cursor_type="row")
         with Vertical(id="sweep-fit"):
             yield Static("measuring the sequential baseline…", id="sweep-fit-text")
-        yield Footer(compact=True)
+
+    def on_resize(self, event: Resize) -> None:
+        # Narrow: the plot keeps the room (its labels and legend), the table gives way.
+        self.set_class(event.size.width < NARROW_WIDTH, "-narrow")
 
     def on_mount(self) -> None:
+        self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
         self.query_one("#sweep-plot").border_title = "speedup vs workers"
         table = self.query_one(DataTable)
         table.add_columns("mode", "workers", "wall s", "cores", "speedup", "effic.")
@@ -148,16 +141,21 @@ class SweepScreen(Screen[SweepReport | None]):
             self.post_message(SweepEnded(None, f"the sweep failed: {type(error).__name__}: {error}"))
 
     def on_point_measured(self, message: PointMeasured) -> None:
+        """A point measured (again, with --repeat: its medians so far replace the row)."""
         p = message.point
-        self.points.append(p)
-        speedup = "–" if p.speedup is None else f"{p.speedup:.2f}×"
-        efficiency = "–" if p.efficiency is None else f"{p.efficiency:.0%}"
-        self.query_one(DataTable).add_row(
-            p.mode, str(p.workers), f"{p.wall_s:.3f}", f"{p.effective_cores:.2f}", speedup, efficiency
-        )
-        self.query_one("#sweep-fit-text", Static).update(
-            f"measured {len(self.points)} of {2 * len(self.counts)} points…"
-        )
+        key = f"{p.mode}-{p.workers}"
+        table = self.query_one(DataTable)
+        cells = sweep_row(p)
+        if key in self.measured:
+            for column, value in zip(table.columns, cells, strict=False):
+                table.update_cell(key, column, value)
+        else:
+            table.add_row(*cells, key=key)
+        self.measured[key] = p
+        self.points = list(self.measured.values())
+        total = 2 * len(self.counts) * self.config.repeat
+        done = sum(len(q.rounds) or 1 for q in self.points)
+        self.query_one("#sweep-fit-text", Static).update(f"measured {done} of {total} points…")
         self.redraw()
 
     def on_sweep_ended(self, message: SweepEnded) -> None:
@@ -175,12 +173,16 @@ class SweepScreen(Screen[SweepReport | None]):
         self.app.last_report = self.report  # type: ignore[attr-defined]
 
     def redraw(self) -> None:
-        plot = self.query_one("#sweep-plot", Static)
-        size = plot.content_size
-        plot.update(speedup_plot(self.points, self.counts, size.width or 60, size.height or 16))
-
-    def on_resize(self) -> None:
-        self.redraw()
+        """Fit each mode's points so far (core fits, the plot draws) and redraw the plot."""
+        plot = self.query_one("#sweep-plot", PlotextPlot)
+        cores = self.app.machine.logical_cores  # type: ignore[attr-defined]
+        fits = dict(self.report.fits) if self.report else {}
+        for mode in MODE_COLOR:
+            done = [p for p in self.points if p.mode == mode and p.speedup is not None]
+            if mode not in fits and len(done) >= 2:
+                fits[mode] = fit_amdahl([p.workers for p in done], [p.speedup for p in done], cores)
+        draw_speedup_plot(plot.plt, self.points, self.counts, cores, fits)
+        plot.refresh()
 
     def action_stop(self) -> None:
         self.stop_event.set()

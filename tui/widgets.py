@@ -231,6 +231,7 @@ class LanePanel(Vertical):
         self.total = 1
         self.timed_seconds: float | None = None
         self.round_text = ""
+        self.result: RunResult | None = None
         self._done = 0
         self._elapsed = 0.0
         # Handles made once: events update them many times a second.
@@ -265,6 +266,7 @@ class LanePanel(Vertical):
         self.figures.update(figures)
 
     def reset(self, why: str = "not run") -> None:
+        self.result = None
         self.remove_class("-running", "-error")
         self.bar.update(total=1, progress=0)
         self.chart.clear()
@@ -335,18 +337,29 @@ class LanePanel(Vertical):
         headline.append(speedup, style="bold reverse" if result.speedup is not None else "bold")
         headline.append(" on ")
         headline.append(f"{result.effective_cores:.2f} cores", style="bold")
-        width = max(10, self.content_size.width)
+        self.result = result
+        self._set(status + rounds, headline)
+        self.show_figures()
+
+    def show_figures(self) -> None:
+        """The figures laid out for the lane's width now (again after every resize)."""
+        if self.result is None:
+            return
         compact = self.screen.has_class("-compact") if self.is_mounted else False
-        self._set(status + rounds, headline, figures_text(result, width, max_lines=3 if compact else 5))
+        width = self.content_size.width or 36
+        self.figures.update(figures_text(self.result, width, max_lines=2 if compact else 5))
+
+    def on_resize(self) -> None:
+        self.show_figures()
 
 
 def figure_pairs(result: RunResult) -> list[tuple[str, str]]:
-    """The lane's figures, most telling first (a narrow lane shows the first few)."""
+    """The lane's figures; a short lane shows the first few (the headline above has speedup and cores)."""
     return [
         ("wall", f"{result.wall_s:.3f} s"),
+        ("start-up", f"{result.startup_s:.3f} s"),
         ("speedup", "–" if result.speedup is None else f"{result.speedup:.2f}×"),
         ("cores", f"{result.effective_cores:.2f}"),
-        ("start-up", f"{result.startup_s:.3f} s"),
         ("CPU", f"{result.cpu_s:.2f} s"),
         ("effic.", "–" if result.efficiency is None else f"{result.efficiency:.0%}"),
         ("bg cores", f"{result.background_cores:.2f}"),

@@ -1,0 +1,154 @@
+"""How the screen looks, pinned as SVG snapshots (pytest-textual-snapshot), and pilot tests of the
+pictures: a fixed machine, a fake sampler and replayed events, so every run draws the same screen.
+
+Update after a deliberate change of the look: pytest tests/test_snapshots.py --snapshot-update
+"""
+
+from __future__ import annotations
+
+import threading
+
+import pytest
+from paraviz.core.config import RunConfig
+from paraviz.core.events import LaneSampled
+from paraviz.core.sampler import fake_source
+from paraviz.core.sweep import SweepReport, fit_amdahl
+from paraviz.core.workloads import get_workload
+from paraviz.tui import sweep_screen
+from paraviz.tui.app import make_app
+
+from tests.fakes import MACHINE, replay, result
+
+CONFIG = RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=10_000_000, start_method="fork")
+
+
+def app_for_snapshot():
+    # A refresh this long never ticks during a test: the fake sampler's readings are the ones fed below.
+    app = make_app(CONFIG, refresh=60, cpu_source=fake_source(2), machine=MACHINE)
+    return app
+
+
+async def fill_history(app, ticks: int = 40) -> None:
+    for _ in range(ticks):
+        app.sample_cpu()
+
+
+def test_main_screen_mid_run(snap_compare):
+    async def run_before(pilot):
+        app = pilot.app
+        await fill_history(app)
+        replay(app, ("sequential", "threads"), running="processes", running_upto_s=1.0)
+        await pilot.pause()
+
+    assert snap_compare(app_for_snapshot(), terminal_size=(120, 40), run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_main_screen_after_a_run(snap_compare, size):
+    async def run_before(pilot):
+        app = pilot.app
+        await fill_history(app)
+        replay(app, ("sequential", "threads", "processes"))
+        await pilot.pause()
+
+    assert snap_compare(app_for_snapshot(), terminal_size=size, run_before=run_before)
+
+
+POINTS = [
+    result("threads", 4.0, 4.0, workers=1, speedup=1.0),
+    result("processes", 4.05, 4.0, workers=1, speedup=0.99),
+    result("threads", 4.1, 4.1, workers=2, speedup=0.98),
+    result("processes", 2.05, 4.0, workers=2, speedup=1.95),
+    result("threads", 4.1, 4.1, workers=4, speedup=0.98),
+    result("processes", 2.1, 4.1, workers=4, speedup=1.90),
+]
+
+
+def fake_sweep(config, counts, stop=None, on_point=lambda p: None, **_):
+    for point in POINTS:
+        on_point(point)
+    fits = {
+        m: fit_amdahl([p.workers for p in POINTS if p.mode == m], [p.speedup for p in POINTS if p.mode == m], 2)
+        for m in ("threads", "processes")
+    }
+    return SweepReport(MACHINE, config, 10_000_000, result("sequential", 4.0, 4.0), POINTS, fits)
+
+
+@pytest.fixture
+def sweep_without_running(monkeypatch):
+    monkeypatch.setattr(sweep_screen, "run_sweep", fake_sweep)
+
+
+async def wait_sweep(pilot) -> None:
+    for _ in range(100):
+        if not getattr(pilot.app.screen, "running", True):
+            break
+        await pilot.pause(0.02)
+    await pilot.pause()
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_sweep_view(snap_compare, sweep_without_running, size):
+    app = app_for_snapshot()
+    app.sweep_counts = [1, 2, 4]
+    assert snap_compare(app, terminal_size=size, press=["v"], run_before=wait_sweep)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_sweep_plot_labels_and_legend_are_inside_the_screen(sweep_without_running, size):
+    app = app_for_snapshot()
+    app.sweep_counts = [1, 2, 4]
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("v")
+        await wait_sweep(pilot)
+        plot = app.screen.query_one("#sweep-plot")
+        assert plot.region.right <= size[0] and plot.region.bottom <= size[1]
+        # What plotext drew for this widget's size: every label must be in it, none cut.
+        drawn = str(plot.render())
+        for label in ("workers", "speedup ×", "threads", "processes", "ideal: min(workers, 2 cores)", "1", "2", "4"):
+            assert label in drawn, (label, drawn)
+
+
+async def test_each_lane_chart_draws_exactly_the_samples_the_lane_streamed():
+    seen: list[LaneSampled] = []
+
+    def hook(message):
+        event = getattr(message, "event", None)
+        if isinstance(event, LaneSampled):
+            seen.append(event)
+
+    config = RunConfig(workload=get_workload("sleep"), workers=2, tasks=4, size=300)
+    app = make_app(config, refresh=0.1)
+    async with app.run_test(size=(120, 40), message_hook=hook) as pilot:
+        await pilot.press("r")
+        done = threading.Event()
+        for _ in range(300):
+            if not app.running:
+                done.set()
+                break
+            await pilot.pause(0.1)
+        assert done.is_set()
+        for mode in ("sequential", "threads", "processes"):
+            samples = [(e.elapsed_s, e.cores_in_use) for e in seen if e.mode == mode]
+            assert samples and app.lane(mode).chart.trace.samples == samples
+            assert app.lane(mode).chart.trace.end_s == pytest.approx(app.results[mode].wall_s)
+        # one time axis: the longest lane fits, every lane's chart spans the same seconds
+        spans = {app.lane(m).chart.span_s for m in ("sequential", "threads", "processes")}
+        assert len(spans) == 1 and spans.pop() >= max(r.wall_s for r in app.results.values())
+
+
+async def test_threads_draw_at_one_core_and_processes_at_two():
+    """The picture itself: on replayed cumsum figures the thread lane's area stops at the 1-core
+    line, the process lane's reaches 2, and thread workers' blocks are half as tall (taking turns)."""
+    app = app_for_snapshot()
+    async with app.run_test(size=(120, 40)) as pilot:
+        replay(app, ("sequential", "threads", "processes"))
+        await pilot.pause()
+        rows = {m: str(app.lane(m).chart.render()).splitlines() for m in ("threads", "processes")}
+        top = {m: rows[m][0] for m in rows}  # the row labelled with the 2-core maximum
+        assert top["threads"].lstrip().startswith("2┤") and "█" not in top["threads"]
+        assert "█" in top["processes"] or "▇" in top["processes"]
+        thread_rows = [r for r in rows["threads"] if r.startswith("w")]
+        process_rows = [r for r in rows["processes"] if r.startswith("w")]
+        assert len(thread_rows) == 2 and all("▄" in r and "█" not in r for r in thread_rows)
+        assert len(process_rows) == 2 and all("█" in r for r in process_rows)
