@@ -14,7 +14,7 @@ import sys
 import tempfile
 from pathlib import Path
 
-ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
+ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 5
 METHODS = sys.argv[2].split(",") if len(sys.argv) > 2 else ["fork", "forkserver", "spawn"]
 N, TASKS, WORKERS = 10_000_000, 8, 2
 
@@ -75,6 +75,8 @@ def paraviz(method: str) -> dict[str, float]:
             str(WORKERS),
             "--start-method",
             method,
+            "--repeat",
+            "1",
             "--format",
             "json",
         ],
@@ -99,10 +101,23 @@ def main() -> None:
         def med(runs: list[dict[str, float]], key: str) -> float:
             return statistics.median(r[key] for r in runs)
 
+        for mode in ("sequential", "threads", "processes"):
+            ratios = [p[mode] / b[mode] for b, p in zip(b_runs, p_runs, strict=True)]
+            print(
+                f"  {method:<10} {mode:<10} wall paraviz/bare {med(p_runs, mode) / med(b_runs, mode):5.3f}  "
+                f"(rounds {min(ratios):.3f}-{max(ratios):.3f})"
+            )
         for mode in ("threads", "processes"):
             b = med(b_runs, "sequential") / med(b_runs, mode)
             p = med(p_runs, "sequential") / med(p_runs, mode)
-            print(f"  {method:<10} {mode:<9} speedup bare {b:5.2f}×  paraviz {p:5.2f}×  ratio {p / b:5.3f}")
+            per_round = [
+                (pr["sequential"] / pr[mode]) / (br["sequential"] / br[mode])
+                for br, pr in zip(b_runs, p_runs, strict=True)
+            ]
+            print(
+                f"  {method:<10} {mode:<10} speedup bare {b:5.2f}×  paraviz {p:5.2f}×  ratio {p / b:5.3f}  "
+                f"(rounds {min(per_round):.3f}-{max(per_round):.3f})"
+            )
         print(
             f"  {method:<10} pool start-up bare {med(b_runs, 'startup') * 1e3:7.1f} ms  "
             f"paraviz {med(p_runs, 'startup') * 1e3:7.1f} ms"

@@ -74,7 +74,7 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
                 "and a waiting thread releases the GIL."
             )
         elif (
-            e < GIL_BOUND
+            CPU_BOUND_CORES <= e < GIL_BOUND  # busy on one core: held by the GIL (waiting threads use none)
             and config.workers > 1
             and (seq is None or (seq.effective_cores > 0.3 and (thr.speedup or 0) < 1.3))
         ):

@@ -30,6 +30,7 @@ def with_spread(result: RunResult, name: str, pattern: str, unit: str = "") -> s
 
 def to_table(report: RunReport) -> Any:
     """A rich Table of the figures, one row per lane."""
+    from rich import box
     from rich.table import Table
 
     c = report.config
@@ -39,30 +40,29 @@ def to_table(report: RunReport) -> Any:
     rounds = f" · medians of {c.repeat} rounds (min-max)" if c.repeat > 1 else ""
     table = Table(
         title=f"{c.workload.name} · {what} · {sizes}{rounds}",
-        caption=f"{m.logical_cores} logical cores · Python {m.python} · GIL {'on' if m.gil_enabled else 'off'}",
+        caption=f"{m.logical_cores} logical cores · Python {m.python} · GIL {'on' if m.gil_enabled else 'off'}"
+        " · others: cores used by other programs · --format json has every round",
+        box=box.SIMPLE_HEAD,
+        pad_edge=False,
     )
-    for header in ("lane", "workers", "wall s", "start s", "CPU s", "cores", "speedup", "effic.", "tasks/s", "others"):
-        table.add_column(header, justify="left" if header == "lane" else "right")
-    table.add_column("thr/proc", justify="right")
-    table.add_column("RSS MiB", justify="right")
-    table.add_column("status")
+    headers = ["lane", "workers", "wall s", "start s", "cores", "speedup", "effic."]  # CPU s: in JSON/CSV
+    headers += ["tasks/s"] if c.timed else []
+    for header in [*headers, "others", "thr/proc", "status"]:
+        justify = "left" if header in ("lane", "status") else "right"
+        table.add_column(header, justify=justify, no_wrap=True, min_width=len(header))
     for r in report.results:
         lane = r.mode + (f" {r.start_method} c{r.chunksize}" if r.mode == "processes" else "")
-        table.add_row(
+        row = [
             lane,
             str(r.workers),
-            with_spread(r, "wall_s", ".3f"),
+            f"{r.wall_s:.3f}",
             f"{r.startup_s:.3f}",
-            f"{r.cpu_s:.2f}",
-            with_spread(r, "effective_cores", ".2f"),
+            f"{r.effective_cores:.2f}",
             with_spread(r, "speedup", ".2f", "×"),
             _fmt(r.efficiency, ".0%"),
-            f"{r.throughput_per_s:,.1f}",
-            f"{r.background_cores:.2f}",
-            f"{r.peak_threads}/{r.peak_processes}",
-            f"{r.peak_rss_bytes / 2**20:.0f}",
-            r.status,
-        )
+        ]
+        row += [f"{r.throughput_per_s:,.1f}"] if c.timed else []
+        table.add_row(*row, f"{r.background_cores:.2f}", f"{r.peak_threads}/{r.peak_processes}", r.status)
     return table
 
 
@@ -145,8 +145,8 @@ def sweep_row(p: RunResult) -> tuple[str, ...]:
     return (
         p.mode,
         str(p.workers),
-        with_spread(p, "wall_s", ".3f"),
-        with_spread(p, "effective_cores", ".2f"),
+        f"{p.wall_s:.3f}",
+        f"{p.effective_cores:.2f}",
         with_spread(p, "speedup", ".2f", "×"),
         _fmt(p.efficiency, ".0%"),
     )

@@ -22,6 +22,11 @@ SHOTS = [
     ("sleep-120x40", (120, 40), RunConfig(workload=get_workload("sleep"), workers=8, tasks=8, size=250)),
     ("squares-120x40", (120, 40), RunConfig(workload=get_workload("squares"), workers=2, tasks=20_000, size=1)),
     ("cumsum-80x24", (80, 24), RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=10_000_000)),
+    (
+        "cumsum-120x40-midrun",
+        (120, 40),
+        RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=30_000_000),
+    ),
 ]
 
 
@@ -31,9 +36,13 @@ async def shoot(name: str, size: tuple[int, int], config: RunConfig) -> Path:
         await pilot.press("r")
         await pilot.pause(0.5)
         deadline = time.monotonic() + 300
-        while app.running and time.monotonic() < deadline:
+        if name.endswith("-midrun"):  # the processes lane filling the cores, a second in
+            while not app.lane("processes").has_class("-running") and time.monotonic() < deadline:
+                await pilot.pause(0.05)
+            await pilot.pause(1.0)
+        while app.running and time.monotonic() < deadline and not name.endswith("-midrun"):
             await pilot.pause(0.2)
-        await pilot.pause(1.0)  # let the core meter show the machine settling
+        await pilot.pause(0.0 if name.endswith("-midrun") else 1.0)
         path = HERE / f"{name}.svg"
         app.save_screenshot(filename=path.name, path=str(HERE))
     return path

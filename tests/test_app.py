@@ -211,7 +211,7 @@ async def test_sweep_view_runs_and_fits_then_export_reads_back(tmp_path):
         fit_text = str(screen.query_one("#sweep-fit-text").render())
         assert "threads: serial fraction" in fit_text and "processes: serial fraction" in fit_text
         plot = str(screen.query_one("#sweep-plot").render())
-        assert "T" in plot and "P" in plot
+        assert "threads" in plot and "processes" in plot and "workers" in plot  # legend and axis label
         await pilot.press("escape")
         await pilot.press("e")
         app.screen.query_one("#export-path").value = str(tmp_path / "sweep")

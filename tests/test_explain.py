@@ -93,3 +93,8 @@ def test_speedup_beyond_the_cores_on_cpu_bound_work_is_noise_but_waiting_is_not(
     assert "Processes used" not in text
     waiting = explained([lane("sequential", 2.0, 0.01, 1), lane("processes", 0.29, 0.05, workers=8)])
     assert "noise" not in waiting
+
+
+def test_waiting_threads_without_a_sequential_lane_are_not_called_gil_bound():
+    text = explained([lane("threads", 0.012, 0.0)])
+    assert "GIL lets one thread" not in text
