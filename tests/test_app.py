@@ -47,7 +47,9 @@ async def test_run_all_shows_the_figures_of_the_run():
             assert app.lane(mode).query_one(ProgressBar).progress == 4
         assert app.results["threads"].effective_cores < 1.3
         explanation = str(app.query_one("#explanation").render())
-        assert f"Threads used {app.results['threads'].effective_cores:.2f}" in explanation
+        cores = f"{app.results['threads'].effective_cores:.2f}"
+        # the GIL sentence, or, when noise made GIL-bound threads look faster, the sentence that says so
+        assert f"Threads used {cores}" in explanation or f"on {cores} cores, which one core cannot do" in explanation
 
 
 async def test_one_lane_runs_alone_and_settings_changes_clear_stale_figures():

@@ -386,7 +386,9 @@ class ParavizApp(App[int]):
     def show_explanation(self) -> None:
         ordered = [self.results[m] for m in MODES if m in self.results]
         lines = explain(ordered, self.config, self.machine.logical_cores)
-        if not lines:
+        if not lines and self.running:
+            lines = ["Running: what the figures say appears here as each lane ends."]
+        elif not lines:
             lines = ["Press r to run all three lanes, s/t/p for one, w for another workload, ? for help."]
         self.explanation.update("\n".join(lines))
 

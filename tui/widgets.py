@@ -312,7 +312,11 @@ class LanePanel(Vertical):
             self.bar.update(progress=min(self.timed_seconds, sample.elapsed_s))
         live = Text(no_wrap=True, overflow="ellipsis")
         live.append(f"{sample.cores_in_use:.2f} cores", style="bold")
-        live.append(f" · {sample.processes} proc · {sample.threads} thr")
+        narrow = (self.content_size.width or 30) < 28
+        counts = (
+            f"{sample.processes}p {sample.threads}t" if narrow else f"{sample.processes} proc · {sample.threads} thr"
+        )
+        live.append(f" · {counts}")
         self.status.update(self._progress_text())
         self.headline.update(live)
 
