@@ -91,12 +91,17 @@ def paraviz(method: str) -> dict[str, float]:
 
 
 def main() -> None:
-    print(f"cumsum n={N:,}, {TASKS} tasks, {WORKERS} workers; {ROUNDS} interleaved rounds, medians")
+    print(f"cumsum n={N:,}, {TASKS} tasks, {WORKERS} workers; {ROUNDS} interleaved rounds (ABBA), medians")
     for method in METHODS:
         b_runs, p_runs = [], []
-        for _ in range(ROUNDS):
-            b_runs.append(bare(method))
-            p_runs.append(paraviz(method))
+        for i in range(ROUNDS):
+            # Alternate which goes first (ABBA), so a slow drift of the machine cancels out.
+            if i % 2:
+                p_runs.append(paraviz(method))
+                b_runs.append(bare(method))
+            else:
+                b_runs.append(bare(method))
+                p_runs.append(paraviz(method))
 
         def med(runs: list[dict[str, float]], key: str) -> float:
             return statistics.median(r[key] for r in runs)
@@ -105,7 +110,7 @@ def main() -> None:
             ratios = [p[mode] / b[mode] for b, p in zip(b_runs, p_runs, strict=True)]
             print(
                 f"  {method:<10} {mode:<10} wall paraviz/bare {med(p_runs, mode) / med(b_runs, mode):5.3f}  "
-                f"(rounds {min(ratios):.3f}-{max(ratios):.3f})"
+                f"paired median {statistics.median(ratios):5.3f}  (rounds {min(ratios):.3f}-{max(ratios):.3f})"
             )
         for mode in ("threads", "processes"):
             b = med(b_runs, "sequential") / med(b_runs, mode)
@@ -116,6 +121,7 @@ def main() -> None:
             ]
             print(
                 f"  {method:<10} {mode:<10} speedup bare {b:5.2f}×  paraviz {p:5.2f}×  ratio {p / b:5.3f}  "
+                f"paired median {statistics.median(per_round):5.3f}  "
                 f"(rounds {min(per_round):.3f}-{max(per_round):.3f})"
             )
         print(

@@ -5,6 +5,7 @@ from __future__ import annotations
 import multiprocessing
 from dataclasses import dataclass, field, replace
 
+from paraviz.core.engines import DEFAULT_ENGINE, ENGINES
 from paraviz.core.figures import MODES
 from paraviz.core.machine import logical_cores
 from paraviz.core.workloads import Workload, get_workload
@@ -15,6 +16,10 @@ MAX_SIZE = 10**12
 MAX_SECONDS = 3600.0
 MAX_INNER_THREADS = 256
 MAX_REPEAT = 50
+#: One thread or process per task (the raw engine): more at once is no longer a lesson.
+MAX_RAW_TASKS = 256
+#: How the workload's function is called: task(index, size), or f(item) as map calls it.
+CALL_INDEX_SIZE, CALL_ITEM = "index_size", "item"
 #: Memory we allow a worker process before refusing a pool that would not fit.
 WORKER_MEMORY_BYTES = 100 * 2**20
 
@@ -65,6 +70,38 @@ def parse_sizes(text: str) -> list[int]:
     return [parse_int(p, "each of --sizes") for p in parts]
 
 
+def _item(text: str) -> int | float | str:
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def parse_items(text: str) -> tuple[int | float | str, ...] | range:
+    """``a,b,c`` (numbers or strings) or ``first..last`` (whole numbers, both included)."""
+    first, dots, last = text.partition("..")
+    if dots:
+        start, stop = parse_int(first, "--items' first number"), parse_int(last, "--items' last number")
+        if stop < start:
+            raise ConfigError(f"--items {text!r} counts down; write first..last with first <= last")
+        return range(start, stop + 1)
+    parts = [p.strip() for p in text.split(",")]
+    if not any(parts):
+        raise ConfigError("--items needs a comma-separated list such as 0,1,2 or a range such as 1..1000")
+    if not all(parts):
+        raise ConfigError(f"--items has an empty item in {text!r}; write a list such as 0,1,2")
+    return tuple(_item(p) for p in parts)
+
+
+def parse_engine(text: str) -> str:
+    name = text.strip()
+    if name not in ENGINES:
+        raise ConfigError(f"unknown engine {text!r}; choose from {', '.join(ENGINES)}")
+    return name
+
+
 def parse_modes(text: str) -> list[str]:
     modes = [m.strip() for m in text.split(",") if m.strip()]
     unknown = [m for m in modes if m not in MODES]
@@ -83,7 +120,14 @@ class RunConfig:
     sizes: tuple[int, ...] | None = None
     seconds: float | None = None  # timed mode
     start_method: str = field(default_factory=default_start_method)
-    chunksize: int = 1
+    #: How threads and processes run their tasks (core/engines); the sequential lane is a loop.
+    engine: str = DEFAULT_ENGINE
+    #: Tasks per message to a process worker; None: the engine's own default (Pool.map computes one).
+    chunksize: int | None = None
+    #: Arguments for a one-argument function f(item), one task each (--items).
+    items: tuple[int | float | str, ...] | range | None = None
+    #: task(index, size) or f(item): from the function's signature (checked in a run host).
+    call: str = CALL_INDEX_SIZE
     inner_threads: int = 1
     together: bool = False
     target_seconds: float = 4.0
@@ -92,6 +136,8 @@ class RunConfig:
 
     @property
     def task_count(self) -> int:
+        if self.items:
+            return len(self.items)
         if self.sizes:
             return len(self.sizes)
         return self.tasks if self.tasks is not None else self.workload.default_tasks
@@ -132,7 +178,20 @@ def validate(config: RunConfig) -> RunConfig:
         raise ConfigError(f"seconds must be more than 0 and at most {MAX_SECONDS:.0f}, not {config.seconds}")
     if config.start_method not in START_METHODS:
         raise ConfigError(f"unknown start method {config.start_method!r}; choose from {', '.join(START_METHODS)}")
-    if not 1 <= config.chunksize <= MAX_TASKS:
+    if config.items is not None and len(config.items) > MAX_TASKS:
+        raise ConfigError(f"--items lists at most {MAX_TASKS:,} tasks, not {len(config.items):,}")
+    if config.items is not None and config.sizes is not None:
+        raise ConfigError("give --items or --sizes, not both")
+    if config.engine not in ENGINES:
+        raise ConfigError(f"unknown engine {config.engine!r}; choose from {', '.join(ENGINES)}")
+    if config.engine == "raw" and config.timed:
+        raise ConfigError("the raw engine starts one thread or process per task: give tasks, not --seconds")
+    if config.engine == "raw" and config.task_count > MAX_RAW_TASKS and set(config.modes) - {"sequential"}:
+        raise ConfigError(
+            f"the raw engine starts one thread or process per task: at most {MAX_RAW_TASKS} tasks, "
+            f"not {config.task_count:,} (use --engine pool for more)"
+        )
+    if config.chunksize is not None and not 1 <= config.chunksize <= MAX_TASKS:
         raise ConfigError(f"chunksize must be between 1 and {MAX_TASKS:,}, not {config.chunksize}")
     if not 1 <= config.inner_threads <= MAX_INNER_THREADS:
         raise ConfigError(f"inner threads must be between 1 and {MAX_INNER_THREADS}, not {config.inner_threads}")
@@ -157,8 +216,11 @@ def with_options(
     chunksize: str,
     inner_threads: str,
     repeat: str = "1",
+    engine: str | None = None,
+    items: str = "",
 ) -> RunConfig:
-    """A new config from text fields (blank size: calibrate; blank seconds: batch mode).
+    """A new config from text fields (blank size: calibrate; blank seconds: batch mode; blank
+    chunksize: the engine's default).
 
     Raises ConfigError with one line; the old config is untouched.
     """
@@ -171,8 +233,10 @@ def with_options(
             sizes=tuple(parse_sizes(sizes)) if sizes else None,
             seconds=parse_float(seconds, "seconds") if seconds else None,
             start_method=start_method,
-            chunksize=parse_int(chunksize, "chunksize"),
+            chunksize=parse_int(chunksize, "chunksize") if chunksize.strip() else None,
             inner_threads=parse_int(inner_threads, "inner threads"),
             repeat=parse_int(repeat, "repeat"),
+            engine=parse_engine(engine) if engine else config.engine,
+            items=parse_items(items) if items.strip() else None,
         )
     )

@@ -99,11 +99,13 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
         if s is not None and s < 1 and per_task is not None and per_task < TINY_TASK_S:
             lines.append(
                 f"Processes were {1 / s:.1f}× slower than sequential: each task took {per_task * 1e6:.1f} µs, "
-                f"less than sending it to a worker (chunksize {config.chunksize}); a larger --chunksize batches them."
+                f"less than sending it to a worker (chunksize {proc.chunksize or 1}); a larger --chunksize "
+                "batches them."
             )
         if proc.wall_s > 0 and proc.startup_s / proc.wall_s >= 0.2:
+            starter = "loky" if proc.engine == "joblib" else proc.start_method
             lines.append(
-                f"Pool start-up ({proc.start_method}) took {proc.startup_s:.2f} s of {proc.wall_s:.2f} s: "
+                f"Pool start-up ({starter}) took {proc.startup_s:.2f} s of {proc.wall_s:.2f} s: "
                 "short runs pay for starting workers."
             )
         inner = config.workers * config.inner_threads
@@ -113,6 +115,7 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
                 f"on {logical_cores} cores ran {1 / s:.1f}× slower than sequential; try --inner-threads 1."
             )
 
+    lines.extend(engine_sentences(thr, proc, logical_cores))
     unequal = bool(config.sizes) and len(set(config.sizes or ())) > 1
     for lane in (thr, proc) if unequal else ():
         gil_bound = lane is not None and lane.mode == "threads" and 0.5 <= lane.effective_cores < GIL_BOUND
@@ -124,4 +127,28 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
                     f"{lane.wall_s:.2f} s, so unequal tasks capped the speedup at {lane.speedup:.2f}×."
                 )
                 break
+    return lines
+
+
+def engine_sentences(thr: RunResult | None, proc: RunResult | None, logical_cores: int) -> list[str]:
+    """How the chosen engine ran the lanes, from what the engine itself reported."""
+    lines = []
+    if proc and proc.ok and proc.chunksize_why and proc.engine == "pool":
+        lines.append(
+            f"Pool sent {proc.tasks_done:,} tasks in chunks of {proc.chunksize:,} ({proc.chunksize_why}): "
+            "one message per chunk, not per task."
+        )
+    if proc and proc.ok and proc.engine == "joblib":
+        limit = f", each limited to {proc.inner_thread_limit} inner threads" if proc.inner_thread_limit else ""
+        lines.append(
+            f"joblib's loky started {proc.workers} worker processes in {proc.startup_s:.2f} s{limit} "
+            "(loky keeps them for the next call; each lane here starts afresh)."
+        )
+    for lane in (thr, proc):
+        if lane and lane.ok and lane.engine == "raw" and lane.workers > logical_cores:
+            one, unit = ("thread", "threads") if lane.mode == "threads" else ("process", "processes")
+            lines.append(
+                f"One {one} per task: {lane.workers} {unit} at once "
+                f"on {logical_cores} cores used {lane.effective_cores:.2f} cores; more {unit} buy no more cores."
+            )
     return lines

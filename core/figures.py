@@ -31,6 +31,12 @@ class RunResult:
     longest_task_s: float = 0.0
     #: What the rest of the machine used meanwhile, in cores (not this lane, not paraviz).
     background_cores: float = 0.0
+    #: How the lane ran its tasks (core/engines); None for the sequential loop.
+    engine: str | None = None
+    #: Why the chunksize is what it is (Pool.map's default, --chunksize...).
+    chunksize_why: str | None = None
+    #: OMP_NUM_THREADS as the engine's workers saw it (loky sets cores // workers).
+    inner_thread_limit: str | None = None
     #: With --repeat N, each round's own figures; the figures above are their medians.
     rounds: tuple[RunResult, ...] = ()
 
@@ -60,9 +66,12 @@ class RunResult:
 
 RUN_FIELDS = (
     "mode",
+    "engine",
     "workers",
     "start_method",
     "chunksize",
+    "chunksize_why",
+    "inner_thread_limit",
     "wall_s",
     "startup_s",
     "cpu_s",

@@ -7,6 +7,7 @@ import json
 from pathlib import Path
 from typing import Any
 
+from paraviz.core.config import CALL_ITEM, RunConfig
 from paraviz.core.figures import RUN_FIELDS, SPREAD_FIELDS, RunResult
 from paraviz.core.runner import RunReport
 from paraviz.core.sweep import AmdahlFit, SweepReport
@@ -28,6 +29,29 @@ def with_spread(result: RunResult, name: str, pattern: str, unit: str = "") -> s
     return text
 
 
+def arguments_text(config: RunConfig, size: int) -> str:
+    """What each task receives, and how: ``f(item) · items 0..9``, ``sizes 10,20``, ``size 1,000``."""
+    call = "f(item)" if config.call == CALL_ITEM else "task(index, size)"
+    if config.items is not None:
+        items = config.items
+        shown = f"{items.start}..{items.stop - 1}" if isinstance(items, range) else ",".join(map(str, items[:8]))
+        more = "…" if isinstance(items, tuple) and len(items) > 8 else ""
+        return f"{call} · items {shown}{more}"
+    sizes = f"sizes {','.join(map(str, config.sizes))}" if config.sizes else f"size {size:,}"
+    return f"{call} · {sizes}" if config.workload.is_custom else sizes
+
+
+def lane_label(result: RunResult) -> str:
+    """``processes fork c125000``: the mode, and for processes how workers start and get tasks."""
+    if result.mode != "processes":
+        return result.mode
+    if result.engine == "joblib":
+        return "processes loky"
+    if result.engine == "raw":
+        return f"processes {result.start_method} 1/task"
+    return f"processes {result.start_method} c{result.chunksize}"
+
+
 def to_table(report: RunReport) -> Any:
     """A rich Table of the figures, one row per lane."""
     from rich import box
@@ -36,10 +60,9 @@ def to_table(report: RunReport) -> Any:
     c = report.config
     m = report.machine
     what = f"{c.seconds:g} s per lane" if c.timed else f"{c.task_count} tasks"
-    sizes = f"sizes {','.join(map(str, c.sizes))}" if c.sizes else f"size {report.size:,}"
     rounds = f" · medians of {c.repeat} rounds (min-max)" if c.repeat > 1 else ""
     table = Table(
-        title=f"{c.workload.name} · {what} · {sizes}{rounds}",
+        title=f"{c.workload.name} · {what} · {arguments_text(c, report.size)} · engine {c.engine}{rounds}",
         caption=f"{m.logical_cores} logical cores · Python {m.python} · GIL {'on' if m.gil_enabled else 'off'}"
         " · others: cores used by other programs · --format json has every round",
         box=box.SIMPLE_HEAD,
@@ -51,9 +74,8 @@ def to_table(report: RunReport) -> Any:
         justify = "left" if header in ("lane", "status") else "right"
         table.add_column(header, justify=justify, no_wrap=True, min_width=len(header))
     for r in report.results:
-        lane = r.mode + (f" {r.start_method} c{r.chunksize}" if r.mode == "processes" else "")
         row = [
-            lane,
+            lane_label(r),
             str(r.workers),
             f"{r.wall_s:.3f}",
             f"{r.startup_s:.3f}",

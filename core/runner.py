@@ -20,11 +20,11 @@ import tempfile
 import threading
 import time
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 import psutil
-from paraviz.core.config import RunConfig
+from paraviz.core.config import CALL_INDEX_SIZE, RunConfig
 from paraviz.core.events import (
     Calibrated,
     Calibrating,
@@ -54,6 +54,8 @@ HOST_MAIN = "import sys; from paraviz.core.host import main; sys.exit(main(sys.a
 MAX_WAIT_S = 0.25
 #: Task reports may add a sample between ticks; no two samples are closer than this.
 MIN_EXTRA_SAMPLE_S = 0.1
+#: A host's settings longer than this go through a file (a million --items do not fit in argv).
+MAX_ARGUMENT_CHARS = 100_000
 INNER_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
 EventSink = Callable[[Event], None]
@@ -215,10 +217,16 @@ class HostProcess:
                 env[name] = str(cfg["inner_threads"])
         read_fd, write_fd = os.pipe()
         self.stderr = tempfile.TemporaryFile()  # noqa: SIM115 - kept open for the host's lifetime
-        cfg = {**cfg, "event_fd": write_fd}
+        argument = json.dumps({**cfg, "event_fd": write_fd})
+        self.config_file: str | None = None
+        if len(argument) > MAX_ARGUMENT_CHARS:  # Linux refuses one argument over 128 KiB
+            handle, self.config_file = tempfile.mkstemp(prefix="paraviz-lane-", suffix=".json")
+            with os.fdopen(handle, "w", encoding="utf-8") as file:
+                file.write(argument)
+            argument = "@" + self.config_file
         try:
             self.popen = subprocess.Popen(
-                [sys.executable, "-c", HOST_MAIN, json.dumps(cfg)],
+                [sys.executable, "-c", HOST_MAIN, argument],
                 pass_fds=(write_fd,),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -274,6 +282,10 @@ class HostProcess:
         if self.read_fd >= 0:
             os.close(self.read_fd)
             self.read_fd = -1
+        if self.config_file:
+            with contextlib.suppress(OSError):
+                os.unlink(self.config_file)
+            self.config_file = None
         with _live_lock:
             _live_hosts.discard(self)
 
@@ -311,10 +323,14 @@ def host_config(config: RunConfig, workload: Workload, mode: str, size: int) -> 
         "inner_threads": config.inner_threads,
         "workers": config.workers,
         "start_method": config.start_method,
+        "engine": config.engine,
+        "call": config.call,
         "chunksize": config.chunksize,
         "tasks": config.task_count,
         "size": size,
         "sizes": list(config.sizes) if config.sizes else None,
+        "items": list(config.items) if isinstance(config.items, tuple) else None,
+        "item_range": [config.items.start, config.items.stop] if isinstance(config.items, range) else None,
         "seconds": config.seconds,
     }
 
@@ -332,6 +348,7 @@ class Lane:
         self.lane_t0: float | None = None
         self.finished: dict[str, Any] | None = None
         self.startup_s = 0.0
+        self.details: dict[str, Any] = {}
         self.longest_task_s = 0.0
         self.background = BackgroundMeter()
 
@@ -343,6 +360,7 @@ class Lane:
             self.sink(LaneStarted(self.mode, message["pid"], self.round_number, self.config.repeat))
         elif kind == "pool_ready":
             self.startup_s = message["startup_s"]
+            self.details = message.get("details") or {}
             self.sample()  # workers exist now; make sure the peaks see them
             self.sink(PoolReady(self.mode, self.startup_s))
         elif kind == "tasks":
@@ -392,9 +410,12 @@ class Lane:
             status, error = f["status"], f.get("error")
         return RunResult(
             mode=self.mode,
-            workers=1 if self.mode == "sequential" else self.config.workers,
+            workers=1 if self.mode == "sequential" else self.details.get("one_per_task", self.config.workers),
             start_method=self.config.start_method if self.mode == "processes" else None,
-            chunksize=self.config.chunksize if self.mode == "processes" else None,
+            chunksize=self.details.get("chunksize", self.config.chunksize or 1) if self.mode == "processes" else None,
+            engine=None if self.mode == "sequential" else self.config.engine,
+            chunksize_why=self.details.get("chunksize_why") if self.mode == "processes" else None,
+            inner_thread_limit=self.details.get("inner_thread_limit"),
             wall_s=f.get("wall_s", time.monotonic() - self.started_at),
             startup_s=f.get("startup_s", self.startup_s),
             cpu_s=f.get("cpu_s", 0.0),
@@ -469,13 +490,15 @@ def _wait_readable(fds: list[int], timeout: float) -> None:
         sel.select(timeout)
 
 
-def check_workload(workload: Workload) -> None:
-    """For a custom workload: import and pickle it in a throwaway host; raise WorkloadError."""
+def check_workload(workload: Workload) -> str:
+    """For a custom workload: import and pickle it in a throwaway host, and read how it is called
+    (task(index, size) or f(item)); raise WorkloadError. The UI process never imports it."""
     if not workload.is_custom:
-        return
+        return CALL_INDEX_SIZE
     answer = _one_shot({"action": "check", "task": workload.task, "size": 1}, None)
     if answer.get("error"):
         raise WorkloadError(answer["error"])
+    return str(answer["call"])
 
 
 def calibrate(config: RunConfig, sink: EventSink = lambda e: None, stop: threading.Event | None = None) -> int:
@@ -523,7 +546,7 @@ def run_lanes(
     round with the medians so far. Setting ``stop`` ends the lanes still running within 0.25 s.
     """
     stop = stop or threading.Event()
-    check_workload(config.workload)
+    config = replace(config, call=check_workload(config.workload))
     check_memory(config)
     size = calibrate(config, sink, stop) if config.needs_calibration else config.resolved_size()
     groups = [list(config.modes)] if config.together else [[m] for m in config.modes]

@@ -50,6 +50,93 @@ def init_worker(configure_ref: str | None, inner_threads: int | None, slots: Any
             _board_slot = (slots, 2 * slot + 1)
 
 
+def probe() -> tuple[int, str | None]:
+    """(pid, OMP_NUM_THREADS) as a worker sees them: the inner-thread limit its pool applied."""
+    return os.getpid(), os.environ.get("OMP_NUM_THREADS")
+
+
+class ItemCall:
+    """Calls a one-argument function ``f(item)`` through the ``task(index, size)`` contract, as
+    ``map`` would call it. A class, not a closure, so that it pickles for process pools."""
+
+    def __init__(self, function: Callable[[Any], Any]) -> None:
+        self.function = function
+
+    def __call__(self, index: int, item: Any) -> Any:
+        return self.function(item)
+
+
+_configured = False
+
+
+class FileBoard:
+    """The WorkerBoard for pools that take no initializer of ours (loky): (pid, task) slots in a
+    small memory-mapped file that each worker claims once, under a file lock."""
+
+    SLOTS = 64
+
+    def __init__(self, path: str) -> None:
+        self.path = path
+
+    @classmethod
+    def create(cls, folder: str) -> FileBoard:
+        path = os.path.join(folder, f"paraviz-board-{os.getpid()}")
+        with open(path, "wb") as handle:
+            handle.write(bytes(16 * cls.SLOTS))
+        return cls(path)
+
+    def claim(self) -> tuple[Any, int]:
+        import fcntl
+        import mmap
+        import struct
+
+        with open(self.path, "r+b") as handle:
+            view = mmap.mmap(handle.fileno(), 16 * self.SLOTS)
+            # Unlock explicitly: mmap keeps a duplicate of the descriptor, and with it the lock.
+            fcntl.flock(handle, fcntl.LOCK_EX)
+            try:
+                for slot in range(self.SLOTS):
+                    if struct.unpack_from("q", view, 16 * slot)[0] == 0:
+                        struct.pack_into("qq", view, 16 * slot, os.getpid(), -1)
+                        return view, 16 * slot + 8
+            finally:
+                fcntl.flock(handle, fcntl.LOCK_UN)
+        return view, -1
+
+    def entries(self) -> list[tuple[int, int]]:
+        import struct
+
+        with open(self.path, "rb") as handle:
+            data = handle.read()
+        pairs = [struct.unpack_from("qq", data, 16 * k) for k in range(self.SLOTS)]
+        return [(pid, index) for pid, index in pairs if pid]
+
+
+_file_slot: tuple[Any, int] | None = None
+
+
+def run_configured_chunk(
+    configure_ref: str | None,
+    inner_threads: int | None,
+    board: FileBoard | None,
+    task: Callable[..., Any],
+    first: int,
+    sizes: list[Any],
+) -> tuple[list[Record], str | None, int, float]:
+    """run_chunk in a worker with no initializer hook (joblib's loky): configure it once, first,
+    and note each task on the board so that a worker's death names its task."""
+    global _configured, _file_slot
+    if not _configured:
+        _configured = True
+        if configure_ref:
+            load(configure_ref)(inner_threads)
+        if board is not None:
+            _file_slot = board.claim()
+    if _file_slot is not None and _file_slot[1] >= 0:
+        _file_slot[0][_file_slot[1] : _file_slot[1] + 8] = first.to_bytes(8, "little", signed=True)
+    return run_chunk(task, first, sizes)
+
+
 def _cpu_seconds() -> float:
     t = os.times()
     return t.user + t.system

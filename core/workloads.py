@@ -7,10 +7,12 @@ costs nothing to load and a run host imports only the workload it runs.
 from __future__ import annotations
 
 import importlib
+import inspect
 import pickle
 import sys
 from collections.abc import Callable
 from dataclasses import dataclass
+from pathlib import Path
 from typing import Any
 
 PURE = "pure-Python CPU"
@@ -127,16 +129,30 @@ def is_custom_reference(name: str) -> bool:
     return ":" in name
 
 
+def _is_module_path(module: str) -> bool:
+    """``path/to/notebook.py`` rather than ``package.module``."""
+    return module.endswith(".py")
+
+
 def custom_workload(reference: str) -> Workload:
-    """A user's ``package.module:function`` as a workload (checked later, in a subprocess)."""
-    module, _, function = reference.partition(":")
-    if not module or not function or not all(p.isidentifier() for p in module.split(".")):
-        raise WorkloadError(f"custom workload must look like package.module:function, not {reference!r}")
+    """A user's ``package.module:function`` or ``path/to/file.py:function`` as a workload (checked
+    later, in a subprocess: the UI process never imports the user's code)."""
+    module, _, function = reference.rpartition(":")
+    shape = "package.module:function or path/to/notebook.py:function"
+    if _is_module_path(module):
+        path = Path(module).expanduser()
+        if not path.is_file():
+            raise WorkloadError(f"no such file {module!r} (in {reference!r})")
+        if not path.stem.isidentifier():
+            raise WorkloadError(f"{path.name!r} is not importable as a module: rename it like my_notebook.py")
+        reference = f"{path.resolve()}:{function}"
+    elif not module or not all(p.isidentifier() for p in module.split(".")):
+        raise WorkloadError(f"custom workload must look like {shape}, not {reference!r}")
     if not function.isidentifier():
-        raise WorkloadError(f"custom workload must look like package.module:function, not {reference!r}")
+        raise WorkloadError(f"custom workload must look like {shape}, not {reference!r}")
     return Workload(
         reference,
-        "Your own function task(index, size).",
+        "Your own function: f(item) as map calls it, or task(index, size).",
         CUSTOM,
         reference,
         8,
@@ -158,8 +174,15 @@ def get_workload(name: str) -> Workload:
 
 
 def resolve(reference: str) -> Callable[..., Any]:
-    """Import ``module:function``; raise WorkloadError with a one-line reason if it fails."""
-    module_name, _, attr = reference.partition(":")
+    """Import ``module:function`` or ``/path/file.py:function``; raise WorkloadError with a
+    one-line reason if it fails."""
+    module_name, _, attr = reference.rpartition(":")
+    if _is_module_path(module_name):
+        # Imported by its name from its folder, so that process workers (fork, spawn and
+        # forkserver alike receive sys.path) unpickle the function by reference.
+        folder, module_name = str(Path(module_name).parent), Path(module_name).stem
+        if folder not in sys.path:
+            sys.path.insert(0, folder)
     if "" not in sys.path:  # like `python -m`, find the user's modules in the working directory
         sys.path.insert(0, "")
     try:
@@ -172,6 +195,30 @@ def resolve(reference: str) -> Callable[..., Any]:
     if not callable(function):
         raise WorkloadError(f"{reference} is not callable")
     return function
+
+
+def signature_contract(function: Callable[..., Any], reference: str) -> str:
+    """'item' for f(item), as map calls it; 'index_size' for task(index, size); else WorkloadError."""
+    if getattr(function, "__name__", "") == "<lambda>":
+        raise WorkloadError(f"{reference} is a lambda: process pools cannot send it; define it with def")
+    try:
+        parameters = list(inspect.signature(function).parameters.values())
+    except (TypeError, ValueError):
+        raise WorkloadError(f"{reference}: cannot read its parameters") from None
+    positional = (inspect.Parameter.POSITIONAL_ONLY, inspect.Parameter.POSITIONAL_OR_KEYWORD)
+    required = [p for p in parameters if p.kind in positional and p.default is p.empty]
+    keyword_only = [p.name for p in parameters if p.kind is p.KEYWORD_ONLY and p.default is p.empty]
+    if keyword_only:
+        raise WorkloadError(
+            f"{reference} needs keyword-only arguments ({', '.join(keyword_only)}); paraviz passes none"
+        )
+    if len(required) == 1:
+        return "item"
+    if len(required) == 2:
+        return "index_size"
+    raise WorkloadError(
+        f"{reference} takes {len(required)} required arguments; paraviz calls f(item) (one) or task(index, size) (two)"
+    )
 
 
 def check_picklable(reference: str) -> None:

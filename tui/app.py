@@ -10,6 +10,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, replace
 
 from paraviz.core.config import ConfigError, RunConfig, validate, with_options
+from paraviz.core.engines import ENGINES
 from paraviz.core.events import (
     Calibrated,
     Calibrating,
@@ -22,11 +23,11 @@ from paraviz.core.events import (
 from paraviz.core.explain import explain
 from paraviz.core.figures import MODES, RunResult, with_comparisons
 from paraviz.core.machine import MachineInfo, machine_info
-from paraviz.core.report import ExportError, export
+from paraviz.core.report import ExportError, arguments_text, export
 from paraviz.core.runner import RunError, RunReport, kill_all_hosts_now, run_lanes, stop_all_hosts
 from paraviz.core.sampler import CoreSource, CpuSampler
 from paraviz.core.sweep import SweepReport, default_worker_counts
-from paraviz.core.workloads import WorkloadError
+from paraviz.core.workloads import WORKLOADS, WorkloadError
 from paraviz.tui.charts import nice_ceiling
 from paraviz.tui.screens import ExportScreen, HelpScreen, OptionsScreen, OptionValues, WorkloadScreen
 from paraviz.tui.sweep_screen import SweepScreen
@@ -90,7 +91,7 @@ class ParavizApp(App[int]):
         ("x", "stop what runs (every process of the lane ends)"),
         ("+ / -", "one worker more / fewer"),
         ("w", "choose the workload"),
-        ("o", "options: tasks, size(s), seconds, start method, chunksize, inner threads"),
+        ("o", "options: tasks, size(s), items, engine, seconds, start method, chunksize, inner threads"),
         ("v", "sweep view: threads and processes at 1, 2, 4 … 2×cores workers, Amdahl fit"),
         ("e", "export the last run or sweep to CSV and JSON"),
         ("?", "this help"),
@@ -168,11 +169,13 @@ class ParavizApp(App[int]):
     def refresh_header(self) -> None:
         c, m = self.config, self.machine
         what = f"{c.seconds:g} s per lane" if c.timed else f"{c.task_count:,} tasks"
-        if c.sizes:
+        if c.items is not None:
+            size = arguments_text(c, c.resolved_size())
+        elif c.sizes:
             size = f"sizes {','.join(map(str, c.sizes))}"
         else:
             size = f"size {c.size:,}" if c.size is not None else "size: calibrate"
-        method = f"{c.start_method}" + (f" · chunk {c.chunksize}" if c.chunksize > 1 else "")
+        method = f"{c.engine} · {c.start_method}" + (f" · chunk {c.chunksize}" if c.chunksize else "")
         inner = f" · {c.inner_threads} inner thr" if c.workload.uses_inner_threads else ""
         gil = "GIL on" if m.gil_enabled else "GIL off"
         left = f"[b]paraviz[/b] ─ [b]{c.workload.name}[/b] · {what} · {size} · {c.workers} workers · {method}{inner}"
@@ -271,6 +274,11 @@ class ParavizApp(App[int]):
 
         self.push_screen(OptionsScreen(self.config), chosen)
 
+    def action_engine(self, name: str) -> None:
+        if name != self.config.engine:
+            self.set_config(replace(self.config, engine=name))
+            self.notify(f"Engine: {name} ({ENGINES[name][1]})")
+
     def action_sweep(self) -> None:
         if isinstance(self.screen, SweepScreen):
             return
@@ -318,10 +326,12 @@ class ParavizApp(App[int]):
         yield SystemCommand("Stop", "Stop what runs", self.action_stop)
         yield SystemCommand("More workers", "One worker more", lambda: self.action_workers(1))
         yield SystemCommand("Fewer workers", "One worker fewer", lambda: self.action_workers(-1))
+        yield SystemCommand("Choose workload", ", ".join(WORKLOADS), self.action_choose_workload)
+        for name, (_, what) in ENGINES.items():
+            yield SystemCommand(f"Engine: {name}", what, lambda n=name: self.action_engine(n))
         yield SystemCommand(
-            "Choose workload", "cumsum, linreg, forest, groups, sleep, squares", self.action_choose_workload
+            "Options", "Tasks, size, engine, start method, chunksize, inner threads", self.action_options
         )
-        yield SystemCommand("Options", "Tasks, size, start method, chunksize, inner threads", self.action_options)
         yield SystemCommand("Sweep workers", "Speedup vs workers with an Amdahl fit", self.action_sweep)
         yield SystemCommand("Export", "Last run or sweep to CSV and JSON", self.action_export)
         yield SystemCommand("Help", "Every key", self.action_help)

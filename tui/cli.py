@@ -19,12 +19,15 @@ from paraviz.core.config import (
     ConfigError,
     RunConfig,
     default_start_method,
+    parse_engine,
     parse_float,
     parse_int,
+    parse_items,
     parse_modes,
     parse_sizes,
     validate,
 )
+from paraviz.core.engines import DEFAULT_ENGINE, ENGINES
 from paraviz.core.machine import logical_cores
 from paraviz.core.runner import RunReport, run_lanes
 from paraviz.core.sweep import SweepReport, default_worker_counts, run_sweep
@@ -47,7 +50,10 @@ class Parser(argparse.ArgumentParser):
 
 def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
-        "--workload", "-w", default="cumsum", help="a name from `paraviz workloads`, or module:function"
+        "--workload",
+        "-w",
+        default="cumsum",
+        help="a name from `paraviz workloads`, package.module:function or path/to/notebook.py:function",
     )
     parser.add_argument("--modes", default="sequential,threads,processes", help="lanes to run, comma-separated")
     parser.add_argument("--workers", "-n", default=str(logical_cores()), help="threads or processes (default: cores)")
@@ -55,9 +61,17 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--size", help="size of every task (default: calibrated to --target-seconds)")
     size.add_argument("--sizes", help="one task per size, comma-separated: unequal tasks")
+    size.add_argument("--items", help="for your f(item): one task per item, a,b,c or first..last")
     parser.add_argument("--seconds", help="timed mode: each lane works this long and reports tasks/s")
     parser.add_argument("--start-method", default=default_start_method(), help=f"one of {', '.join(START_METHODS)}")
-    parser.add_argument("--chunksize", default="1", help="tasks sent to a worker process at once")
+    parser.add_argument(
+        "--engine",
+        default=DEFAULT_ENGINE,
+        help="how threads and processes run: " + "; ".join(f"{k}: {what}" for k, (_, what) in ENGINES.items()),
+    )
+    parser.add_argument(
+        "--chunksize", help="tasks sent to a worker process at once (default: 1; with --engine pool, Pool.map's own)"
+    )
     parser.add_argument("--inner-threads", default="1", help="BLAS/OpenMP threads per task (threadpoolctl)")
     parser.add_argument("--together", action="store_true", help="run the lanes at the same time (contention)")
     parser.add_argument("--target-seconds", default="4", help="calibration target for the sequential lane")
@@ -100,9 +114,11 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         tasks=parse_int(args.tasks, "tasks") if args.tasks is not None else None,
         size=parse_int(args.size, "size") if args.size is not None else None,
         sizes=tuple(parse_sizes(args.sizes)) if args.sizes is not None else None,
+        items=parse_items(args.items) if args.items is not None else None,
+        engine=parse_engine(args.engine),
         seconds=parse_float(args.seconds, "seconds") if args.seconds is not None else None,
         start_method=args.start_method,
-        chunksize=parse_int(args.chunksize, "chunksize"),
+        chunksize=parse_int(args.chunksize, "chunksize") if args.chunksize is not None else None,
         inner_threads=parse_int(args.inner_threads, "inner threads"),
         together=args.together,
         target_seconds=parse_float(args.target_seconds, "target seconds"),
@@ -120,7 +136,10 @@ def print_workloads() -> None:
         table.add_column(header)
     for w in WORKLOADS.values():
         table.add_row(w.name, w.kind, f"{w.default_tasks:,}", f"{w.default_size:,} ({w.size_unit})", w.lesson)
-    table.caption = "Your own: --workload package.module:function, a top-level function task(index, size)."
+    table.caption = (
+        "Your own: --workload package.module:function or path/to/notebook.py:function, a top-level "
+        "f(item) (with --items or --sizes) or task(index, size)."
+    )
     Console().print(table)
 
 

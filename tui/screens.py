@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from paraviz.core.config import START_METHODS, RunConfig
+from paraviz.core.engines import ENGINES
 from paraviz.core.workloads import WORKLOADS
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -69,10 +70,12 @@ class OptionValues:
     chunksize: str
     inner_threads: str
     repeat: str
+    engine: str
+    items: str
 
 
 class OptionsScreen(ModalScreen[OptionValues | None]):
-    """Tasks, size, start method, chunksize, inner threads and timed mode."""
+    """Tasks, size(s), items, engine, start method, chunksize, inner threads, timed mode, rounds."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
 
@@ -100,11 +103,20 @@ class OptionsScreen(ModalScreen[OptionValues | None]):
                 yield Input(sizes, placeholder="unequal tasks", compact=True, id="opt-sizes")
                 yield Label("seconds")
                 yield Input(text(c.seconds), placeholder="batch mode", compact=True, id="opt-seconds")
+                yield Label("items a,b | 1..N")
+                items = c.items
+                shown = (
+                    f"{items.start}..{items.stop - 1}" if isinstance(items, range) else ",".join(map(str, items or ()))
+                )
+                yield Input(shown, placeholder="for your f(item)", compact=True, id="opt-items")
+                yield Label("engine")
+                engines = [(name, name) for name in ENGINES]
+                yield Select(engines, value=c.engine, allow_blank=False, compact=True, id="opt-engine")
                 yield Label("start method")
                 methods = [(m, m) for m in START_METHODS]
                 yield Select(methods, value=c.start_method, allow_blank=False, compact=True, id="opt-start")
                 yield Label("chunksize")
-                yield Input(text(c.chunksize), compact=True, id="opt-chunksize")
+                yield Input(text(c.chunksize), placeholder="engine's default", compact=True, id="opt-chunksize")
                 yield Label("inner threads")
                 yield Input(text(c.inner_threads), compact=True, id="opt-inner")
                 yield Label("repeat (rounds)")
@@ -128,6 +140,8 @@ class OptionsScreen(ModalScreen[OptionValues | None]):
             chunksize=value("#opt-chunksize"),
             inner_threads=value("#opt-inner"),
             repeat=value("#opt-repeat"),
+            engine=str(self.query_one("#opt-engine", Select).value),
+            items=value("#opt-items"),
         )
 
     def on_input_submitted(self) -> None:

@@ -1,0 +1,23 @@
+"""Engines: how the threads and processes lanes run their tasks (the sequential lane is a plain
+loop). Each is one module here with ``run(lane) -> Outcome`` (see base.py); adding one means a
+module and a line below, nothing else."""
+
+from __future__ import annotations
+
+import importlib
+
+from paraviz.core.engines.base import Engine
+
+#: name -> (module, what it runs for threads / for processes)
+ENGINES: dict[str, tuple[str, str]] = {
+    "futures": ("futures", "ThreadPoolExecutor / ProcessPoolExecutor"),
+    "pool": ("pool", "multiprocessing ThreadPool / Pool.map"),
+    "joblib": ("joblib_engine", 'joblib Parallel, backend "threading" / loky'),
+    "raw": ("raw", "one threading.Thread / multiprocessing.Process per task"),
+}
+DEFAULT_ENGINE = "futures"
+
+
+def load_engine(name: str) -> Engine:
+    module, _ = ENGINES[name]
+    return importlib.import_module(f"{__name__}.{module}")  # type: ignore[return-value]

@@ -1,0 +1,108 @@
+"""joblib: ``Parallel(n_jobs=workers, backend="threading")`` for threads and the default loky
+backend for processes, one ``delayed`` call per task (joblib batches tiny ones itself)."""
+
+from __future__ import annotations
+
+import contextlib
+import os
+import tempfile
+import time
+from typing import Any
+
+# Imported with the engine, before the lane's clock starts, as a notebook imports it first.
+from joblib import Parallel, delayed, parallel_config
+from paraviz.core.engines.base import LaneContext, Outcome, drain_from_thread
+from paraviz.core.worker import FileBoard, probe, run_chunk, run_configured_chunk
+
+
+def run(lane: LaneContext) -> Outcome:
+    threads = lane.mode == "threads"
+    backend = "threading" if threads else "loky"
+    cfg = lane.cfg
+    # Like the seeds, let loky pick the inner-thread limit (cores // workers) unless the workload
+    # asks for one (--inner-threads).
+    inner = cfg.get("inner_threads") if cfg.get("configure") else None
+    # loky workers are this host's children, reaped when the lane ends them (cleanup, before the CPU count).
+    outcome = Outcome(children_counted=True)
+    # parallel_config is thread-local: every Parallel below, in either thread, names it again.
+    settings = {"backend": backend, "n_jobs": lane.workers, "inner_max_num_threads": None if threads else inner}
+    with parallel_config(**settings):
+        # loky starts its workers on the first call and keeps them for the next ones: this first
+        # call is the lane's start-up.
+        probes = Parallel()(delayed(probe)() for _ in range(lane.workers))
+    outcome.startup_s = time.monotonic() - lane.t0
+    limits = sorted({limit for _, limit in probes if limit is not None})
+    outcome.details = {"inner_thread_limit": ",".join(limits) if limits and not threads else None}
+    lane.ready(outcome.startup_s, sorted({pid for pid, _ in probes}), **outcome.details)
+
+    batch, live = lane.batch, lane.emitter.started if threads else None
+    next_index = [0]
+    board = None if threads else FileBoard.create(_board_folder())
+
+    def calls() -> Any:
+        index = 0
+        while batch.more(index, lane.t0):
+            if threads:
+                yield delayed(run_chunk)(lane.task, index, [batch.arg_of(index)], live)
+            else:
+                yield delayed(run_configured_chunk)(
+                    cfg.get("configure"), cfg.get("inner_threads"), board, lane.task, index, [batch.arg_of(index)]
+                )
+            index += 1
+
+    def produce(put: Any) -> None:
+        with parallel_config(**settings):
+            for result in Parallel(return_as="generator")(calls()):
+                put(result)
+
+    def take(result: Any) -> str | None:
+        records, error, pid, cpu = result
+        next_index[0] += 1
+        outcome.worker_cpu[pid] = max(cpu, outcome.worker_cpu.get(pid, 0.0))
+        lane.emitter.finish(records)
+        return error
+
+    error = drain_from_thread(lane, produce, take)
+    if error and "TerminatedWorkerError" in error:
+        named = _dead_task(board) if board is not None else None
+        where = named or f"task {next_index[0]} or a later one: a loky worker"
+        error = f"{where} ended abruptly ({_exit_codes(error)})"
+    if board is not None:
+        with contextlib.suppress(OSError):
+            os.unlink(board.path)
+    outcome.error = error
+    if not threads:
+        outcome.cleanup = _stop_loky
+    return outcome
+
+
+def _board_folder() -> str:
+    return "/dev/shm" if os.path.isdir("/dev/shm") else tempfile.gettempdir()
+
+
+def _dead_task(board: FileBoard) -> str | None:
+    """'task 2: worker pid 123' for a board entry whose process is gone."""
+    for pid, index in board.entries():
+        try:
+            with open(f"/proc/{pid}/stat", "rb") as handle:
+                alive = handle.read().rsplit(b")", 1)[1].split()[0] != b"Z"
+        except OSError:
+            alive = False
+        if not alive and index >= 0:
+            return f"task {index}: worker pid {pid}"
+    return None
+
+
+def _exit_codes(message: str) -> str:
+    """'exit codes: {SIGKILL(-9)}' out of loky's long TerminatedWorkerError text."""
+    start = message.find("exit codes")
+    return message[start:].split("\n")[0].strip() if start >= 0 else "killed"
+
+
+def _stop_loky() -> None:
+    """loky keeps its workers for the next call; this host makes none, so end them now."""
+    from joblib.externals.loky import reusable_executor
+
+    executor = getattr(reusable_executor, "_executor", None)
+    if executor is not None:
+        executor.shutdown(wait=True, kill_workers=True)

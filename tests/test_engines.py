@@ -1,0 +1,252 @@
+"""Every engine against the same physics and the same failures (2-core machine, margins kept)."""
+
+from __future__ import annotations
+
+import os
+import signal
+import subprocess
+import sys
+import textwrap
+import threading
+import time
+from pathlib import Path
+
+import psutil
+import pytest
+from paraviz.core.config import ConfigError, RunConfig, validate
+from paraviz.core.engines import ENGINES
+from paraviz.core.engines.pool import default_chunksize
+from paraviz.core.events import LaneStarted
+from paraviz.core.runner import run_lanes
+from paraviz.core.workloads import get_workload
+
+from tests.conftest import PARAVIZ
+
+pytestmark = pytest.mark.usefixtures("no_leftover_processes")
+
+
+def by_mode(report):
+    return {r.mode: r for r in report.results}
+
+
+@pytest.mark.parametrize("engine", list(ENGINES))
+def test_every_engine_shows_the_gil(engine):
+    config = RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=8_000_000, engine=engine, repeat=1)
+    lanes = by_mode(run_lanes(config))
+    assert all(r.ok for r in lanes.values()), lanes
+    assert lanes["threads"].effective_cores < 1.3
+    assert lanes["processes"].effective_cores > 1.6
+    assert lanes["threads"].engine == lanes["processes"].engine == engine
+    assert lanes["processes"].tasks_done == 8
+
+
+@pytest.mark.parametrize("engine", list(ENGINES))
+@pytest.mark.parametrize("mode", ["threads", "processes"])
+def test_every_engine_names_the_task_that_raised(engine, mode, user_module):
+    config = RunConfig(
+        workload=get_workload("userwork:fails_on_three"), workers=2, tasks=8, size=1, modes=(mode,), engine=engine
+    )
+    (lane,) = run_lanes(config).results
+    assert lane.status == "error"
+    assert "task 3 raised ValueError: bad row 3" in lane.error
+
+
+@pytest.mark.parametrize("engine", list(ENGINES))
+def test_every_engine_names_a_killed_worker(engine, user_module):
+    config = RunConfig(
+        workload=get_workload("userwork:killed_on_two"),
+        workers=2,
+        tasks=6,
+        size=1,
+        modes=("processes",),
+        engine=engine,
+        start_method="fork",
+    )
+    (lane,) = run_lanes(config).results
+    assert lane.status == "error"
+    assert "task 2" in lane.error and ("SIGKILL" in lane.error or "-9" in lane.error), lane.error
+
+
+@pytest.mark.parametrize("engine", list(ENGINES))
+def test_stopping_any_engine_leaves_no_process(engine):
+    """The stop flag (the app's x) mid-lane: every worker (loky's reusable ones too) is gone."""
+    stop = threading.Event()
+    seen: list[int] = []
+
+    def sink(event):
+        if isinstance(event, LaneStarted):
+            seen.append(event.pid)
+            threading.Timer(1.0, stop.set).start()
+
+    config = RunConfig(
+        workload=get_workload("sleep"), workers=2, tasks=8, size=3000, modes=("processes",), engine=engine
+    )
+    (lane,) = run_lanes(config, sink=sink, stop=stop).results
+    assert lane.status == "stopped" and seen
+    # no_leftover_processes checks every descendant of this test, loky's included
+
+
+def test_sigterm_to_paraviz_run_leaves_no_loky_worker():
+    proc = subprocess.Popen(
+        [
+            *PARAVIZ,
+            "run",
+            "-w",
+            "sleep",
+            "--size",
+            "5000",
+            "--tasks",
+            "4",
+            "--modes",
+            "processes",
+            "--engine",
+            "joblib",
+        ],
+        stdout=subprocess.PIPE,
+        stderr=subprocess.PIPE,
+    )
+    deadline = time.monotonic() + 20
+    tree: list[psutil.Process] = []
+    while time.monotonic() < deadline and len(tree) < 3:  # host + loky workers
+        time.sleep(0.2)
+        tree = psutil.Process(proc.pid).children(recursive=True)
+    assert len(tree) >= 3, "the lane never started its workers"
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=15) == 130
+    proc.stdout.close()
+    proc.stderr.close()
+    _, alive = psutil.wait_procs(tree, timeout=5)
+    assert not alive, alive
+
+
+def test_pool_takes_pool_maps_own_chunksize_and_says_why():
+    assert default_chunksize(1_000_000, 2) == 125_000
+    assert default_chunksize(8, 2) == 1
+    config = RunConfig(
+        workload=get_workload("squares"), workers=2, tasks=100_000, modes=("processes",), engine="pool", size=1
+    )
+    (lane,) = run_lanes(config).results
+    assert lane.ok and lane.tasks_done == 100_000
+    assert lane.chunksize == 12_500
+    assert "Pool.map's default" in lane.chunksize_why
+
+
+def test_pool_default_chunks_beat_chunksize_one_tenfold():
+    base = RunConfig(
+        workload=get_workload("squares"), workers=2, tasks=100_000, modes=("processes",), engine="pool", size=1
+    )
+    (default,) = run_lanes(base).results
+    (one,) = run_lanes(RunConfig(**{**base.__dict__, "chunksize": 1})).results
+    assert default.ok and one.ok
+    assert one.wall_s > 10 * default.wall_s, (one.wall_s, default.wall_s)
+
+
+def test_joblib_reports_lokys_inner_thread_limit():
+    config = RunConfig(workload=get_workload("cumsum"), workers=2, tasks=2, size=100_000, engine="joblib")
+    lanes = by_mode(run_lanes(config))
+    assert lanes["processes"].inner_thread_limit == str(max(1, os.cpu_count() // 2))
+    assert lanes["processes"].startup_s > 0
+
+
+def test_raw_engine_starts_one_per_task_and_is_bounded():
+    config = RunConfig(workload=get_workload("sleep"), workers=2, tasks=6, size=300, modes=("threads",), engine="raw")
+    (lane,) = run_lanes(config).results
+    assert lane.ok and lane.workers == 6
+    assert lane.wall_s < 0.3 * 6 / 2  # six waits at once, not two at a time
+    with pytest.raises(ConfigError, match="at most 256 tasks"):
+        validate(RunConfig(workload=get_workload("squares"), tasks=10_000, engine="raw"))
+
+
+NOTEBOOK = """
+import time
+
+def suma_acumulada(number):
+    return sum(range(1, number + 1))
+
+def preprocesar_dato(dato):
+    time.sleep(1)
+    return dato * 2
+
+def calcular_cuadrado(numero):
+    return numero * numero
+
+def tres(a, b, c):
+    return a
+
+def solo_clave(*, x):
+    return x
+"""
+
+
+@pytest.fixture
+def notebook(tmp_path: Path) -> Path:
+    path = tmp_path / "notebook.py"
+    path.write_text(textwrap.dedent(NOTEBOOK))
+    return path
+
+
+def run_cli(*args: str, cwd: Path | None = None, timeout: float = 120) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([*PARAVIZ, "run", *args], capture_output=True, text=True, timeout=timeout, cwd=cwd)
+
+
+def test_the_seeds_one_argument_functions_run_unchanged(notebook):
+    import json
+
+    done = run_cli(
+        "-w", f"{notebook}:suma_acumulada", "--sizes", "10000000,10000000,10000000,10000000", "--workers", "2",
+        "--format", "json", "--repeat", "1", "--engine", "pool",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    runs = {r["mode"]: r for r in json.loads(done.stdout)["runs"]}
+    assert runs["processes"]["effective_cores"] > 1.5 and runs["threads"]["effective_cores"] < 1.3
+
+    done = run_cli(
+        "-w", f"{notebook}:preprocesar_dato", "--items", "0,1,2,3", "--workers", "4", "--modes", "sequential,threads",
+        "--repeat", "1",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    assert "f(item)" in done.stdout and "items 0,1,2,3" in done.stdout
+
+    done = run_cli(
+        "-w", f"{notebook}:calcular_cuadrado", "--items", "1..200000", "--workers", "2", "--modes", "processes",
+        "--engine", "pool", "--format", "json", "--repeat", "1", "--start-method", "spawn",
+    )  # fmt: skip
+    assert done.returncode == 0, done.stderr
+    (run,) = json.loads(done.stdout)["runs"]
+    assert run["tasks_done"] == 200_000 and run["chunksize"] == 25_000
+
+
+@pytest.mark.parametrize(
+    ("function", "message"),
+    [("tres", "takes 3 required arguments"), ("solo_clave", "keyword-only"), ("missing", "has no attribute")],
+)
+def test_unsupported_functions_get_one_line_and_exit_2(notebook, function, message):
+    done = run_cli("-w", f"{notebook}:{function}", "--items", "1,2", "--repeat", "1", timeout=30)
+    assert done.returncode == 2
+    assert message in done.stderr and len(done.stderr.strip().splitlines()) == 1
+    assert "Traceback" not in done.stderr
+
+
+def test_bad_items_and_engine_are_refused(notebook):
+    for args, message in [
+        (["--items", "5..1"], "counts down"),
+        (["--items", "1,,2"], "empty item"),
+        (["--engine", "dask"], "unknown engine"),
+        (["--items", "1,2", "--sizes", "1,2"], "not allowed with"),
+    ]:
+        done = run_cli("-w", f"{notebook}:calcular_cuadrado", *args, timeout=30)
+        assert done.returncode == 2 and message in done.stderr, (args, done.stderr)
+
+
+def test_the_lambda_in_a_module_is_refused(user_module):
+    done = subprocess.run(
+        [*PARAVIZ, "run", "-w", "userwork:lambda_task", "--repeat", "1"], capture_output=True, text=True, timeout=30
+    )
+    assert (done.returncode == 2 and "lambda" in done.stderr) or "pickle" in done.stderr
+
+
+def test_a_python_file_that_is_not_there(tmp_path):
+    done = subprocess.run(
+        [sys.executable, "-m", "paraviz.tui", "run", "-w", f"{tmp_path}/nope.py:f"], capture_output=True, text=True
+    )
+    assert done.returncode == 2 and "no such file" in done.stderr
