@@ -16,6 +16,7 @@ MAX_SIZE = 10**12
 MAX_SECONDS = 3600.0
 MAX_INNER_THREADS = 256
 MAX_REPEAT = 50
+MAX_PAYLOAD_MB = 1024.0
 #: One thread or process per task (the raw engine): more at once is no longer a lesson.
 MAX_RAW_TASKS = 256
 #: How the workload's function is called: task(index, size), or f(item) as map calls it.
@@ -133,6 +134,12 @@ class RunConfig:
     target_seconds: float = 4.0
     #: Rounds per lane, interleaved; figures are medians (1 in the live app, which is live).
     repeat: int = 1
+    #: Megabytes of data sent with every task (None: the workload's own, 0 for most).
+    payload_mb: float | None = None
+
+    @property
+    def payload(self) -> float:
+        return self.workload.default_payload_mb if self.payload_mb is None else self.payload_mb
 
     @property
     def task_count(self) -> int:
@@ -154,7 +161,7 @@ class RunConfig:
         return self.size if self.size is not None else self.workload.default_size
 
     def with_workload(self, name: str) -> RunConfig:
-        return replace(self, workload=get_workload(name), size=None, sizes=None, tasks=None)
+        return replace(self, workload=get_workload(name), size=None, sizes=None, tasks=None, payload_mb=None)
 
 
 def validate(config: RunConfig) -> RunConfig:
@@ -195,6 +202,8 @@ def validate(config: RunConfig) -> RunConfig:
         raise ConfigError(f"chunksize must be between 1 and {MAX_TASKS:,}, not {config.chunksize}")
     if not 1 <= config.inner_threads <= MAX_INNER_THREADS:
         raise ConfigError(f"inner threads must be between 1 and {MAX_INNER_THREADS}, not {config.inner_threads}")
+    if config.payload_mb is not None and not 0 <= config.payload_mb <= MAX_PAYLOAD_MB:
+        raise ConfigError(f"payload must be between 0 and {MAX_PAYLOAD_MB:.0f} MB, not {config.payload_mb:g}")
     if not 1 <= config.repeat <= MAX_REPEAT:
         raise ConfigError(f"repeat must be between 1 and {MAX_REPEAT}, not {config.repeat}")
     if not 0 < config.target_seconds <= MAX_SECONDS:
@@ -218,6 +227,7 @@ def with_options(
     repeat: str = "1",
     engine: str | None = None,
     items: str = "",
+    payload: str = "",
 ) -> RunConfig:
     """A new config from text fields (blank size: calibrate; blank seconds: batch mode; blank
     chunksize: the engine's default).
@@ -238,5 +248,6 @@ def with_options(
             repeat=parse_int(repeat, "repeat"),
             engine=parse_engine(engine) if engine else config.engine,
             items=parse_items(items) if items.strip() else None,
+            payload_mb=parse_float(payload, "payload MB") if payload.strip() else None,
         )
     )

@@ -116,6 +116,7 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
             )
 
     lines.extend(engine_sentences(thr, proc, logical_cores))
+    lines.extend(data_sentences(seq, thr, proc, config))
     unequal = bool(config.sizes) and len(set(config.sizes or ())) > 1
     for lane in (thr, proc) if unequal else ():
         gil_bound = lane is not None and lane.mode == "threads" and 0.5 <= lane.effective_cores < GIL_BOUND
@@ -139,7 +140,8 @@ def engine_sentences(thr: RunResult | None, proc: RunResult | None, logical_core
             "one message per chunk, not per task."
         )
     if proc and proc.ok and proc.engine == "joblib":
-        limit = f", each limited to {proc.inner_thread_limit} inner threads" if proc.inner_thread_limit else ""
+        limit = proc.inner_thread_limit
+        limit = f", each limited to {limit} inner thread{'' if limit == '1' else 's'}" if limit else ""
         lines.append(
             f"joblib's loky started {proc.workers} worker processes in {proc.startup_s:.2f} s{limit} "
             "(loky keeps them for the next call; each lane here starts afresh)."
@@ -152,3 +154,27 @@ def engine_sentences(thr: RunResult | None, proc: RunResult | None, logical_core
                 f"on {logical_cores} cores used {lane.effective_cores:.2f} cores; more {unit} buy no more cores."
             )
     return lines
+
+
+#: Share of a process lane's wall time spent receiving data above which moving data is the story.
+DATA_BOUND_SHARE = 0.3
+
+
+def data_sentences(
+    seq: RunResult | None, thr: RunResult | None, proc: RunResult | None, config: RunConfig
+) -> list[str]:
+    """When tasks carried data (--payload): what moving it cost processes, from their figures."""
+    if not (proc and proc.ok and proc.bytes_sent):
+        return []
+    megabytes = proc.bytes_sent / 2**20
+    per_worker = proc.transfer_s / max(1, proc.workers)
+    line = (
+        f"Processes were sent {megabytes:,.0f} MB ({config.payload:g} MB with every chunk of tasks); "
+        f"receiving it took their workers {proc.transfer_s:.2f} s in all"
+    )
+    if proc.wall_s > 0 and per_worker >= DATA_BOUND_SHARE * proc.wall_s:
+        line += f", about {per_worker / proc.wall_s:.0%} of the lane's {proc.wall_s:.2f} s: moving data outweighed"
+        line += " the work"
+        if thr and thr.ok and thr.wall_s < proc.wall_s:
+            line += f"; threads share it in memory and took {thr.wall_s:.2f} s"
+    return [line + "."]

@@ -37,6 +37,9 @@ class RunResult:
     chunksize_why: str | None = None
     #: OMP_NUM_THREADS as the engine's workers saw it (loky sets cores // workers).
     inner_thread_limit: str | None = None
+    #: --payload bytes pickled to worker processes, and worker seconds they took to arrive.
+    bytes_sent: int = 0
+    transfer_s: float = 0.0
     #: With --repeat N, each round's own figures; the figures above are their medians.
     rounds: tuple[RunResult, ...] = ()
 
@@ -84,6 +87,8 @@ RUN_FIELDS = (
     "peak_processes",
     "peak_rss_bytes",
     "background_cores",
+    "bytes_sent",
+    "transfer_s",
     "status",
     "error",
 )
@@ -112,6 +117,7 @@ def median_of_rounds(rounds: list[RunResult]) -> RunResult:
         cpu_s=median("cpu_s"),
         tasks_done=round(median("tasks_done")),
         background_cores=median("background_cores"),
+        transfer_s=median("transfer_s"),
         peak_threads=max(r.peak_threads for r in rounds),
         peak_processes=max(r.peak_processes for r in rounds),
         peak_rss_bytes=max(r.peak_rss_bytes for r in rounds),

@@ -332,6 +332,7 @@ def host_config(config: RunConfig, workload: Workload, mode: str, size: int) -> 
         "items": list(config.items) if isinstance(config.items, tuple) else None,
         "item_range": [config.items.start, config.items.stop] if isinstance(config.items, range) else None,
         "seconds": config.seconds,
+        "payload_mb": config.payload,
     }
 
 
@@ -416,6 +417,8 @@ class Lane:
             engine=None if self.mode == "sequential" else self.config.engine,
             chunksize_why=self.details.get("chunksize_why") if self.mode == "processes" else None,
             inner_thread_limit=self.details.get("inner_thread_limit"),
+            bytes_sent=f.get("bytes_sent", 0),
+            transfer_s=f.get("transfer_s", 0.0),
             wall_s=f.get("wall_s", time.monotonic() - self.started_at),
             startup_s=f.get("startup_s", self.startup_s),
             cpu_s=f.get("cpu_s", 0.0),
@@ -442,6 +445,7 @@ def workload_fields(config: RunConfig, size: int) -> dict[str, Any]:
         "sizes": list(config.sizes) if config.sizes else None,
         "seconds": config.seconds,
         "repeat": config.repeat,
+        "payload_mb": config.payload,
     }
 
 

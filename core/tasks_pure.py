@@ -8,6 +8,8 @@ from __future__ import annotations
 
 import time
 
+from paraviz.core.worker import received_payload
+
 
 def cumsum(index: int, size: int) -> int:
     """Pure-Python CPU: the notebooks' ``sum(range(1, n + 1))``; holds the GIL throughout."""
@@ -23,3 +25,10 @@ def sleep(index: int, size: int) -> int:
 def squares(index: int, size: int) -> int:
     """A tiny task: the square of one list element (``size`` consecutive ones, default 1)."""
     return sum((index + k) * (index + k) for k in range(size))
+
+
+def transfer(index: int, size: int) -> int:
+    """Light work on the data the task was sent (--payload): reads one byte in 4,096 of it, then
+    ``sum(range(size))``. Threads share the data; processes receive a pickled copy per chunk."""
+    data = received_payload()
+    return sum(data[::4096]) + sum(range(size))

@@ -16,6 +16,8 @@ from typing import Any
 DETAILED_CHUNK = 64
 
 Record = tuple[int, int, int, int, float, float]  # first index, count, pid, tid, start, end
+#: (records, error, pid, cpu seconds of the worker process, seconds the chunk's data took to arrive)
+ChunkResult = tuple[list[Record], str | None, int, float, float]
 
 
 def load(reference: str) -> Callable[..., Any]:
@@ -122,7 +124,9 @@ def run_configured_chunk(
     task: Callable[..., Any],
     first: int,
     sizes: list[Any],
-) -> tuple[list[Record], str | None, int, float]:
+    payload: bytes | None = None,
+    sent_at: float = 0.0,
+) -> ChunkResult:
     """run_chunk in a worker with no initializer hook (joblib's loky): configure it once, first,
     and note each task on the board so that a worker's death names its task."""
     global _configured, _file_slot
@@ -134,7 +138,7 @@ def run_configured_chunk(
             _file_slot = board.claim()
     if _file_slot is not None and _file_slot[1] >= 0:
         _file_slot[0][_file_slot[1] : _file_slot[1] + 8] = first.to_bytes(8, "little", signed=True)
-    return run_chunk(task, first, sizes)
+    return run_chunk(task, first, sizes, None, payload, sent_at)
 
 
 def _cpu_seconds() -> float:
@@ -142,20 +146,46 @@ def _cpu_seconds() -> float:
     return t.user + t.system
 
 
+#: The data shipped with the chunk now running (--payload), for tasks that read it.
+_payload = threading.local()
+#: When this worker (process or thread) finished its last chunk: waiting before that is queueing.
+_last_end = threading.local()
+
+
+def hold_payload(payload: bytes | None) -> None:
+    """The sequential lane's tasks read the data in place (nothing to send)."""
+    _payload.data = payload if payload is not None else b""
+
+
+def received_payload() -> bytes:
+    """The --payload data this task's chunk arrived with (empty without one)."""
+    return getattr(_payload, "data", b"")
+
+
 def run_chunk(
     task: Callable[[int, int], Any],
     first: int,
     sizes: list[int],
     started: deque[Record] | None = None,
-) -> tuple[list[Record], str | None, int, float]:
-    """Run tasks first..first+len(sizes)-1; return (records, error, pid, cpu seconds of this process).
+    payload: bytes | None = None,
+    sent_at: float = 0.0,
+) -> ChunkResult:
+    """Run tasks first..first+len(sizes)-1; return (records, error, pid, cpu seconds of this
+    process, seconds the chunk's data took to arrive).
 
-    Errors are caught here so the caller learns which task failed and why.
+    The arrival time is from the host's submission (``sent_at``; CLOCK_MONOTONIC is one clock for
+    every process) to this chunk's start, less any time this worker was still busy before:
+    pickling, the pipe and unpickling, not queueing. Errors are caught here so the caller learns
+    which task failed and why.
     """
+    chunk_start = time.monotonic()
+    waited = 0.0
+    if payload is not None and sent_at:
+        waited = max(0.0, chunk_start - max(sent_at, getattr(_last_end, "t", 0.0)))
+    _payload.data = payload if payload is not None else b""
     pid, tid = os.getpid(), threading.get_native_id()
     detailed = len(sizes) <= DETAILED_CHUNK
     records: list[Record] = []
-    chunk_start = time.monotonic()
     error = None
     for offset, size in enumerate(sizes):
         index = first + offset
@@ -174,4 +204,6 @@ def run_chunk(
             records.append((index, 1, pid, tid, t0, time.monotonic()))
     if not detailed and error is None:
         records.append((first, len(sizes), pid, tid, chunk_start, time.monotonic()))
-    return records, error, pid, _cpu_seconds()
+    _payload.data = b""
+    _last_end.t = time.monotonic()
+    return records, error, pid, _cpu_seconds(), waited

@@ -20,6 +20,7 @@ NUMERIC = "NumPy/scikit-learn CPU"
 WAIT = "I/O wait"
 TINY = "tiny tasks"
 NESTED = "nested threads"
+DATA = "moving data"
 CUSTOM = "custom"
 
 
@@ -38,6 +39,8 @@ class Workload:
     calibrate: bool = True
     prepare: str | None = None  # "module:function" run in the host before the clock starts
     uses_inner_threads: bool = False
+    #: Megabytes of data each task is sent unless --payload says otherwise.
+    default_payload_mb: float = 0.0
 
     @property
     def is_custom(self) -> bool:
@@ -116,6 +119,18 @@ WORKLOADS: dict[str, Workload] = {
             "elements squared per task",
             1,
             calibrate=False,
+        ),
+        Workload(
+            "transfer",
+            "Moving data: threads share each task's 32 MB; processes receive a pickled copy of it per task.",
+            DATA,
+            f"{_PURE}:transfer",
+            16,
+            1_000_000,
+            "n in sum(range(n)) after reading the data",
+            1_000_000,
+            calibrate=False,
+            default_payload_mb=32.0,
         ),
     )
 }

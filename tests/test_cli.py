@@ -26,7 +26,7 @@ def test_version_and_help():
 
 def test_workloads_lists_names_and_lessons():
     out = paraviz("workloads").stdout
-    for name in ("cumsum", "linreg", "forest", "groups", "sleep", "squares"):
+    for name in ("cumsum", "linreg", "forest", "groups", "sleep", "squares", "transfer"):
         assert name in out
     assert "GIL" in out
 

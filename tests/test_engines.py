@@ -250,3 +250,28 @@ def test_a_python_file_that_is_not_there(tmp_path):
         [sys.executable, "-m", "paraviz.tui", "run", "-w", f"{tmp_path}/nope.py:f"], capture_output=True, text=True
     )
     assert done.returncode == 2 and "no such file" in done.stderr
+
+
+def test_moving_data_costs_processes_and_not_threads():
+    """transfer: 16 tasks with 32 MB each; threads share it, pickled copies cost processes."""
+    config = RunConfig(workload=get_workload("transfer"), workers=2, engine="pool")
+    report = run_lanes(config)
+    lanes = by_mode(report)
+    assert all(r.ok for r in lanes.values()), lanes
+    assert lanes["threads"].bytes_sent == 0
+    assert lanes["processes"].bytes_sent >= 16 // lanes["processes"].chunksize * 32 * 2**20
+    assert lanes["processes"].transfer_s > 0
+    assert lanes["processes"].wall_s > 1.3 * lanes["threads"].wall_s  # moving data outweighed the work
+    text = " ".join(report.explanation)
+    assert "moving data outweighed the work" in text
+    assert f"{lanes['processes'].bytes_sent / 2**20:,.0f} MB" in text
+
+
+def test_payload_goes_with_any_workload_and_is_bounded():
+    config = RunConfig(
+        workload=get_workload("cumsum"), workers=2, tasks=4, size=1000, payload_mb=8, modes=("processes",)
+    )
+    (lane,) = run_lanes(config).results
+    assert lane.ok and lane.bytes_sent == 4 * 8 * 2**20  # chunksize 1: one copy per task
+    with pytest.raises(ConfigError, match="payload must be between 0 and 1024 MB"):
+        validate(RunConfig(payload_mb=5000))

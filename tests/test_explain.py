@@ -5,6 +5,8 @@ from paraviz.core.explain import explain
 from paraviz.core.figures import RunResult, with_comparisons
 from paraviz.core.workloads import get_workload
 
+from tests.fakes import result
+
 
 def lane(mode, wall, cpu, workers=2, done=8, startup=0.0, longest=0.0, **kw):
     return RunResult(
@@ -98,3 +100,17 @@ def test_speedup_beyond_the_cores_on_cpu_bound_work_is_noise_but_waiting_is_not(
 def test_waiting_threads_without_a_sequential_lane_are_not_called_gil_bound():
     text = explained([lane("threads", 0.012, 0.0)])
     assert "GIL lets one thread" not in text
+
+
+def test_data_sentence_only_when_moving_data_dominated():
+    from paraviz.core.explain import data_sentences
+
+    config = RunConfig(workload=get_workload("transfer"))
+    thr = result("threads", 0.2, 0.2)
+    heavy = result("processes", 1.0, 1.5, bytes_sent=512 * 2**20, transfer_s=1.6)
+    light = result("processes", 1.0, 1.5, bytes_sent=512 * 2**20, transfer_s=0.2)
+    (line,) = data_sentences(None, thr, heavy, config)
+    assert "512 MB" in line and "1.60 s" in line and "80%" in line and "outweighed" in line and "0.20 s" in line
+    (line,) = data_sentences(None, thr, light, config)
+    assert "outweighed" not in line
+    assert data_sentences(None, thr, result("processes", 1.0, 1.5), config) == []

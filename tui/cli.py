@@ -72,6 +72,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--chunksize", help="tasks sent to a worker process at once (default: 1; with --engine pool, Pool.map's own)"
     )
+    parser.add_argument("--payload", help="MB of data sent with every task: threads share it, processes receive a copy")
     parser.add_argument("--inner-threads", default="1", help="BLAS/OpenMP threads per task (threadpoolctl)")
     parser.add_argument("--together", action="store_true", help="run the lanes at the same time (contention)")
     parser.add_argument("--target-seconds", default="4", help="calibration target for the sequential lane")
@@ -123,6 +124,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         together=args.together,
         target_seconds=parse_float(args.target_seconds, "target seconds"),
         repeat=parse_int(args.repeat, "repeat"),
+        payload_mb=parse_float(args.payload, "payload MB") if args.payload is not None else None,
     )
     return validate(config)
 

@@ -72,6 +72,7 @@ class OptionValues:
     repeat: str
     engine: str
     items: str
+    payload: str
 
 
 class OptionsScreen(ModalScreen[OptionValues | None]):
@@ -119,6 +120,8 @@ class OptionsScreen(ModalScreen[OptionValues | None]):
                 yield Input(text(c.chunksize), placeholder="engine's default", compact=True, id="opt-chunksize")
                 yield Label("inner threads")
                 yield Input(text(c.inner_threads), compact=True, id="opt-inner")
+                yield Label("payload MB/task")
+                yield Input(text(c.payload_mb), placeholder=f"{c.payload:g}", compact=True, id="opt-payload")
                 yield Label("repeat (rounds)")
                 yield Input(text(c.repeat), compact=True, id="opt-repeat")
             yield Button("Apply", variant="primary", compact=True, id="apply")
@@ -142,6 +145,7 @@ class OptionsScreen(ModalScreen[OptionValues | None]):
             repeat=value("#opt-repeat"),
             engine=str(self.query_one("#opt-engine", Select).value),
             items=value("#opt-items"),
+            payload=value("#opt-payload"),
         )
 
     def on_input_submitted(self) -> None:

@@ -116,6 +116,16 @@ class Outcome:
     details: dict[str, Any] = field(default_factory=dict)
     #: Called after the lane's clock stops (pool shutdown is not part of the lane's time).
     cleanup: Callable[[], None] | None = None
+    #: --payload bytes pickled to worker processes, and the worker seconds they took to arrive.
+    bytes_sent: int = 0
+    transfer_s: float = 0.0
+
+    def took(self, result: tuple[Any, ...]) -> tuple[list[Record], str | None]:
+        """Note one chunk's result (worker CPU, data arrival); return its records and error."""
+        records, error, pid, cpu, waited = result
+        self.worker_cpu[pid] = max(cpu, self.worker_cpu.get(pid, 0.0))
+        self.transfer_s += waited
+        return records, error
 
 
 @dataclass
@@ -126,6 +136,8 @@ class LaneContext:
     batch: Batch
     emitter: Emitter
     t0: float
+    #: --payload: data every task receives (shared by threads, pickled to each process chunk).
+    payload: bytes | None = None
 
     @property
     def workers(self) -> int:
@@ -206,14 +218,16 @@ def run_windowed(
             if chunk is None:
                 return
             first, args = chunk
-            extra = (live_started,) if live_started is not None else ()
-            pending.append((first, submit(run_chunk, lane.task, first, args, *extra)))
+            if lane.payload is not None and lane.mode == "processes":
+                outcome.bytes_sent += len(lane.payload)
+            sent_at = time.monotonic() if lane.payload is not None else 0.0
+            pending.append((first, submit(run_chunk, lane.task, first, args, live_started, lane.payload, sent_at)))
 
     submit_more()
     while pending:
         first, future = pending[0]
         try:
-            records, error, pid, cpu = future.result(timeout=FLUSH_EVERY_S)
+            result = future.result(timeout=FLUSH_EVERY_S)
         except (FutureTimeout, TimeoutError):
             emitter.flush()
             dead = check_workers() if check_workers is not None else None
@@ -223,7 +237,7 @@ def run_windowed(
         except WorkerDied as exc:
             return str(exc) or f"task {first} or a later one: a worker process ended abruptly (killed, or os._exit)"
         pending.popleft()
-        outcome.worker_cpu[pid] = cpu
+        records, error = outcome.took(result)
         emitter.finish(records)
         if error:
             return error

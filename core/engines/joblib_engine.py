@@ -42,11 +42,21 @@ def run(lane: LaneContext) -> Outcome:
     def calls() -> Any:
         index = 0
         while batch.more(index, lane.t0):
+            sent_at = time.monotonic() if lane.payload is not None else 0.0
             if threads:
-                yield delayed(run_chunk)(lane.task, index, [batch.arg_of(index)], live)
+                yield delayed(run_chunk)(lane.task, index, [batch.arg_of(index)], live, lane.payload, sent_at)
             else:
+                if lane.payload is not None:
+                    outcome.bytes_sent += len(lane.payload)
                 yield delayed(run_configured_chunk)(
-                    cfg.get("configure"), cfg.get("inner_threads"), board, lane.task, index, [batch.arg_of(index)]
+                    cfg.get("configure"),
+                    cfg.get("inner_threads"),
+                    board,
+                    lane.task,
+                    index,
+                    [batch.arg_of(index)],
+                    lane.payload,
+                    sent_at,
                 )
             index += 1
 
@@ -56,9 +66,8 @@ def run(lane: LaneContext) -> Outcome:
                 put(result)
 
     def take(result: Any) -> str | None:
-        records, error, pid, cpu = result
+        records, error = outcome.took(result)
         next_index[0] += 1
-        outcome.worker_cpu[pid] = max(cpu, outcome.worker_cpu.get(pid, 0.0))
         lane.emitter.finish(records)
         return error
 

@@ -16,10 +16,11 @@ from paraviz.core.worker import Record, init_worker, run_chunk
 MAX_RAW_TASKS = 256
 
 
-def _in_process(results: Any, configure_ref: str | None, inner: int | None, task: Any, index: int, arg: Any) -> None:
+def _in_process(
+    results: Any, configure_ref: str | None, inner: int | None, task: Any, index: int, arg: Any, payload: Any
+) -> None:
     init_worker(configure_ref, inner)
-    records, error, pid, cpu = run_chunk(task, index, [arg])
-    results.put((records, error, pid, cpu))
+    results.put(run_chunk(task, index, [arg], None, payload))
 
 
 def run(lane: LaneContext) -> Outcome:
@@ -28,12 +29,16 @@ def run(lane: LaneContext) -> Outcome:
         return Outcome(error="the raw engine runs a fixed list of tasks, not a timed run (drop --seconds)")
     threads = lane.mode == "threads"
     outcome = Outcome(children_counted=threads or lane.start_method != "forkserver")
+    if lane.payload is not None and not threads and lane.start_method != "fork":
+        outcome.bytes_sent = len(lane.payload) * batch.tasks  # fork inherits it; the others pickle it
     results: Any
     if threads:
         results = queue.Queue()
         starters: list[Any] = [
             threading.Thread(
-                target=lambda i=i: results.put(run_chunk(lane.task, i, [batch.arg_of(i)], lane.emitter.started)),
+                target=lambda i=i: results.put(
+                    run_chunk(lane.task, i, [batch.arg_of(i)], lane.emitter.started, lane.payload)
+                ),
                 name=f"paraviz-task-{i}",
             )
             for i in range(batch.tasks)
@@ -47,7 +52,15 @@ def run(lane: LaneContext) -> Outcome:
         starters = [
             context.Process(
                 target=_in_process,
-                args=(results, cfg.get("configure"), cfg.get("inner_threads"), lane.task, i, batch.arg_of(i)),
+                args=(
+                    results,
+                    cfg.get("configure"),
+                    cfg.get("inner_threads"),
+                    lane.task,
+                    i,
+                    batch.arg_of(i),
+                    lane.payload,
+                ),
                 name=f"paraviz-task-{i}",
             )
             for i in range(batch.tasks)
@@ -76,13 +89,11 @@ def _collect(lane: LaneContext, results: Any, starters: list[Any], outcome: Outc
                     if code not in (None, 0):
                         return f"task {index}: process pid {starters[index].pid} {exit_text(code)}"
             continue
-        records, error, pid, cpu = item
+        records, error = outcome.took(item)
         record: Record = records[0]
         pending.discard(record[0])
         # Start-up: until the first task began (what a pool's first worker costs elsewhere).
         outcome.startup_s = min(outcome.startup_s or record[4] - lane.t0, record[4] - lane.t0)
-        if not threads:
-            outcome.worker_cpu[pid] = cpu
         lane.emitter.finish(records)
         if error:
             return error
