@@ -12,6 +12,9 @@ GIL_BOUND = 1.3  # effective cores under which a thread lane was held by the GIL
 TINY_TASK_S = 0.001
 #: Other programs' average CPU during a lane, in cores, above which the machine was not quiet.
 BUSY_MACHINE_CORES = 0.1
+#: Lanes shorter than this are not judged busy: psutil's 10 ms CPU ticks and the lane's own
+#: start and end swing a 25 ms lane's background figure anywhere from 0 to 0.8 cores (seen).
+BUSY_MIN_WALL_S = 0.5
 #: A sequential lane using at least this many cores was CPU-bound: physics then bounds speedups.
 CPU_BOUND_CORES = 0.8
 #: Speedup beyond what physics allows, as a fraction: more is noise, never an effect.
@@ -24,7 +27,7 @@ def busy_machine(results: list[RunResult]) -> list[str]:
         f"The machine was busy during the {r.mode} lane: other programs used {r.background_cores:.2f} cores "
         "on average, so its figures are not those of a quiet machine."
         for r in results
-        if r.background_cores > BUSY_MACHINE_CORES
+        if r.background_cores > BUSY_MACHINE_CORES and r.wall_s >= BUSY_MIN_WALL_S
     ]
 
 

@@ -114,3 +114,10 @@ def test_data_sentence_only_when_moving_data_dominated():
     (line,) = data_sentences(None, thr, light, config)
     assert "outweighed" not in line
     assert data_sentences(None, thr, result("processes", 1.0, 1.5), config) == []
+
+
+def test_a_lane_too_short_to_judge_is_not_called_busy():
+    from paraviz.core.explain import busy_machine
+
+    assert busy_machine([result("sequential", 0.025, 0.02, background_cores=0.81)]) == []
+    assert busy_machine([result("sequential", 0.8, 0.8, background_cores=0.81)])

@@ -32,6 +32,7 @@ from paraviz.tui.charts import nice_ceiling
 from paraviz.tui.screens import ExportScreen, HelpScreen, OptionsScreen, OptionValues, WorkloadScreen
 from paraviz.tui.sweep_screen import SweepScreen
 from paraviz.tui.widgets import CoreMeter, LanePanel
+from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
@@ -174,12 +175,17 @@ class ParavizApp(App[int]):
         elif c.sizes:
             size = f"sizes {','.join(map(str, c.sizes))}"
         else:
-            size = f"size {c.size:,}" if c.size is not None else "size: calibrate"
+            size = "size: calibrate" if c.needs_calibration else f"size {c.resolved_size():,}"
+        if c.payload:
+            size += f" · {c.payload:g} MB sent/task"
         method = f"{c.engine} · {c.start_method}" + (f" · chunk {c.chunksize}" if c.chunksize else "")
         inner = f" · {c.inner_threads} inner thr" if c.workload.uses_inner_threads else ""
         gil = "GIL on" if m.gil_enabled else "GIL off"
         left = f"[b]paraviz[/b] ─ [b]{c.workload.name}[/b] · {what} · {size} · {c.workers} workers · {method}{inner}"
-        right = f"{m.logical_cores} logical/{m.physical_cores} physical cores · Python {m.python} · {gil}"
+        right = f"{m.logical_cores} cores ({m.physical_cores} physical) · Python {m.python} · {gil}"
+        plain = len(Text.from_markup(left).plain)
+        if plain + len(right) + 3 > self.size.width >= 120:  # one line at 120 columns: the short form
+            right = f"{m.logical_cores} cores · {gil}"
         joiner = "   " if self.size.width >= 120 else "\n"
         self.header_bar.update(f"{left}{joiner}[dim]{right}[/dim]")
 
