@@ -6,7 +6,7 @@ import multiprocessing
 from dataclasses import dataclass, field, replace
 
 from paraviz.core.engines import DEFAULT_ENGINE, ENGINES
-from paraviz.core.figures import MODES
+from paraviz.core.figures import DEFAULT_MODES, MODES
 from paraviz.core.machine import logical_cores
 from paraviz.core.workloads import Workload, get_workload
 
@@ -103,6 +103,23 @@ def parse_engine(text: str) -> str:
     return name
 
 
+def parse_scheduler(text: str) -> str:
+    """``tcp://HOST:PORT``, checked for shape and reachability (a refused or silent address fails
+    here, in a few seconds, not inside a lane)."""
+    import socket
+
+    address = text.strip()
+    rest = address.removeprefix("tcp://")
+    host, _, port = rest.rpartition(":")
+    if not address.startswith("tcp://") or not host or not port.isdigit():
+        raise ConfigError(f"--scheduler must look like tcp://HOST:PORT, not {text!r}")
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=3).close()
+    except OSError as exc:
+        raise ConfigError(f"no Dask scheduler answers at {address}: {exc.strerror or exc}") from None
+    return address
+
+
 def parse_modes(text: str) -> list[str]:
     modes = [m.strip() for m in text.split(",") if m.strip()]
     unknown = [m for m in modes if m not in MODES]
@@ -114,7 +131,7 @@ def parse_modes(text: str) -> list[str]:
 @dataclass(frozen=True)
 class RunConfig:
     workload: Workload = field(default_factory=lambda: get_workload("cumsum"))
-    modes: tuple[str, ...] = MODES
+    modes: tuple[str, ...] = DEFAULT_MODES
     workers: int = 2
     tasks: int | None = None
     size: int | None = None  # None: calibrate to target_seconds
@@ -136,6 +153,8 @@ class RunConfig:
     repeat: int = 1
     #: Megabytes of data sent with every task (None: the workload's own, 0 for most).
     payload_mb: float | None = None
+    #: tcp://HOST:PORT of an existing Dask scheduler for the dask lane (None: a LocalCluster).
+    scheduler: str | None = None
 
     @property
     def payload(self) -> float:

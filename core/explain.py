@@ -120,6 +120,7 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
 
     lines.extend(engine_sentences(thr, proc, logical_cores))
     lines.extend(data_sentences(seq, thr, proc, config))
+    lines.extend(dask_sentences(lanes.get("dask"), proc))
     unequal = bool(config.sizes) and len(set(config.sizes or ())) > 1
     for lane in (thr, proc) if unequal else ():
         gil_bound = lane is not None and lane.mode == "threads" and 0.5 <= lane.effective_cores < GIL_BOUND
@@ -181,3 +182,38 @@ def data_sentences(
         if thr and thr.ok and thr.wall_s < proc.wall_s:
             line += f"; threads share it in memory and took {thr.wall_s:.2f} s"
     return [line + "."]
+
+
+#: Per-task scheduling cost, against each task's own compute time, above which Dask's overhead
+#: is the story; and how close to the processes lane counts as a match.
+DASK_OVERHEAD_SHARE = 0.5
+MATCH_MARGIN = 0.10
+
+
+def dask_sentences(dask: RunResult | None, proc: RunResult | None) -> list[str]:
+    """What the cluster cost and bought, from the dask lane's own figures."""
+    if not (dask and dask.ok and dask.tasks_done):
+        return []
+    lines = []
+    if dask.wall_s > 0 and dask.startup_s / dask.wall_s >= 0.2:
+        lines.append(f"Starting the Dask cluster took {dask.startup_s:.2f} s of the lane's {dask.wall_s:.2f} s.")
+    if dask.compute_s is not None:
+        busy = max(0.0, dask.wall_s - dask.startup_s) * max(1, dask.workers)
+        per_task = max(0.0, busy - dask.compute_s) / dask.tasks_done
+        work = dask.compute_s / dask.tasks_done
+        if per_task > DASK_OVERHEAD_SHARE * work:
+            lines.append(
+                f"Dask spent about {per_task * 1e3:.1f} ms per task on scheduling and messages, against "
+                f"{work * 1e3:.2f} ms of work in each: per-task overhead dominated; bigger tasks pay it off."
+            )
+    if proc and proc.ok and proc.wall_s > 0 and abs(dask.wall_s / proc.wall_s - 1) <= MATCH_MARGIN:
+        lines.append(
+            f"The cluster matched processes: {dask.wall_s:.2f} s against {proc.wall_s:.2f} s "
+            "(on one machine a cluster buys no more cores than a pool)."
+        )
+    if dask.cluster_cpu_s and dask.cpu_s and abs(dask.cluster_cpu_s / dask.cpu_s - 1) > 0.05:
+        lines.append(
+            f"Dask's workers counted {dask.cluster_cpu_s:.2f} CPU s; the lane's whole process tree "
+            f"{dask.cpu_s:.2f} s (scheduler, nannies and start-up included)."
+        )
+    return lines

@@ -5,7 +5,9 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, replace
 
-MODES = ("sequential", "threads", "processes")
+MODES = ("sequential", "threads", "processes", "dask")
+#: The lanes run unless --modes says otherwise (dask starts a cluster: chosen, not default).
+DEFAULT_MODES = ("sequential", "threads", "processes")
 
 
 @dataclass(frozen=True)
@@ -40,6 +42,9 @@ class RunResult:
     #: --payload bytes pickled to worker processes, and worker seconds they took to arrive.
     bytes_sent: int = 0
     transfer_s: float = 0.0
+    #: The dask lane: CPU seconds its workers' own counters gave, and Dask's task-stream compute time.
+    cluster_cpu_s: float | None = None
+    compute_s: float | None = None
     #: With --repeat N, each round's own figures; the figures above are their medians.
     rounds: tuple[RunResult, ...] = ()
 
@@ -89,6 +94,8 @@ RUN_FIELDS = (
     "background_cores",
     "bytes_sent",
     "transfer_s",
+    "cluster_cpu_s",
+    "compute_s",
     "status",
     "error",
 )

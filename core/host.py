@@ -19,7 +19,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from paraviz.core.engines import load_engine
+from paraviz.core.engines import load_lane_runner
 from paraviz.core.engines.base import Batch, Emitter, LaneContext, Outcome, kill_own_group
 from paraviz.core.worker import ItemCall, hold_payload
 from paraviz.core.workloads import WorkloadError, check_picklable, resolve, signature_contract
@@ -80,11 +80,12 @@ def run_lane(cfg: dict[str, Any], emitter: Emitter) -> int:
         configure(cfg)
         if cfg.get("prepare"):
             resolve(cfg["prepare"])(cfg["size"])
-        engine = load_engine(cfg.get("engine") or "futures") if mode != "sequential" else None
+        engine = load_lane_runner(mode, cfg.get("engine") or "futures")
     except WorkloadError as exc:
         return lane_error(emitter, str(exc))
     except ImportError as exc:  # an engine's library missing from this interpreter
-        return lane_error(emitter, f"engine {cfg.get('engine')!r} needs {exc.name or exc}: pip install {exc.name}")
+        what = "the dask lane" if mode == "dask" else f"engine {cfg.get('engine')!r}"
+        return lane_error(emitter, f"{what} needs {exc.name or exc}: pip install {exc.name}")
 
     batch = Batch(cfg)
     # Made before the clock, as a notebook holds its DataFrame before it maps over it.

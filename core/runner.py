@@ -333,6 +333,7 @@ def host_config(config: RunConfig, workload: Workload, mode: str, size: int) -> 
         "item_range": [config.items.start, config.items.stop] if isinstance(config.items, range) else None,
         "seconds": config.seconds,
         "payload_mb": config.payload,
+        "scheduler": config.scheduler,
     }
 
 
@@ -411,14 +412,18 @@ class Lane:
             status, error = f["status"], f.get("error")
         return RunResult(
             mode=self.mode,
-            workers=1 if self.mode == "sequential" else self.details.get("one_per_task", self.config.workers),
+            workers=1
+            if self.mode == "sequential"
+            else self.details.get("one_per_task", self.details.get("dask_threads") or self.config.workers),
             start_method=self.config.start_method if self.mode == "processes" else None,
             chunksize=self.details.get("chunksize", self.config.chunksize or 1) if self.mode == "processes" else None,
-            engine=None if self.mode == "sequential" else self.config.engine,
+            engine=None if self.mode in ("sequential", "dask") else self.config.engine,
             chunksize_why=self.details.get("chunksize_why") if self.mode == "processes" else None,
             inner_thread_limit=self.details.get("inner_thread_limit"),
             bytes_sent=f.get("bytes_sent", 0),
             transfer_s=f.get("transfer_s", 0.0),
+            cluster_cpu_s=(f.get("details") or {}).get("cluster_cpu_s"),
+            compute_s=(f.get("details") or {}).get("compute_s"),
             wall_s=f.get("wall_s", time.monotonic() - self.started_at),
             startup_s=f.get("startup_s", self.startup_s),
             cpu_s=f.get("cpu_s", 0.0),

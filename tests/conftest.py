@@ -72,3 +72,23 @@ def no_leftover_processes():
 
 
 PARAVIZ = [sys.executable, "-m", "paraviz.tui"]
+
+
+def sigterm_leaves_nothing(args: list[str], at_least: int, wait_s: float = 30) -> None:
+    """Start ``paraviz`` with ``args``, wait until it has ``at_least`` descendants (the lane's
+    processes), SIGTERM it: it exits 130 and every one of those processes is gone."""
+    import signal
+    import subprocess
+    import time
+
+    proc = subprocess.Popen([*PARAVIZ, *args], stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
+    deadline = time.monotonic() + wait_s
+    tree: list[psutil.Process] = []
+    while time.monotonic() < deadline and len(tree) < at_least:
+        time.sleep(0.2)
+        tree = psutil.Process(proc.pid).children(recursive=True)
+    assert len(tree) >= at_least, f"the lane never started its processes: {tree}"
+    proc.send_signal(signal.SIGTERM)
+    assert proc.wait(timeout=15) == 130
+    _, alive = psutil.wait_procs(tree, timeout=5)
+    assert not alive, alive

@@ -3,15 +3,12 @@
 from __future__ import annotations
 
 import os
-import signal
 import subprocess
 import sys
 import textwrap
 import threading
-import time
 from pathlib import Path
 
-import psutil
 import pytest
 from paraviz.core.config import ConfigError, RunConfig, validate
 from paraviz.core.engines import ENGINES
@@ -20,7 +17,7 @@ from paraviz.core.events import LaneStarted
 from paraviz.core.runner import run_lanes
 from paraviz.core.workloads import get_workload
 
-from tests.conftest import PARAVIZ
+from tests.conftest import PARAVIZ, sigterm_leaves_nothing
 
 pytestmark = pytest.mark.usefixtures("no_leftover_processes")
 
@@ -87,36 +84,10 @@ def test_stopping_any_engine_leaves_no_process(engine):
 
 
 def test_sigterm_to_paraviz_run_leaves_no_loky_worker():
-    proc = subprocess.Popen(
-        [
-            *PARAVIZ,
-            "run",
-            "-w",
-            "sleep",
-            "--size",
-            "5000",
-            "--tasks",
-            "4",
-            "--modes",
-            "processes",
-            "--engine",
-            "joblib",
-        ],
-        stdout=subprocess.PIPE,
-        stderr=subprocess.PIPE,
+    sigterm_leaves_nothing(
+        ["run", "-w", "sleep", "--size", "5000", "--tasks", "4", "--modes", "processes", "--engine", "joblib"],
+        at_least=3,
     )
-    deadline = time.monotonic() + 20
-    tree: list[psutil.Process] = []
-    while time.monotonic() < deadline and len(tree) < 3:  # host + loky workers
-        time.sleep(0.2)
-        tree = psutil.Process(proc.pid).children(recursive=True)
-    assert len(tree) >= 3, "the lane never started its workers"
-    proc.send_signal(signal.SIGTERM)
-    assert proc.wait(timeout=15) == 130
-    proc.stdout.close()
-    proc.stderr.close()
-    _, alive = psutil.wait_procs(tree, timeout=5)
-    assert not alive, alive
 
 
 def test_pool_takes_pool_maps_own_chunksize_and_says_why():

@@ -74,6 +74,7 @@ class ParavizApp(App[int]):
         Binding("s", "run('sequential')", "seq", show=False),
         Binding("t", "run('threads')", "thr", show=False),
         Binding("p", "run('processes')", "proc", show=False),
+        Binding("d", "run('dask')", "dask", show=False),
         Binding("x", "stop", "stop"),
         Binding("plus,equals_sign", "workers(1)", "wkr", key_display="+"),
         Binding("minus", "workers(-1)", "wkr", key_display="-"),
@@ -89,6 +90,7 @@ class ParavizApp(App[int]):
     KEYS_HELP = [
         ("r", "run all lanes (sequential, threads, processes), one after another"),
         ("s t p", "run one lane: sequential, threads or processes"),
+        ("d", "run the dask lane: a LocalCluster of as many worker processes (or --scheduler's cluster)"),
         ("x", "stop what runs (every process of the lane ends)"),
         ("+ / -", "one worker more / fewer"),
         ("w", "choose the workload"),
@@ -143,6 +145,7 @@ class ParavizApp(App[int]):
         self.explanation.border_title = "What happened"
         self.refresh_header()
         self.reset_lanes("not run")
+        self.lane("dask").display = "dask" in self.config.modes  # appears when chosen (d, or --modes)
         self.sample_cpu()
         self.set_interval(self.refresh_s, self.sample_cpu)
         loop = asyncio.get_running_loop()
@@ -226,7 +229,8 @@ class ParavizApp(App[int]):
         if self.running:
             self.notify("Already running: x stops it.", severity="warning")
             return
-        modes = MODES if which == "all" else (which,)
+        modes = tuple(m for m in MODES if m in self.config.modes) if which == "all" else (which,)
+        self.lane("dask").display = "dask" in modes or "dask" in self.results or "dask" in self.config.modes
         cores = self.machine.logical_cores
         for mode in modes:
             self.results.pop(mode, None)

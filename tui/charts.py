@@ -20,8 +20,8 @@ REFERENCE = "▔"  # drawn on the top edge of the row just under a reference lev
 LEFT, RIGHT = 4, 6  # gutters: " 16┤" or "w0" on the left; a task count or "cores" on the right
 MIN_CHART_ROWS = 3
 #: Lane colours, the same in titles, charts and the per-core markers.
-LANE_STYLE = {"sequential": "dodger_blue1", "threads": "dark_cyan", "processes": "magenta"}
-LANE_SHORT = {"sequential": "seq", "threads": "thr", "processes": "proc"}
+LANE_STYLE = {"sequential": "dodger_blue1", "threads": "dark_cyan", "processes": "magenta", "dask": "orange1"}
+LANE_SHORT = {"sequential": "seq", "threads": "thr", "processes": "proc", "dask": "dask"}
 
 
 def nice_ceiling(seconds: float) -> float:

@@ -24,6 +24,7 @@ from paraviz.core.config import (
     parse_int,
     parse_items,
     parse_modes,
+    parse_scheduler,
     parse_sizes,
     validate,
 )
@@ -55,7 +56,12 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         default="cumsum",
         help="a name from `paraviz workloads`, package.module:function or path/to/notebook.py:function",
     )
-    parser.add_argument("--modes", default="sequential,threads,processes", help="lanes to run, comma-separated")
+    parser.add_argument(
+        "--modes", default="sequential,threads,processes", help="lanes to run, comma-separated (add dask for a cluster)"
+    )
+    parser.add_argument(
+        "--scheduler", help="tcp://HOST:PORT of an existing Dask cluster for the dask lane (default: a LocalCluster)"
+    )
     parser.add_argument("--workers", "-n", default=str(logical_cores()), help="threads or processes (default: cores)")
     parser.add_argument("--tasks", help="number of tasks (default: the workload's)")
     size = parser.add_mutually_exclusive_group()
@@ -125,6 +131,7 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
         target_seconds=parse_float(args.target_seconds, "target seconds"),
         repeat=parse_int(args.repeat, "repeat"),
         payload_mb=parse_float(args.payload, "payload MB") if args.payload is not None else None,
+        scheduler=parse_scheduler(args.scheduler) if args.scheduler is not None else None,
     )
     return validate(config)
 

@@ -21,3 +21,17 @@ DEFAULT_ENGINE = "futures"
 def load_engine(name: str) -> Engine:
     module, _ = ENGINES[name]
     return importlib.import_module(f"{__name__}.{module}")  # type: ignore[return-value]
+
+
+#: Lanes beyond the engine's two: the dask mode has its own module (distributed).
+MODE_MODULES = {"dask": "dask_lane"}
+
+
+def load_lane_runner(mode: str, engine: str) -> Engine | None:
+    """What runs a lane's tasks: None for the sequential loop, the engine for threads and
+    processes, the mode's own module for dask. Imported before the lane's clock starts."""
+    if mode == "sequential":
+        return None
+    if mode in MODE_MODULES:
+        return importlib.import_module(f"{__name__}.{MODE_MODULES[mode]}")  # type: ignore[return-value]
+    return load_engine(engine)
