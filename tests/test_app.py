@@ -108,9 +108,18 @@ async def test_help_lists_every_key():
     app = make_app(quick_config())
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("question_mark")
-        text = str(app.screen.query_one("#help-keys").render())
-        for key in ("r", "s t p", "x", "+ / -", "w", "o", "?", "q"):
-            assert key in text
+        lines = str(app.screen.query_one("#help-keys").render()).splitlines()
+        rows = {" ".join(line.split()[:1]): line for line in lines if line.strip()}
+        # Every row is drawn with its key first and its whole description...
+        for keys, description in app.KEYS_HELP:
+            first = keys.split()[0]
+            assert first in rows and description[:40] in rows[first], (keys, rows.get(first))
+        # ...and every binding (but Ctrl+C, which is quit's twin) is one of those keys, as a whole token.
+        tokens = {token for keys, _ in app.KEYS_HELP for token in keys.replace("/", " ").split()}
+        for binding in app.BINDINGS:
+            shown = binding.key_display or binding.key.split(",")[0]
+            if shown != "ctrl+c":
+                assert shown in tokens, shown
 
 
 async def test_bad_option_is_refused_and_the_setting_kept():
@@ -174,6 +183,7 @@ async def test_quit_in_the_middle_of_a_run_leaves_nothing():
         await pilot.press("r")
         await pilot.pause(1.0)
         children = psutil.Process().children(recursive=True)
+        assert children, "the lane runs in child processes: there must be some to check"
         await pilot.press("q")
         await asyncio.sleep(0.1)
     _gone, alive = psutil.wait_procs(children, timeout=3)

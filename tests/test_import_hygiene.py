@@ -8,7 +8,16 @@ import sys
 
 import paraviz.core
 
-CORE_MODULES = [f"paraviz.core.{m.name}" for m in pkgutil.iter_modules(paraviz.core.__path__)]
+CORE_MODULES = [m.name for m in pkgutil.walk_packages(paraviz.core.__path__, "paraviz.core.")]
+#: What a pure-Python lane's host may load: the host, its worker code and these engines.
+STDLIB_ONLY = [
+    "paraviz.core.host",
+    "paraviz.core.worker",
+    "paraviz.core.tasks_pure",
+    "paraviz.core.engines.futures",
+    "paraviz.core.engines.pool",
+    "paraviz.core.engines.raw",
+]
 
 
 def modules_after_import(module: str) -> set[str]:
@@ -18,7 +27,7 @@ def modules_after_import(module: str) -> set[str]:
 
 
 def test_core_modules_exist():
-    assert {"paraviz.core.runner", "paraviz.core.host", "paraviz.core.sampler"} <= set(CORE_MODULES)
+    assert {"paraviz.core.runner", "paraviz.core.host", "paraviz.core.engines.pool"} <= set(CORE_MODULES)
 
 
 def test_no_core_module_imports_textual():
@@ -29,10 +38,20 @@ def test_no_core_module_imports_textual():
 
 def test_run_host_and_pure_tasks_import_only_the_standard_library():
     at_start = modules_after_import("sys")  # what site-packages' .pth files load anyway
-    loaded = set().union(
-        *(modules_after_import(m) for m in ("paraviz.core.host", "paraviz.core.worker", "paraviz.core.tasks_pure"))
-    )
+    loaded = set().union(*(modules_after_import(m) for m in STDLIB_ONLY))
     third_party = (
         {name.split(".")[0] for name in loaded - at_start} - set(sys.stdlib_module_names) - {"paraviz", "__mp_main__"}
     )
     assert not third_party, third_party
+
+
+def test_headless_commands_import_no_textual():
+    """`paraviz run` and `paraviz workloads` stay quick: Textual loads only for the app."""
+    code = (
+        "import sys; from paraviz.tui import cli; "
+        "cli.main(['workloads']); "
+        "cli.main(['run', '-w', 'sleep', '--size', '1', '--tasks', '1', '--modes', 'sequential', '--repeat', '1']); "
+        "print('TEXTUAL' if any(m == 'textual' or m.startswith('textual.') for m in sys.modules) else 'CLEAN')"
+    )
+    out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    assert out.stdout.strip().splitlines()[-1] == "CLEAN"
