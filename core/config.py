@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
+from typing import Any
 
 from paraviz.core.engines import DEFAULT_ENGINE, ENGINES
 from paraviz.core.figures import DEFAULT_MODES, MODES
@@ -132,7 +134,8 @@ def parse_modes(text: str) -> list[str]:
 class RunConfig:
     workload: Workload = field(default_factory=lambda: get_workload("cumsum"))
     modes: tuple[str, ...] = DEFAULT_MODES
-    workers: int = 2
+    #: One per logical core unless chosen (the CLI and the app agree on this default).
+    workers: int = field(default_factory=logical_cores)
     tasks: int | None = None
     size: int | None = None  # None: calibrate to target_seconds
     sizes: tuple[int, ...] | None = None
@@ -232,41 +235,85 @@ def validate(config: RunConfig) -> RunConfig:
     return config
 
 
-def with_options(
-    config: RunConfig,
-    *,
-    workers: str,
-    tasks: str,
-    size: str,
-    sizes: str,
-    seconds: str,
-    start_method: str,
-    chunksize: str,
-    inner_threads: str,
-    repeat: str = "1",
-    engine: str | None = None,
-    items: str = "",
-    payload: str = "",
-) -> RunConfig:
-    """A new config from text fields (blank size: calibrate; blank seconds: batch mode; blank
-    chunksize: the engine's default).
+#: Text fields a person can set, by the name the CLI and the options dialog share.
+TEXT_FIELDS = (
+    "workload", "modes", "workers", "tasks", "size", "sizes", "items", "seconds", "start_method", "engine",
+    "chunksize", "inner_threads", "repeat", "payload", "scheduler", "target_seconds",
+)  # fmt: skip
+MIN_REFRESH_S, MAX_REFRESH_S = 0.05, 10.0
 
-    Raises ConfigError with one line; the old config is untouched.
-    """
-    return validate(
-        replace(
-            config,
-            workers=parse_int(workers, "workers"),
-            tasks=parse_int(tasks, "tasks") if tasks else None,
-            size=parse_int(size, "size") if size and not sizes else None,
-            sizes=tuple(parse_sizes(sizes)) if sizes else None,
-            seconds=parse_float(seconds, "seconds") if seconds else None,
-            start_method=start_method,
-            chunksize=parse_int(chunksize, "chunksize") if chunksize.strip() else None,
-            inner_threads=parse_int(inner_threads, "inner threads"),
-            repeat=parse_int(repeat, "repeat"),
-            engine=parse_engine(engine) if engine else config.engine,
-            items=parse_items(items) if items.strip() else None,
-            payload_mb=parse_float(payload, "payload MB") if payload.strip() else None,
-        )
-    )
+
+def _blank(text: str | None) -> bool:
+    return text is None or not str(text).strip()
+
+
+def config_from_text(base: RunConfig, fields: Mapping[str, str | None]) -> RunConfig:
+    """The one way from what a person typed (CLI arguments or the options dialog) to a checked
+    RunConfig. A field left out keeps ``base``'s value; a blank optional field clears it (size:
+    calibrate; seconds: batch mode; chunksize: the engine's default). Raises ConfigError or
+    WorkloadError with one line; ``base`` is untouched."""
+    unknown = set(fields) - set(TEXT_FIELDS)
+    if unknown:
+        raise ValueError(f"not a run setting: {', '.join(sorted(unknown))}")  # a programming error
+    changes: dict[str, Any] = {}
+
+    def given(name: str) -> bool:
+        return name in fields
+
+    def optional(name: str, parse: Callable[[str], Any]) -> None:
+        if given(name):
+            text = fields[name]
+            changes[name] = None if _blank(text) else parse(str(text))
+
+    if given("workload") and not _blank(fields["workload"]):
+        base = base.with_workload(str(fields["workload"]).strip())
+    if given("size") and given("sizes") and not _blank(fields["size"]) and not _blank(fields["sizes"]):
+        raise ConfigError("give a size or sizes, not both (sizes makes one task per size)")
+    if given("modes"):
+        changes["modes"] = tuple(parse_modes(str(fields["modes"] or "")))
+    for name, what in (("workers", "workers"), ("inner_threads", "inner threads"), ("repeat", "repeat")):
+        if given(name):
+            if _blank(fields[name]):
+                raise ConfigError(f"{what} needs a whole number")
+            changes[name] = parse_int(str(fields[name]), what)
+    optional("tasks", lambda t: parse_int(t, "tasks"))
+    optional("size", lambda t: parse_int(t, "size"))
+    optional("sizes", lambda t: tuple(parse_sizes(t)))
+    optional("items", parse_items)
+    optional("seconds", lambda t: parse_float(t, "seconds"))
+    optional("chunksize", lambda t: parse_int(t, "chunksize"))
+    optional("scheduler", parse_scheduler)
+    if given("payload"):
+        changes["payload_mb"] = None if _blank(fields["payload"]) else parse_float(str(fields["payload"]), "payload MB")
+    if given("start_method") and not _blank(fields["start_method"]):
+        changes["start_method"] = str(fields["start_method"]).strip()
+    if given("engine") and not _blank(fields["engine"]):
+        changes["engine"] = parse_engine(str(fields["engine"]))
+    if given("target_seconds") and not _blank(fields["target_seconds"]):
+        changes["target_seconds"] = parse_float(str(fields["target_seconds"]), "target seconds")
+    return validate(replace(base, **changes))
+
+
+def parse_refresh(text: str) -> float:
+    refresh = parse_float(text, "refresh")
+    if not MIN_REFRESH_S <= refresh <= MAX_REFRESH_S:
+        raise ConfigError(f"refresh must be between {MIN_REFRESH_S} and {MAX_REFRESH_S:g} seconds, not {text}")
+    return refresh
+
+
+def parse_worker_counts(text: str, base: RunConfig) -> list[int]:
+    """A sweep's ``--workers 1,2,4``: each count checked against the same bound as one run."""
+    parts = [p.strip() for p in str(text).split(",")]
+    if not any(parts):
+        raise ConfigError("--workers needs worker counts such as 1,2,4")
+    if not all(parts):
+        raise ConfigError(f"--workers has an empty item in {text!r}; write counts such as 1,2,4")
+    counts = [parse_int(p, "each of --workers") for p in parts]
+    for count in counts:
+        validate(replace(base, workers=count))
+    return counts
+
+
+def with_options(config: RunConfig, **fields: str) -> RunConfig:
+    """The options dialog's fields (see config_from_text)."""
+    return config_from_text(config, fields)

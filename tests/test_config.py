@@ -80,3 +80,23 @@ def test_sizes_with_an_empty_item_are_refused(text):
 def test_repeat_is_bounded():
     with pytest.raises(ConfigError, match="repeat must be between 1 and"):
         validate(RunConfig(repeat=0))
+
+
+def test_one_parser_for_the_cli_and_the_dialog():
+    from paraviz.core.config import config_from_text, parse_worker_counts, with_options
+
+    base = RunConfig()
+    from paraviz.core.machine import logical_cores
+
+    assert base.workers == logical_cores()  # the CLI's default too
+    with pytest.raises(ConfigError, match="a size or sizes, not both"):
+        with_options(base, size="5", sizes="1,2")  # was silently dropped
+    with pytest.raises(ConfigError, match="workers needs a whole number"):
+        config_from_text(base, {"workers": ""})
+    with pytest.raises(ConfigError, match="--workers needs worker counts"):
+        parse_worker_counts("", base)
+    changed = config_from_text(base, {"size": "1000", "chunksize": "", "engine": "pool", "items": "1..5"})
+    assert (changed.size, changed.chunksize, changed.engine, changed.task_count) == (1000, None, "pool", 5)
+    assert config_from_text(base, {}) == validate(base)
+    with pytest.raises(ValueError, match="not a run setting"):
+        config_from_text(base, {"colour": "red"})

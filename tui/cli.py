@@ -16,23 +16,18 @@ from typing import NoReturn
 from paraviz.core import __version__
 from paraviz.core.config import (
     START_METHODS,
+    TEXT_FIELDS,
     ConfigError,
     RunConfig,
+    config_from_text,
     default_start_method,
-    parse_engine,
-    parse_float,
-    parse_int,
-    parse_items,
-    parse_modes,
-    parse_scheduler,
-    parse_sizes,
-    validate,
+    parse_refresh,
+    parse_worker_counts,
 )
 from paraviz.core.engines import DEFAULT_ENGINE, ENGINES
-from paraviz.core.machine import logical_cores
 from paraviz.core.runner import RunReport, run_lanes
 from paraviz.core.sweep import SweepReport, default_worker_counts, run_sweep
-from paraviz.core.workloads import WORKLOADS, WorkloadError, get_workload
+from paraviz.core.workloads import WORKLOADS, WorkloadError
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 #: Rounds of `paraviz run` unless --repeat says otherwise: one round of cumsum on a 2-vCPU VM put
@@ -62,7 +57,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--scheduler", help="tcp://HOST:PORT of an existing Dask cluster for the dask lane (default: a LocalCluster)"
     )
-    parser.add_argument("--workers", "-n", default=str(logical_cores()), help="threads or processes (default: cores)")
+    parser.add_argument("--workers", "-n", help="threads or processes (default: one per logical core)")
     parser.add_argument("--tasks", help="number of tasks (default: the workload's)")
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--size", help="size of every task (default: calibrated to --target-seconds)")
@@ -112,28 +107,9 @@ def build_parser() -> Parser:
 
 
 def config_from_args(args: argparse.Namespace) -> RunConfig:
-    """Every option parsed and bounded; raises ConfigError or WorkloadError with one line."""
-    workload = get_workload(args.workload)
-    config = RunConfig(
-        workload=workload,
-        modes=tuple(parse_modes(args.modes)),
-        workers=parse_int(args.workers, "workers"),
-        tasks=parse_int(args.tasks, "tasks") if args.tasks is not None else None,
-        size=parse_int(args.size, "size") if args.size is not None else None,
-        sizes=tuple(parse_sizes(args.sizes)) if args.sizes is not None else None,
-        items=parse_items(args.items) if args.items is not None else None,
-        engine=parse_engine(args.engine),
-        seconds=parse_float(args.seconds, "seconds") if args.seconds is not None else None,
-        start_method=args.start_method,
-        chunksize=parse_int(args.chunksize, "chunksize") if args.chunksize is not None else None,
-        inner_threads=parse_int(args.inner_threads, "inner threads"),
-        together=args.together,
-        target_seconds=parse_float(args.target_seconds, "target seconds"),
-        repeat=parse_int(args.repeat, "repeat"),
-        payload_mb=parse_float(args.payload, "payload MB") if args.payload is not None else None,
-        scheduler=parse_scheduler(args.scheduler) if args.scheduler is not None else None,
-    )
-    return validate(config)
+    """Every option parsed and bounded by core's one parser; raises ConfigError or WorkloadError."""
+    fields = {name: getattr(args, name) for name in TEXT_FIELDS if getattr(args, name, None) is not None}
+    return replace(config_from_text(RunConfig(), fields), together=args.together)
 
 
 def print_workloads() -> None:
@@ -212,19 +188,15 @@ def main(argv: Sequence[str] | None = None) -> int:
             print_workloads()
             return EXIT_OK
         if args.command == "sweep":
-            counts = [parse_int(n, "workers") for n in str(args.workers).split(",") if n.strip()]
-            args.workers = str(counts[0]) if counts else "x"
+            counts_text, args.workers = args.workers, None
             config = config_from_args(args)
-            for n in counts:
-                validate(replace(config, workers=n))
+            counts = parse_worker_counts(counts_text, config)
             modes = tuple(m for m in config.modes if m != "sequential")
             return headless(lambda stop: run_sweep(config, counts, modes=modes, stop=stop), args.format)
         config = config_from_args(args)
         if args.command == "run":
             return headless(lambda stop: run_lanes(config, stop=stop), args.format)
-        refresh = parse_float(args.refresh, "refresh")
-        if not 0.05 <= refresh <= 10:
-            raise ConfigError(f"refresh must be between 0.05 and 10 seconds, not {args.refresh}")
+        refresh = parse_refresh(args.refresh)
     except (UsageError, ConfigError, WorkloadError) as exc:
         print(f"paraviz: error: {exc} (see paraviz --help)", file=sys.stderr)
         return EXIT_USAGE
