@@ -242,3 +242,24 @@ async def test_sweep_view_runs_and_fits_then_export_reads_back(tmp_path):
         await pilot.press("enter")
         await pilot.pause()
         assert any("already exists" in n.message for n in app._notifications)
+
+
+async def test_export_holds_every_lane_on_screen(tmp_path):
+    """Press t, then s: both lanes are on screen, so both are exported, with their figures."""
+    import json
+    from pathlib import Path
+
+    from paraviz.core.report import export
+
+    app = make_app(quick_config(tasks=2, size=500_000), refresh=0.1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("t")
+        await wait_idle(app, pilot)
+        await pilot.press("s")
+        await wait_idle(app, pilot)
+        report = app.last_report
+        assert [r.mode for r in report.results] == ["sequential", "threads"]
+        assert report.results[1].speedup is not None  # compared with the sequential lane shown
+        _csv, json_path = export(report, str(tmp_path / "both"))
+        runs = json.loads(Path(json_path).read_text())["runs"]
+        assert [r["mode"] for r in runs] == ["sequential", "threads"]

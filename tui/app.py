@@ -401,7 +401,14 @@ class ParavizApp(App[int]):
             self.notify(message.error, severity="error")
             self.reset_lanes("not run")
             return
-        self.last_report = message.report
+        report = message.report
+        if report is not None:
+            # Export what is on screen: every lane shown, also those from earlier runs (t, then s)
+            # with the same settings (a change of settings clears them).
+            shown = [self.results[m] for m in MODES if m in self.results]
+            modes = tuple(r.mode for r in shown)
+            report = RunReport(report.machine, replace(report.config, modes=modes), report.size, shown)
+        self.last_report = report
 
     def show_explanation(self) -> None:
         ordered = [self.results[m] for m in MODES if m in self.results]
