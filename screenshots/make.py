@@ -21,6 +21,22 @@ SHOTS = [
     ("cumsum-120x40", (120, 40), RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=10_000_000)),
     ("sleep-120x40", (120, 40), RunConfig(workload=get_workload("sleep"), workers=8, tasks=8, size=250)),
     ("squares-120x40", (120, 40), RunConfig(workload=get_workload("squares"), workers=2, tasks=20_000, size=1)),
+    (
+        "transfer-pool-120x40",
+        (120, 40),
+        RunConfig(workload=get_workload("transfer"), workers=2, engine="pool"),
+    ),
+    (
+        "cumsum-dask-120x40",
+        (120, 40),
+        RunConfig(
+            workload=get_workload("cumsum"),
+            workers=2,
+            tasks=8,
+            size=20_000_000,
+            modes=("sequential", "threads", "processes", "dask"),
+        ),
+    ),
     ("cumsum-80x24", (80, 24), RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=10_000_000)),
     (
         "cumsum-120x40-midrun",
