@@ -239,6 +239,7 @@ class ParavizApp(App[int]):
         self.fit_time_axis()
         self.running = True
         self.stop_event = threading.Event()
+        self.show_explanation()  # "Running…", not the idle hint, from the first frame
         self.run_modes(replace(self.config, modes=modes))
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="run")
