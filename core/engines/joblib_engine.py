@@ -90,7 +90,9 @@ def _board_folder() -> str:
 
 
 def _dead_task(board: FileBoard) -> str | None:
-    """'task 2: worker pid 123' for a board entry whose process is gone."""
+    """'task 2: worker pid 123', or 'task 2 or task 4: worker pid 123 or 456' when loky had ended
+    the other workers too by the time we look (it does, at once, after one dies)."""
+    dead = []
     for pid, index in board.entries():
         try:
             with open(f"/proc/{pid}/stat", "rb") as handle:
@@ -98,8 +100,13 @@ def _dead_task(board: FileBoard) -> str | None:
         except OSError:
             alive = False
         if not alive and index >= 0:
-            return f"task {index}: worker pid {pid}"
-    return None
+            dead.append((index, pid))
+    if not dead:
+        return None
+    dead.sort()
+    tasks = " or ".join(f"task {index}" for index, _ in dead)
+    pids = " or ".join(str(pid) for _, pid in dead)
+    return f"{tasks}: worker pid {pids}"
 
 
 def _exit_codes(message: str) -> str:
