@@ -20,7 +20,7 @@ from collections.abc import Callable
 from typing import Any
 
 from paraviz.core.engines import load_lane_runner
-from paraviz.core.engines.base import Batch, Emitter, LaneContext, Outcome, kill_own_group
+from paraviz.core.engines.base import Batch, Emitter, LaneContext, Outcome, kill_own_group, proc_stat
 from paraviz.core.worker import ItemCall, hold_payload
 from paraviz.core.workloads import WorkloadError, check_picklable, resolve, signature_contract
 
@@ -142,13 +142,9 @@ def live_children_cpu() -> float:
     except OSError:
         return 0.0
     for entry in entries:
-        try:
-            with open(f"/proc/{entry}/stat", "rb") as handle:
-                fields = handle.read().rsplit(b")", 1)[1].split()
-        except OSError:
-            continue
+        fields = proc_stat(entry)
         # After the command name: state, ppid, ... utime and stime are fields 14 and 15 of stat.
-        if fields[1].decode() == me and fields[0] != b"Z":
+        if fields is not None and fields[1].decode() == me and fields[0] != b"Z":
             total += (int(fields[11]) + int(fields[12])) / ticks
     return total
 

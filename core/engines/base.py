@@ -185,6 +185,16 @@ class WorkerBoard:
         return None
 
 
+def proc_stat(pid: int | str) -> list[bytes] | None:
+    """The fields of /proc/PID/stat after the command name (state first), or None if the process
+    is gone (or this is not Linux)."""
+    try:
+        with open(f"/proc/{pid}/stat", "rb") as handle:
+            return handle.read().rsplit(b")", 1)[1].split()
+    except OSError:
+        return None
+
+
 def task_name(index: int) -> str:
     return f"task {index}" if index >= 0 else "between tasks"
 

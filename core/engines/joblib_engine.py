@@ -11,7 +11,7 @@ from typing import Any
 
 # Imported with the engine, before the lane's clock starts, as a notebook imports it first.
 from joblib import Parallel, delayed, parallel_config
-from paraviz.core.engines.base import LaneContext, Outcome, drain_from_thread
+from paraviz.core.engines.base import LaneContext, Outcome, drain_from_thread, proc_stat
 from paraviz.core.worker import FileBoard, probe, run_chunk, run_configured_chunk
 
 
@@ -94,12 +94,8 @@ def _dead_task(board: FileBoard) -> str | None:
     the other workers too by the time we look (it does, at once, after one dies)."""
     dead = []
     for pid, index in board.entries():
-        try:
-            with open(f"/proc/{pid}/stat", "rb") as handle:
-                alive = handle.read().rsplit(b")", 1)[1].split()[0] != b"Z"
-        except OSError:
-            alive = False
-        if not alive and index >= 0:
+        fields = proc_stat(pid)
+        if (fields is None or fields[0] == b"Z") and index >= 0:
             dead.append((index, pid))
     if not dead:
         return None

@@ -9,7 +9,7 @@ import threading
 import time
 from typing import Any
 
-from paraviz.core.engines.base import LaneContext, Outcome, exit_text
+from paraviz.core.engines.base import FLUSH_EVERY_S, LaneContext, Outcome, exit_text
 from paraviz.core.worker import Record, init_worker, run_chunk
 
 #: More threads or processes than this at once is no longer a lesson, only a slow machine.
@@ -47,7 +47,7 @@ def run(lane: LaneContext) -> Outcome:
         import multiprocessing
 
         context = multiprocessing.get_context(lane.start_method)
-        results = context.SimpleQueue()
+        results = context.Queue()
         cfg = lane.cfg
         starters = [
             context.Process(
@@ -80,7 +80,7 @@ def run(lane: LaneContext) -> Outcome:
 def _collect(lane: LaneContext, results: Any, starters: list[Any], outcome: Outcome, threads: bool) -> str | None:
     pending = set(range(len(starters)))
     while pending:
-        item = _next_result(results, threads)
+        item = _next_result(results)
         if item is None:
             lane.emitter.flush()
             if not threads:
@@ -101,15 +101,10 @@ def _collect(lane: LaneContext, results: Any, starters: list[Any], outcome: Outc
     return None
 
 
-def _next_result(results: Any, threads: bool) -> Any:
-    from paraviz.core.engines.base import FLUSH_EVERY_S
-
-    if threads:
-        try:
-            return results.get(timeout=FLUSH_EVERY_S)
-        except queue.Empty:
-            return None
-    # SimpleQueue has no timeout: wait on its pipe, then read.
-    if results._reader.poll(FLUSH_EVERY_S):
-        return results.get()
-    return None
+def _next_result(results: Any) -> Any:
+    """The next task's result, or None after FLUSH_EVERY_S (queue.Queue and a multiprocessing
+    Queue answer alike)."""
+    try:
+        return results.get(timeout=FLUSH_EVERY_S)
+    except queue.Empty:
+        return None
