@@ -9,6 +9,7 @@ from typing import Any
 
 from paraviz.core.engines import DEFAULT_ENGINE, ENGINES
 from paraviz.core.figures import DEFAULT_MODES, MODES
+from paraviz.core.i18n import _, num
 from paraviz.core.machine import logical_cores
 from paraviz.core.workloads import Workload, get_workload
 
@@ -51,26 +52,28 @@ def parse_int(text: str | int, what: str) -> int:
     try:
         return int(str(text).strip().replace("_", ""))
     except ValueError:
-        raise ConfigError(f"{what} must be a whole number, not {text!r}") from None
+        raise ConfigError(_("{what} must be a whole number, not {text!r}").format(what=what, text=text)) from None
 
 
 def parse_float(text: str | float, what: str) -> float:
     try:
         value = float(text)
     except (TypeError, ValueError):
-        raise ConfigError(f"{what} must be a number, not {text!r}") from None
+        raise ConfigError(_("{what} must be a number, not {text!r}").format(what=what, text=text)) from None
     if value != value or value in (float("inf"), float("-inf")):
-        raise ConfigError(f"{what} must be a finite number, not {text!r}")
+        raise ConfigError(_("{what} must be a finite number, not {text!r}").format(what=what, text=text))
     return value
 
 
 def parse_sizes(text: str) -> list[int]:
     parts = [p.strip() for p in text.split(",")]
     if not any(parts):
-        raise ConfigError("--sizes needs a comma-separated list such as 10,20,50,100")
+        raise ConfigError(_("--sizes needs a comma-separated list such as 10,20,50,100"))
     if not all(parts):
-        raise ConfigError(f"--sizes has an empty item in {text!r}; write a list such as 10,20,50,100")
-    return [parse_int(p, "each of --sizes") for p in parts]
+        raise ConfigError(
+            _("--sizes has an empty item in {text!r}; write a list such as 10,20,50,100").format(text=text)
+        )
+    return [parse_int(p, _("each of --sizes")) for p in parts]
 
 
 def _item(text: str) -> int | float | str:
@@ -86,22 +89,24 @@ def parse_items(text: str) -> tuple[int | float | str, ...] | range:
     """``a,b,c`` (numbers or strings) or ``first..last`` (whole numbers, both included)."""
     first, dots, last = text.partition("..")
     if dots:
-        start, stop = parse_int(first, "--items' first number"), parse_int(last, "--items' last number")
+        start, stop = parse_int(first, _("--items' first number")), parse_int(last, _("--items' last number"))
         if stop < start:
-            raise ConfigError(f"--items {text!r} counts down; write first..last with first <= last")
+            raise ConfigError(_("--items {text!r} counts down; write first..last with first <= last").format(text=text))
         return range(start, stop + 1)
     parts = [p.strip() for p in text.split(",")]
     if not any(parts):
-        raise ConfigError("--items needs a comma-separated list such as 0,1,2 or a range such as 1..1000")
+        raise ConfigError(_("--items needs a comma-separated list such as 0,1,2 or a range such as 1..1000"))
     if not all(parts):
-        raise ConfigError(f"--items has an empty item in {text!r}; write a list such as 0,1,2")
+        raise ConfigError(_("--items has an empty item in {text!r}; write a list such as 0,1,2").format(text=text))
     return tuple(_item(p) for p in parts)
 
 
 def parse_engine(text: str) -> str:
     name = text.strip()
     if name not in ENGINES:
-        raise ConfigError(f"unknown engine {text!r}; choose from {', '.join(ENGINES)}")
+        raise ConfigError(
+            _("unknown engine {text!r}; choose from {choices}").format(text=text, choices=", ".join(ENGINES))
+        )
     return name
 
 
@@ -114,11 +119,13 @@ def parse_scheduler(text: str) -> str:
     rest = address.removeprefix("tcp://")
     host, _, port = rest.rpartition(":")
     if not address.startswith("tcp://") or not host or not port.isdigit():
-        raise ConfigError(f"--scheduler must look like tcp://HOST:PORT, not {text!r}")
+        raise ConfigError(_("--scheduler must look like tcp://HOST:PORT, not {text!r}").format(text=text))
     try:
         socket.create_connection((host.strip("[]"), int(port)), timeout=3).close()
     except OSError as exc:
-        raise ConfigError(f"no Dask scheduler answers at {address}: {exc.strerror or exc}") from None
+        raise ConfigError(
+            _("no Dask scheduler answers at {address}: {value}").format(address=address, value=exc.strerror or exc)
+        ) from None
     return address
 
 
@@ -126,7 +133,11 @@ def parse_modes(text: str) -> list[str]:
     modes = [m.strip() for m in text.split(",") if m.strip()]
     unknown = [m for m in modes if m not in MODES]
     if unknown or not modes:
-        raise ConfigError(f"unknown mode {', '.join(unknown) or text!r}; choose from {', '.join(MODES)}")
+        raise ConfigError(
+            _("unknown mode {value!r}; choose from {choices}").format(
+                value=", ".join(unknown) or text, choices=", ".join(MODES)
+            )
+        )
     return [m for m in MODES if m in modes]
 
 
@@ -191,47 +202,95 @@ def validate(config: RunConfig) -> RunConfig:
     bound = max_workers()
     if not 1 <= config.workers <= bound:
         raise ConfigError(
-            f"workers must be between 1 and {bound} (4 per logical core, at least 32, "
-            f"and {WORKER_MEMORY_BYTES // 2**20} MiB of free memory each), not {config.workers}"
+            _(
+                "workers must be between 1 and {bound} (4 per logical core, at least 32, and "
+                "{value} MiB of free memory each), not {workers}"
+            ).format(bound=bound, value=WORKER_MEMORY_BYTES // 2**20, workers=config.workers)
         )
     if config.tasks is not None and not 1 <= config.tasks <= MAX_TASKS:
-        raise ConfigError(f"tasks must be between 1 and {MAX_TASKS:,}, not {config.tasks}")
+        raise ConfigError(
+            _("tasks must be between 1 and {max_tasks}, not {tasks}").format(
+                max_tasks=num(MAX_TASKS, ","), tasks=config.tasks
+            )
+        )
     if config.size is not None and not 1 <= config.size <= MAX_SIZE:
-        raise ConfigError(f"size must be a positive whole number up to {MAX_SIZE:.0e}, not {config.size}")
+        raise ConfigError(
+            _("size must be a positive whole number up to {max_size}, not {size}").format(
+                max_size=num(MAX_SIZE, ".0e"), size=config.size
+            )
+        )
     for size in config.sizes or ():
         if not 1 <= size <= MAX_SIZE:
-            raise ConfigError(f"each of --sizes must be a positive whole number, not {size}")
+            raise ConfigError(_("each of --sizes must be a positive whole number, not {size}").format(size=size))
     if config.sizes is not None and len(config.sizes) > MAX_TASKS:
-        raise ConfigError(f"--sizes lists at most {MAX_TASKS:,} tasks")
+        raise ConfigError(_("--sizes lists at most {max_tasks} tasks").format(max_tasks=num(MAX_TASKS, ",")))
     if config.seconds is not None and not 0 < config.seconds <= MAX_SECONDS:
-        raise ConfigError(f"seconds must be more than 0 and at most {MAX_SECONDS:.0f}, not {config.seconds}")
+        raise ConfigError(
+            _("seconds must be more than 0 and at most {max_seconds}, not {seconds}").format(
+                max_seconds=num(MAX_SECONDS, ".0f"), seconds=config.seconds
+            )
+        )
     if config.start_method not in START_METHODS:
-        raise ConfigError(f"unknown start method {config.start_method!r}; choose from {', '.join(START_METHODS)}")
+        raise ConfigError(
+            _("unknown start method {start_method!r}; choose from {choices}").format(
+                start_method=config.start_method, choices=", ".join(START_METHODS)
+            )
+        )
     if config.items is not None and len(config.items) > MAX_TASKS:
-        raise ConfigError(f"--items lists at most {MAX_TASKS:,} tasks, not {len(config.items):,}")
+        raise ConfigError(
+            _("--items lists at most {max_tasks} tasks, not {items}").format(
+                max_tasks=num(MAX_TASKS, ","), items=num(len(config.items), ",")
+            )
+        )
     if config.items is not None and config.sizes is not None:
-        raise ConfigError("give --items or --sizes, not both")
+        raise ConfigError(_("give --items or --sizes, not both"))
     if config.engine not in ENGINES:
-        raise ConfigError(f"unknown engine {config.engine!r}; choose from {', '.join(ENGINES)}")
+        raise ConfigError(
+            _("unknown engine {engine!r}; choose from {choices}").format(
+                engine=config.engine, choices=", ".join(ENGINES)
+            )
+        )
     if config.engine == "raw" and config.timed:
-        raise ConfigError("the raw engine starts one thread or process per task: give tasks, not --seconds")
+        raise ConfigError(_("the raw engine starts one thread or process per task: give tasks, not --seconds"))
     if config.engine == "raw" and config.task_count > MAX_RAW_TASKS and set(config.modes) - {"sequential"}:
         raise ConfigError(
-            f"the raw engine starts one thread or process per task: at most {MAX_RAW_TASKS} tasks, "
-            f"not {config.task_count:,} (use --engine pool for more)"
+            _(
+                "the raw engine starts one thread or process per task: at most {max_raw_tasks} "
+                "tasks, not {task_count} (use --engine pool for more)"
+            ).format(max_raw_tasks=MAX_RAW_TASKS, task_count=num(config.task_count, ","))
         )
     if config.chunksize is not None and not 1 <= config.chunksize <= MAX_TASKS:
-        raise ConfigError(f"chunksize must be between 1 and {MAX_TASKS:,}, not {config.chunksize}")
+        raise ConfigError(
+            _("chunksize must be between 1 and {max_tasks}, not {chunksize}").format(
+                max_tasks=num(MAX_TASKS, ","), chunksize=config.chunksize
+            )
+        )
     if not 1 <= config.inner_threads <= MAX_INNER_THREADS:
-        raise ConfigError(f"inner threads must be between 1 and {MAX_INNER_THREADS}, not {config.inner_threads}")
+        raise ConfigError(
+            _("inner threads must be between 1 and {max_inner_threads}, not {inner_threads}").format(
+                max_inner_threads=MAX_INNER_THREADS, inner_threads=config.inner_threads
+            )
+        )
     if config.payload_mb is not None and not 0 <= config.payload_mb <= MAX_PAYLOAD_MB:
-        raise ConfigError(f"payload must be between 0 and {MAX_PAYLOAD_MB:.0f} MB, not {config.payload_mb:g}")
+        raise ConfigError(
+            _("payload must be between 0 and {max_payload_mb} MB, not {payload_mb}").format(
+                max_payload_mb=num(MAX_PAYLOAD_MB, ".0f"), payload_mb=num(config.payload_mb, "g")
+            )
+        )
     if not 1 <= config.repeat <= MAX_REPEAT:
-        raise ConfigError(f"repeat must be between 1 and {MAX_REPEAT}, not {config.repeat}")
+        raise ConfigError(
+            _("repeat must be between 1 and {max_repeat}, not {repeat}").format(
+                max_repeat=MAX_REPEAT, repeat=config.repeat
+            )
+        )
     if not 0 < config.target_seconds <= MAX_SECONDS:
-        raise ConfigError(f"target seconds must be more than 0 and at most {MAX_SECONDS:.0f}")
+        raise ConfigError(
+            _("target seconds must be more than 0 and at most {max_seconds}").format(
+                max_seconds=num(MAX_SECONDS, ".0f")
+            )
+        )
     if not config.modes:
-        raise ConfigError(f"choose at least one mode of {', '.join(MODES)}")
+        raise ConfigError(_("choose at least one mode of {choices}").format(choices=", ".join(MODES)))
     return config
 
 
@@ -268,36 +327,42 @@ def config_from_text(base: RunConfig, fields: Mapping[str, str | None]) -> RunCo
     if given("workload") and not _blank(fields["workload"]):
         base = base.with_workload(str(fields["workload"]).strip())
     if given("size") and given("sizes") and not _blank(fields["size"]) and not _blank(fields["sizes"]):
-        raise ConfigError("give a size or sizes, not both (sizes makes one task per size)")
+        raise ConfigError(_("give a size or sizes, not both (sizes makes one task per size)"))
     if given("modes"):
         changes["modes"] = tuple(parse_modes(str(fields["modes"] or "")))
-    for name, what in (("workers", "workers"), ("inner_threads", "inner threads"), ("repeat", "repeat")):
+    for name, what in (("workers", _("workers")), ("inner_threads", _("inner threads")), ("repeat", _("repeat"))):
         if given(name):
             if _blank(fields[name]):
-                raise ConfigError(f"{what} needs a whole number")
+                raise ConfigError(_("{what} needs a whole number").format(what=what))
             changes[name] = parse_int(str(fields[name]), what)
-    optional("tasks", lambda t: parse_int(t, "tasks"))
-    optional("size", lambda t: parse_int(t, "size"))
+    optional("tasks", lambda t: parse_int(t, _("tasks")))
+    optional("size", lambda t: parse_int(t, _("size")))
     optional("sizes", lambda t: tuple(parse_sizes(t)))
     optional("items", parse_items)
-    optional("seconds", lambda t: parse_float(t, "seconds"))
-    optional("chunksize", lambda t: parse_int(t, "chunksize"))
+    optional("seconds", lambda t: parse_float(t, _("seconds")))
+    optional("chunksize", lambda t: parse_int(t, _("chunksize")))
     optional("scheduler", parse_scheduler)
     if given("payload"):
-        changes["payload_mb"] = None if _blank(fields["payload"]) else parse_float(str(fields["payload"]), "payload MB")
+        changes["payload_mb"] = (
+            None if _blank(fields["payload"]) else parse_float(str(fields["payload"]), _("payload MB"))
+        )
     if given("start_method") and not _blank(fields["start_method"]):
         changes["start_method"] = str(fields["start_method"]).strip()
     if given("engine") and not _blank(fields["engine"]):
         changes["engine"] = parse_engine(str(fields["engine"]))
     if given("target_seconds") and not _blank(fields["target_seconds"]):
-        changes["target_seconds"] = parse_float(str(fields["target_seconds"]), "target seconds")
+        changes["target_seconds"] = parse_float(str(fields["target_seconds"]), _("target seconds"))
     return validate(replace(base, **changes))
 
 
 def parse_refresh(text: str) -> float:
-    refresh = parse_float(text, "refresh")
+    refresh = parse_float(text, _("refresh"))
     if not MIN_REFRESH_S <= refresh <= MAX_REFRESH_S:
-        raise ConfigError(f"refresh must be between {MIN_REFRESH_S} and {MAX_REFRESH_S:g} seconds, not {text}")
+        raise ConfigError(
+            _("refresh must be between {min_refresh_s} and {max_refresh_s} seconds, not {text}").format(
+                min_refresh_s=MIN_REFRESH_S, max_refresh_s=num(MAX_REFRESH_S, "g"), text=text
+            )
+        )
     return refresh
 
 
@@ -305,10 +370,10 @@ def parse_worker_counts(text: str, base: RunConfig) -> list[int]:
     """A sweep's ``--workers 1,2,4``: each count checked against the same bound as one run."""
     parts = [p.strip() for p in str(text).split(",")]
     if not any(parts):
-        raise ConfigError("--workers needs worker counts such as 1,2,4")
+        raise ConfigError(_("--workers needs worker counts such as 1,2,4"))
     if not all(parts):
-        raise ConfigError(f"--workers has an empty item in {text!r}; write counts such as 1,2,4")
-    counts = [parse_int(p, "each of --workers") for p in parts]
+        raise ConfigError(_("--workers has an empty item in {text!r}; write counts such as 1,2,4").format(text=text))
+    counts = [parse_int(p, _("each of --workers")) for p in parts]
     for count in counts:
         validate(replace(base, workers=count))
     return counts

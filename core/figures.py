@@ -5,9 +5,29 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, replace
 
+from paraviz.core.i18n import N_, _
+
 MODES = ("sequential", "threads", "processes", "dask")
 #: The lanes run unless --modes says otherwise (dask starts a cluster: chosen, not default).
 DEFAULT_MODES = ("sequential", "threads", "processes")
+#: What a person reads for each mode and status (JSON and CSV keep the English keys above).
+MODE_NAMES = {"sequential": N_("sequential"), "threads": N_("threads"), "processes": N_("processes"), "dask": "dask"}
+MODE_TITLES = {"sequential": N_("Sequential"), "threads": N_("Threads"), "processes": N_("Processes"), "dask": "Dask"}
+STATUS_NAMES = {"ok": N_("ok"), "error": N_("error"), "stopped": N_("stopped")}
+
+
+def mode_name(mode: str) -> str:
+    """``threads`` as a person reads it, in the language in use."""
+    return _(MODE_NAMES.get(mode, mode))
+
+
+def mode_title(mode: str) -> str:
+    """``Threads``: the mode at the start of a sentence or a panel title."""
+    return _(MODE_TITLES.get(mode, mode))
+
+
+def status_name(status: str) -> str:
+    return _(STATUS_NAMES.get(status, status))
 
 
 @dataclass(frozen=True)

@@ -21,6 +21,7 @@ from typing import Any
 
 from paraviz.core.engines import load_lane_runner
 from paraviz.core.engines.base import Batch, Emitter, LaneContext, Outcome, kill_own_group, proc_stat
+from paraviz.core.i18n import _
 from paraviz.core.worker import ItemCall, hold_payload
 from paraviz.core.workloads import WorkloadError, check_picklable, resolve, signature_contract
 
@@ -35,7 +36,7 @@ def run_sequential(task: Callable[[int, Any], Any], batch: Batch, emitter: Emitt
             task(index, batch.arg_of(index))
         except Exception as exc:
             emitter.finish([(index, 0, pid, tid, ts, time.monotonic())])  # count 0: a failed task
-            return f"task {index} raised {type(exc).__name__}: {exc}"
+            return _("task {index} raised {kind}: {error}").format(index=index, kind=type(exc).__name__, error=exc)
         te = time.monotonic()
         emitter.finish([(index, 1, pid, tid, ts, te)])
         emitter.maybe_flush(te)
@@ -84,8 +85,11 @@ def run_lane(cfg: dict[str, Any], emitter: Emitter) -> int:
     except WorkloadError as exc:
         return lane_error(emitter, str(exc))
     except ImportError as exc:  # an engine's library missing from this interpreter
-        what = "the dask lane" if mode == "dask" else f"engine {cfg.get('engine')!r}"
-        return lane_error(emitter, f"{what} needs {exc.name or exc}: pip install {exc.name}")
+        what = _("the dask lane") if mode == "dask" else _("engine {name!r}").format(name=cfg.get("engine"))
+        return lane_error(
+            emitter,
+            _("{what} needs {module}: pip install {name}").format(what=what, module=exc.name or exc, name=exc.name),
+        )
 
     batch = Batch(cfg)
     # Made before the clock, as a notebook holds its DataFrame before it maps over it.
@@ -160,7 +164,7 @@ def calibrate(cfg: dict[str, Any], emitter: Emitter) -> int:
         emitter.emit("calibrated", error=str(exc))
         return 1
     size = cfg["size"]
-    for _ in range(8):
+    for _round in range(8):
         t0 = time.monotonic()
         task(0, size)
         seconds = time.monotonic() - t0

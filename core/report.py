@@ -8,13 +8,14 @@ from pathlib import Path
 from typing import Any
 
 from paraviz.core.config import CALL_ITEM, RunConfig
-from paraviz.core.figures import RUN_FIELDS, SPREAD_FIELDS, RunResult
+from paraviz.core.figures import RUN_FIELDS, SPREAD_FIELDS, RunResult, mode_name, status_name
+from paraviz.core.i18n import _, ngettext, num
 from paraviz.core.runner import RunReport
 from paraviz.core.sweep import AmdahlFit, SweepReport
 
 
 def _fmt(value: float | None, pattern: str) -> str:
-    return "–" if value is None else format(value, pattern)
+    return "–" if value is None else num(value, pattern)
 
 
 def with_spread(result: RunResult, name: str, pattern: str, unit: str = "") -> str:
@@ -22,10 +23,10 @@ def with_spread(result: RunResult, name: str, pattern: str, unit: str = "") -> s
     value = getattr(result, name)
     if value is None:
         return "–"
-    text = format(value, pattern) + unit
+    text = num(value, pattern) + unit
     spread = result.spread(name)
     if spread is not None:
-        text += f" ({format(spread[0], pattern)}-{format(spread[1], pattern)})"
+        text += f" ({num(spread[0], pattern)}-{num(spread[1], pattern)})"
     return text
 
 
@@ -36,20 +37,34 @@ def arguments_text(config: RunConfig, size: int) -> str:
         items = config.items
         shown = f"{items.start}..{items.stop - 1}" if isinstance(items, range) else ",".join(map(str, items[:8]))
         more = "…" if isinstance(items, tuple) and len(items) > 8 else ""
-        return f"{call} · items {shown}{more}"
-    sizes = f"sizes {','.join(map(str, config.sizes))}" if config.sizes else f"size {size:,}"
+        return _("{call} · items {items}").format(call=call, items=shown + more)
+    sizes = (
+        _("sizes {sizes}").format(sizes=",".join(map(str, config.sizes)))
+        if config.sizes
+        else _("size {size}").format(size=num(size, ","))
+    )
     return f"{call} · {sizes}" if config.workload.is_custom else sizes
+
+
+def tasks_text(count: int) -> str:
+    """``1,000 tasks`` (``1.000 tareas``)."""
+    return ngettext("{count} task", "{count} tasks", count).format(count=num(count, ","))
+
+
+def gil_text(enabled: bool) -> str:
+    return _("GIL on") if enabled else _("GIL off")
 
 
 def lane_label(result: RunResult) -> str:
     """``processes fork c125000``: the mode, and for processes how workers start and get tasks."""
+    name = mode_name(result.mode)
     if result.mode != "processes":
-        return result.mode
+        return name
     if result.engine == "joblib":
-        return "processes loky"
+        return f"{name} loky"
     if result.engine == "raw":
-        return f"processes {result.start_method} 1/task"
-    return f"processes {result.start_method} c{result.chunksize}"
+        return _("{processes} {start_method} 1/task").format(processes=name, start_method=result.start_method)
+    return f"{name} {result.start_method} c{result.chunksize}"
 
 
 def to_table(report: RunReport) -> Any:
@@ -59,32 +74,43 @@ def to_table(report: RunReport) -> Any:
 
     c = report.config
     m = report.machine
-    what = f"{c.seconds:g} s per lane" if c.timed else f"{c.task_count} tasks"
-    rounds = f" · medians of {c.repeat} rounds (min-max)" if c.repeat > 1 else ""
+    what = _("{seconds} s per lane").format(seconds=num(c.seconds, "g")) if c.timed else tasks_text(c.task_count)
+    rounds = _(" · medians of {repeat} rounds (min-max)").format(repeat=c.repeat) if c.repeat > 1 else ""
     table = Table(
-        title=f"{c.workload.name} · {what} · {arguments_text(c, report.size)} · engine {c.engine}{rounds}",
-        caption=f"{m.logical_cores} logical cores · Python {m.python} · GIL {'on' if m.gil_enabled else 'off'}"
-        " · others: cores used by other programs · --format json has every round",
+        title=_("{workload} · {what} · {arguments} · engine {engine}{rounds}").format(
+            workload=c.workload.name,
+            what=what,
+            arguments=arguments_text(c, report.size),
+            engine=c.engine,
+            rounds=rounds,
+        ),
+        caption=_(
+            "{cores} logical cores · Python {python} · {gil} · others: cores used by other programs · "
+            "--format json has every round"
+        ).format(cores=m.logical_cores, python=m.python, gil=gil_text(m.gil_enabled)),
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
-    headers = ["lane", "workers", "wall s", "start s", "cores", "speedup", "effic."]  # CPU s: in JSON/CSV
-    headers += ["tasks/s"] if c.timed else []
-    for header in [*headers, "others", "thr/proc", "status"]:
-        justify = "left" if header in ("lane", "status") else "right"
+    headers = [_("lane"), _("workers"), _("wall s"), _("start s"), _("cores"), _("speedup"), _("effic.")]  # CPU s: JSON
+    headers += [_("tasks/s")] if c.timed else []
+    headers += [_("others"), _("thr/proc"), _("status")]
+    for index, header in enumerate(headers):
+        justify = "left" if index in (0, len(headers) - 1) else "right"
         table.add_column(header, justify=justify, no_wrap=True, min_width=len(header))
     for r in report.results:
         row = [
             lane_label(r),
             str(r.workers),
-            f"{r.wall_s:.3f}",
-            f"{r.startup_s:.3f}",
-            f"{r.effective_cores:.2f}",
+            num(r.wall_s, ".3f"),
+            num(r.startup_s, ".3f"),
+            num(r.effective_cores, ".2f"),
             with_spread(r, "speedup", ".2f", "×"),
             _fmt(r.efficiency, ".0%"),
         ]
-        row += [f"{r.throughput_per_s:,.1f}"] if c.timed else []
-        table.add_row(*row, f"{r.background_cores:.2f}", f"{r.peak_threads}/{r.peak_processes}", r.status)
+        row += [num(r.throughput_per_s, ",.1f")] if c.timed else []
+        table.add_row(
+            *row, num(r.background_cores, ".2f"), f"{r.peak_threads}/{r.peak_processes}", status_name(r.status)
+        )
     return table
 
 
@@ -140,23 +166,28 @@ def export(report: RunReport | SweepReport, path: str | Path) -> tuple[Path, Pat
     targets = (base.with_suffix(".csv"), base.with_suffix(".json"))
     existing = [str(t) for t in targets if t.exists()]
     if existing:
-        raise ExportError(f"{', '.join(existing)} already exists; choose another name")
+        raise ExportError(_("{paths} already exists; choose another name").format(paths=", ".join(existing)))
     try:
         targets[0].write_text(csv_of(report))
         targets[1].write_text(json_of(report))
     except OSError as exc:
-        raise ExportError(f"cannot write {base}: {exc.strerror or exc}") from None
+        raise ExportError(_("cannot write {path}: {error}").format(path=base, error=exc.strerror or exc)) from None
     return targets
 
 
 def sweep_table(sweep: SweepReport) -> Any:
     from rich.table import Table
 
-    table = Table(title=f"{sweep.config.workload.name} sweep · baseline {sweep.baseline.wall_s:.3f} s sequential")
-    for header in ("mode", "workers", "wall s", "cores", "speedup", "effic.", "status"):
-        table.add_column(header, justify="left" if header in ("mode", "status") else "right")
+    table = Table(
+        title=_("{workload} sweep · baseline {wall} s sequential").format(
+            workload=sweep.config.workload.name, wall=num(sweep.baseline.wall_s, ".3f")
+        )
+    )
+    headers = (_("mode"), _("workers"), _("wall s"), _("cores"), _("speedup"), _("effic."), _("status"))
+    for index, header in enumerate(headers):
+        table.add_column(header, justify="left" if index in (0, len(headers) - 1) else "right")
     for p in sweep.points:
-        table.add_row(*sweep_row(p), p.status)
+        table.add_row(*sweep_row(p), status_name(p.status))
     notes = [fit_line(mode, fit) for mode, fit in sweep.fits.items()]
     table.caption = "\n".join(notes)
     return table
@@ -165,18 +196,20 @@ def sweep_table(sweep: SweepReport) -> Any:
 def sweep_row(p: RunResult) -> tuple[str, ...]:
     """One sweep point as the CLI table and the app's table show it."""
     return (
-        p.mode,
+        mode_name(p.mode),
         str(p.workers),
-        f"{p.wall_s:.3f}",
-        f"{p.effective_cores:.2f}",
+        num(p.wall_s, ".3f"),
+        num(p.effective_cores, ".2f"),
         with_spread(p, "speedup", ".2f", "×"),
         _fmt(p.efficiency, ".0%"),
     )
 
 
 def fit_line(mode: str, fit: AmdahlFit) -> str:
-    ceiling = "unbounded" if fit.max_speedup == float("inf") else f"{fit.max_speedup:.1f}×"
-    line = f"{mode}: serial fraction {fit.serial_fraction:.2f}, max speedup {ceiling}"
+    ceiling = _("unbounded") if fit.max_speedup == float("inf") else f"{num(fit.max_speedup, '.1f')}×"
+    line = _("{mode}: serial fraction {fraction}, max speedup {ceiling}").format(
+        mode=mode_name(mode), fraction=num(fit.serial_fraction), ceiling=ceiling
+    )
     if fit.serial_fraction < 0.95:  # R² of a flat line says nothing useful
-        line += f", R² {fit.r2:.2f}"
+        line += f", R² {num(fit.r2)}"
     return line + (f" — {fit.note}" if fit.note else "")

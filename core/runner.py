@@ -39,6 +39,7 @@ from paraviz.core.events import (
 )
 from paraviz.core.explain import explain
 from paraviz.core.figures import RunResult, median_of_rounds, with_comparisons
+from paraviz.core.i18n import _, num
 from paraviz.core.machine import MachineInfo, logical_cores, machine_info
 from paraviz.core.workloads import Workload, WorkloadError
 
@@ -403,11 +404,11 @@ class Lane:
         tree = self.host.tree
         f = self.finished or {}
         if stopped and not self.finished:
-            status, error = "stopped", "stopped by the user"
+            status, error = "stopped", _("stopped by the user")
         elif not self.finished:
             code = self.host.popen.returncode
-            reason = self.host.last_error_line() or f"exit code {code}"
-            status, error = "error", f"the run host ended unexpectedly: {reason}"
+            reason = self.host.last_error_line() or _("exit code {code}").format(code=code)
+            status, error = "error", _("the run host ended unexpectedly: {reason}").format(reason=reason)
         else:
             status, error = f["status"], f.get("error")
         return RunResult(
@@ -486,7 +487,9 @@ def _one_shot(cfg: dict[str, Any], stop: threading.Event | None) -> dict[str, An
             for message in host.read_messages():
                 return message
             if host.closed or (stop is not None and stop.is_set()):
-                raise RunError(f"the run host ended unexpectedly: {host.last_error_line() or 'no answer'}")
+                raise RunError(
+                    _("the run host ended unexpectedly: {value}").format(value=host.last_error_line() or _("no answer"))
+                )
             _wait_readable([host.read_fd], 0.1)
     finally:
         host.kill()
@@ -535,8 +538,15 @@ def check_memory(config: RunConfig) -> None:
     available = psutil.virtual_memory().available
     if need > 0.8 * available:
         raise RunError(
-            f"{config.workers} worker processes need about {need / 2**30:.1f} GiB "
-            f"(~{per_worker // 2**20} MiB each) but only {available / 2**30:.1f} GiB is free: use fewer workers"
+            _(
+                "{workers} worker processes need about {need} GiB (~{each} MiB each) but only "
+                "{free} GiB is free: use fewer workers"
+            ).format(
+                workers=config.workers,
+                need=num(need / 2**30, ".1f"),
+                each=per_worker // 2**20,
+                free=num(available / 2**30, ".1f"),
+            )
         )
 
 

@@ -10,6 +10,7 @@ from typing import Any
 
 from paraviz.core.config import RunConfig, validate
 from paraviz.core.figures import RunResult, median_of_rounds, with_comparisons
+from paraviz.core.i18n import _, num
 from paraviz.core.machine import MachineInfo, logical_cores, machine_info
 from paraviz.core.runner import EventSink, RunError, run_lanes, workload_fields
 
@@ -52,20 +53,32 @@ def fit_amdahl(workers: list[int], speedups: list[float], cores: int | None = No
     notes = []
     best = int(np.argmax(s))
     if best < len(s) - 1 and s[-1] < 0.9 * s[best]:
-        past = f" past {cores} cores" if cores and n[best] >= cores else ""
+        slower = _("slower past {cores} cores").format(cores=cores) if cores and n[best] >= cores else _("slower")
         notes.append(
-            f"slower{past}: {s[-1]:.2f}× at {int(n[-1])} vs {s[best]:.2f}× at {int(n[best])}; "
-            "Amdahl's model has no term for overhead or contention"
+            _(
+                "{slower}: {last}× at {last_workers} vs {best}× at {best_workers}; "
+                "Amdahl's model has no term for overhead or contention"
+            ).format(
+                slower=slower,
+                last=num(s[-1]),
+                last_workers=int(n[-1]),
+                best=num(s[best]),
+                best_workers=int(n[best]),
+            )
         )
     within = [i for i, k in enumerate(n) if cores and k <= cores]
     if cores and within and n[-1] > cores and not notes:
         at_cores = s[within[-1]]
         if abs(s[-1] - at_cores) <= 0.1 * at_cores:
-            notes.append(f"flat past {cores} cores ({s[-1]:.2f}× at {int(n[-1])}): there are no more cores to use")
+            notes.append(
+                _("flat past {cores} cores ({speedup}× at {workers}): there are no more cores to use").format(
+                    cores=cores, speedup=num(s[-1], ".2f"), workers=int(n[-1])
+                )
+            )
     if f >= 0.95:
-        notes.append("adding workers did not help: the work ran serially")
+        notes.append(_("adding workers did not help: the work ran serially"))
     elif r2 < 0.8:
-        notes.append(f"the model fits these points poorly (R² {r2:.2f})")
+        notes.append(_("the model fits these points poorly (R² {r2})").format(r2=num(r2, ".2f")))
     return AmdahlFit(f, math.inf if f == 0 else 1 / f, r2, "; ".join(notes))
 
 
@@ -124,7 +137,7 @@ def run_sweep(
     point_rounds: dict[tuple[str, int], list[RunResult]] = {}
     cores = logical_cores()
     baseline: RunResult | None = None
-    for _ in range(config.repeat):
+    for _round in range(config.repeat):
         if stop.is_set():
             break
         first = run_lanes(replace(once, modes=("sequential",)), sink, stop)
@@ -142,7 +155,7 @@ def run_sweep(
                     with_comparisons([baseline, median_of_rounds(point_rounds[(mode, n)])], cores, config.timed)[1]
                 )
     if baseline is None or size is None:
-        raise RunError("the sweep was stopped before its sequential baseline finished")
+        raise RunError(_("the sweep was stopped before its sequential baseline finished"))
     points = [
         with_comparisons([baseline, median_of_rounds(rounds)], cores, config.timed)[1]
         for rounds in point_rounds.values()

@@ -12,6 +12,8 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
+from paraviz.core.i18n import _
+
 #: A chunk this long reports one summary record instead of one per task.
 DETAILED_CHUNK = 64
 
@@ -197,7 +199,7 @@ def run_chunk(
         try:
             task(index, size)
         except Exception as exc:
-            error = f"task {index} raised {type(exc).__name__}: {exc}"
+            error = _("task {index} raised {kind}: {error}").format(index=index, kind=type(exc).__name__, error=exc)
             records.append((index, 0, pid, tid, t0, time.monotonic()))  # count 0: a failed task
             break
         if detailed:

@@ -15,13 +15,15 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-PURE = "pure-Python CPU"
-NUMERIC = "NumPy/scikit-learn CPU"
-WAIT = "I/O wait"
-TINY = "tiny tasks"
-NESTED = "nested threads"
-DATA = "moving data"
-CUSTOM = "custom"
+from paraviz.core.i18n import N_, _
+
+PURE = N_("pure-Python CPU")
+NUMERIC = N_("NumPy/scikit-learn CPU")
+WAIT = N_("I/O wait")
+TINY = N_("tiny tasks")
+NESTED = N_("nested threads")
+DATA = N_("moving data")
+CUSTOM = N_("custom")
 
 
 @dataclass(frozen=True)
@@ -55,79 +57,79 @@ WORKLOADS: dict[str, Workload] = {
     for w in (
         Workload(
             "cumsum",
-            "The GIL: CPU-bound threads share one core; processes use them all.",
+            N_("The GIL: CPU-bound threads share one core; processes use them all."),
             PURE,
             f"{_PURE}:cumsum",
             8,
             10_000_000,
-            "n in sum(range(1, n + 1))",
+            N_("n in sum(range(1, n + 1))"),
             2_000_000,
         ),
         Workload(
             "linreg",
-            "NumPy releases the GIL in places: threads get part of the way, processes further.",
+            N_("NumPy releases the GIL in places: threads get part of the way, processes further."),
             NUMERIC,
             f"{_ML}:linreg",
             8,
             100,
-            "LinearRegression fits per task",
+            N_("LinearRegression fits per task"),
             20,
             prepare=f"{_ML}:prepare",
             uses_inner_threads=True,
         ),
         Workload(
             "forest",
-            "Long tasks: processes win; unequal sizes (--sizes) cap the speedup at the longest.",
+            N_("Long tasks: processes win; unequal sizes (--sizes) cap the speedup at the longest."),
             NUMERIC,
             f"{_ML}:forest",
             8,
             20,
-            "trees per RandomForestRegressor",
+            N_("trees per RandomForestRegressor"),
             4,
             prepare=f"{_ML}:prepare",
             uses_inner_threads=True,
         ),
         Workload(
             "groups",
-            "Oversubscription: workers x inner threads above the core count runs slower.",
+            N_("Oversubscription: workers x inner threads above the core count runs slower."),
             NESTED,
             f"{_ML}:groups",
             8,
             5_000,
-            "rows per group (one HistGradientBoosting per group)",
+            N_("rows per group (one HistGradientBoosting per group)"),
             2_000,
             prepare=f"{_ML}:prepare_groups",
             uses_inner_threads=True,
         ),
         Workload(
             "sleep",
-            "Waiting on I/O: threads overlap the waits as well as processes, far cheaper.",
+            N_("Waiting on I/O: threads overlap the waits as well as processes, far cheaper."),
             WAIT,
             f"{_PURE}:sleep",
             8,
             250,
-            "milliseconds of waiting per task",
+            N_("milliseconds of waiting per task"),
             50,
         ),
         Workload(
             "squares",
-            "Overhead: one tiny task per element costs processes more than the work, until --chunksize.",
+            N_("Overhead: one tiny task per element costs processes more than the work, until --chunksize."),
             TINY,
             f"{_PURE}:squares",
             20_000,
             1,
-            "elements squared per task",
+            N_("elements squared per task"),
             1,
             calibrate=False,
         ),
         Workload(
             "transfer",
-            "Moving data: threads share each task's 32 MB; processes receive a pickled copy of it per task.",
+            N_("Moving data: threads share each task's 32 MB; processes receive a pickled copy of it per task."),
             DATA,
             f"{_PURE}:transfer",
             16,
             1_000_000,
-            "n in sum(range(n)) after reading the data",
+            N_("n in sum(range(n)) after reading the data"),
             1_000_000,
             calibrate=False,
             default_payload_mb=32.0,
@@ -152,27 +154,35 @@ def _is_module_path(module: str) -> bool:
 def custom_workload(reference: str) -> Workload:
     """A user's ``package.module:function`` or ``path/to/file.py:function`` as a workload (checked
     later, in a subprocess: the UI process never imports the user's code)."""
-    module, _, function = reference.rpartition(":")
+    module, _colon, function = reference.rpartition(":")
     shape = "package.module:function or path/to/notebook.py:function"
     if _is_module_path(module):
         path = Path(module).expanduser()
         if not path.is_file():
-            raise WorkloadError(f"no such file {module!r} (in {reference!r})")
+            raise WorkloadError(
+                _("no such file {module!r} (in {reference!r})").format(module=module, reference=reference)
+            )
         if not path.stem.isidentifier():
-            raise WorkloadError(f"{path.name!r} is not importable as a module: rename it like my_notebook.py")
+            raise WorkloadError(
+                _("{name!r} is not importable as a module: rename it like my_notebook.py").format(name=path.name)
+            )
         reference = f"{path.resolve()}:{function}"
     elif not module or not all(p.isidentifier() for p in module.split(".")):
-        raise WorkloadError(f"custom workload must look like {shape}, not {reference!r}")
+        raise WorkloadError(
+            _("custom workload must look like {shape}, not {reference!r}").format(shape=shape, reference=reference)
+        )
     if not function.isidentifier():
-        raise WorkloadError(f"custom workload must look like {shape}, not {reference!r}")
+        raise WorkloadError(
+            _("custom workload must look like {shape}, not {reference!r}").format(shape=shape, reference=reference)
+        )
     return Workload(
         reference,
-        "Your own function: f(item) as map calls it, or task(index, size).",
+        N_("Your own function: f(item) as map calls it, or task(index, size)."),
         CUSTOM,
         reference,
         8,
         1,
-        "size passed to your function",
+        N_("size passed to your function"),
         1,
         calibrate=False,
     )
@@ -185,13 +195,17 @@ def get_workload(name: str) -> Workload:
         return WORKLOADS[name]
     except KeyError:
         known = ", ".join(WORKLOADS)
-        raise WorkloadError(f"unknown workload {name!r}; choose one of {known}, or package.module:function") from None
+        raise WorkloadError(
+            _("unknown workload {name!r}; choose one of {known}, or package.module:function").format(
+                name=name, known=known
+            )
+        ) from None
 
 
 def resolve(reference: str) -> Callable[..., Any]:
     """Import ``module:function`` or ``/path/file.py:function``; raise WorkloadError with a
     one-line reason if it fails."""
-    module_name, _, attr = reference.rpartition(":")
+    module_name, _colon, attr = reference.rpartition(":")
     if _is_module_path(module_name):
         # Imported by its name from its folder, so that process workers (fork, spawn and
         # forkserver alike receive sys.path) unpickle the function by reference.
@@ -203,19 +217,27 @@ def resolve(reference: str) -> Callable[..., Any]:
     try:
         module = importlib.import_module(module_name)
     except Exception as exc:  # any import-time failure is the user's module's, report it
-        raise WorkloadError(f"cannot import {module_name!r}: {type(exc).__name__}: {exc}") from None
+        raise WorkloadError(
+            _("cannot import {module_name!r}: {name}: {exc}").format(
+                module_name=module_name, name=type(exc).__name__, exc=exc
+            )
+        ) from None
     function = getattr(module, attr, None)
     if function is None:
-        raise WorkloadError(f"module {module_name!r} has no attribute {attr!r}")
+        raise WorkloadError(
+            _("module {module_name!r} has no attribute {attr!r}").format(module_name=module_name, attr=attr)
+        )
     if not callable(function):
-        raise WorkloadError(f"{reference} is not callable")
+        raise WorkloadError(_("{reference} is not callable").format(reference=reference))
     return function
 
 
 def signature_contract(function: Callable[..., Any], reference: str) -> str:
     """'item' for f(item), as map calls it; 'index_size' for task(index, size); else WorkloadError."""
     if getattr(function, "__name__", "") == "<lambda>":
-        raise WorkloadError(f"{reference} is a lambda: process pools cannot send it; define it with def")
+        raise WorkloadError(
+            _("{reference} is a lambda: process pools cannot send it; define it with def").format(reference=reference)
+        )
     try:
         parameters = list(inspect.signature(function).parameters.values())
     except (TypeError, ValueError):
@@ -225,14 +247,18 @@ def signature_contract(function: Callable[..., Any], reference: str) -> str:
     keyword_only = [p.name for p in parameters if p.kind is p.KEYWORD_ONLY and p.default is p.empty]
     if keyword_only:
         raise WorkloadError(
-            f"{reference} needs keyword-only arguments ({', '.join(keyword_only)}); paraviz passes none"
+            _("{reference} needs keyword-only arguments ({choices}); paraviz passes none").format(
+                reference=reference, choices=", ".join(keyword_only)
+            )
         )
     if len(required) == 1:
         return "item"
     if len(required) == 2:
         return "index_size"
     raise WorkloadError(
-        f"{reference} takes {len(required)} required arguments; paraviz calls f(item) (one) or task(index, size) (two)"
+        _(
+            "{reference} takes {required} required arguments; paraviz calls f(item) (one) or task(index, size) (two)"
+        ).format(reference=reference, required=len(required))
     )
 
 
@@ -242,6 +268,10 @@ def check_picklable(reference: str) -> None:
     try:
         loaded = pickle.loads(pickle.dumps(function))
     except Exception as exc:
-        raise WorkloadError(f"{reference} cannot be pickled for a process pool: {exc}") from None
+        raise WorkloadError(
+            _("{reference} cannot be pickled for a process pool: {exc}").format(reference=reference, exc=exc)
+        ) from None
     if loaded is not function:
-        raise WorkloadError(f"{reference} does not pickle as itself (is it a top-level function?)")
+        raise WorkloadError(
+            _("{reference} does not pickle as itself (is it a top-level function?)").format(reference=reference)
+        )

@@ -22,13 +22,15 @@ from paraviz.core.events import (
 )
 from paraviz.core.explain import explain
 from paraviz.core.figures import MODES, RunResult, with_comparisons
+from paraviz.core.i18n import N_, _, num
 from paraviz.core.machine import MachineInfo, machine_info
-from paraviz.core.report import ExportError, arguments_text, export
+from paraviz.core.report import ExportError, arguments_text, export, gil_text, tasks_text
 from paraviz.core.runner import RunError, RunReport, kill_all_hosts_now, run_lanes, stop_all_hosts
 from paraviz.core.sampler import CoreSource, CpuSampler
 from paraviz.core.sweep import SweepReport, default_worker_counts
-from paraviz.core.workloads import WORKLOADS, WorkloadError
+from paraviz.core.workloads import WorkloadError
 from paraviz.tui.charts import nice_ceiling
+from paraviz.tui.keys import help_rows, key_label, translate_bindings, translated
 from paraviz.tui.screens import ExportScreen, HelpScreen, OptionsScreen, OptionValues, WorkloadScreen
 from paraviz.tui.sweep_screen import SweepScreen
 from paraviz.tui.widgets import CoreMeter, LanePanel
@@ -69,36 +71,39 @@ class ParavizApp(App[int]):
     ENABLE_COMMAND_PALETTE = True
 
     BINDINGS = [
-        Binding("r", "run('all')", "run"),
+        Binding("r", "run('all')", N_("run"), tooltip=N_("run every lane of these settings, one after another")),
         # One lane at a time: listed in help and the palette, left out of the footer for room.
-        Binding("s", "run('sequential')", "seq", show=False),
-        Binding("t", "run('threads')", "thr", show=False),
-        Binding("p", "run('processes')", "proc", show=False),
-        Binding("d", "run('dask')", "dask", show=False),
-        Binding("x", "stop", "stop"),
-        Binding("plus,equals_sign", "workers(1)", "wkr", key_display="+"),
-        Binding("minus", "workers(-1)", "wkr", key_display="-"),
-        Binding("w", "choose_workload", "load"),
-        Binding("o", "options", "opts"),
-        Binding("v", "sweep", "sweep"),
-        Binding("e", "export", "export"),
-        Binding("question_mark", "help", "help", key_display="?"),
-        Binding("q", "quit", "quit"),
-        Binding("ctrl+c", "quit", "quit", show=False, priority=True),
-    ]
-
-    KEYS_HELP = [
-        ("r", "run all lanes (sequential, threads, processes), one after another"),
-        ("s t p", "run one lane: sequential, threads or processes"),
-        ("d", "run the dask lane: a LocalCluster of as many worker processes (or --scheduler's cluster)"),
-        ("x", "stop what runs (every process of the lane ends)"),
-        ("+ / -", "one worker more / fewer"),
-        ("w", "choose the workload"),
-        ("o", "options: tasks, size(s), items, engine, seconds, start method, chunksize, inner threads"),
-        ("v", "sweep view: threads and processes at 1, 2, 4 … 2×cores workers, Amdahl fit"),
-        ("e", "export the last run or sweep to CSV and JSON"),
-        ("?", "this help"),
-        ("q", "quit (stops any run first); Ctrl+C too"),
+        Binding("s", "run('sequential')", N_("seq"), show=False, tooltip=N_("run the sequential lane only")),
+        Binding("t", "run('threads')", N_("thr"), show=False, tooltip=N_("run the threads lane only")),
+        Binding("p", "run('processes')", N_("proc"), show=False, tooltip=N_("run the processes lane only")),
+        Binding(
+            "d",
+            "run('dask')",
+            "dask",
+            show=False,
+            tooltip=N_("run the dask lane: a LocalCluster of as many worker processes (or --scheduler's cluster)"),
+        ),
+        Binding("x", "stop", N_("stop"), tooltip=N_("stop what runs (every process of the lane ends)")),
+        Binding("plus,equals_sign", "workers(1)", N_("wkr"), key_display="+", tooltip=N_("one worker more")),
+        Binding("minus", "workers(-1)", N_("wkr"), key_display="-", tooltip=N_("one worker fewer")),
+        Binding("w", "choose_workload", N_("load"), tooltip=N_("choose the workload")),
+        Binding(
+            "o",
+            "options",
+            N_("opts"),
+            tooltip=N_("options: tasks, size(s), items, engine, seconds, start method, chunksize, inner threads"),
+        ),
+        Binding(
+            "v",
+            "sweep",
+            N_("sweep"),
+            tooltip=N_("sweep view: threads and processes at 1, 2, 4 … 2×cores workers, Amdahl fit"),
+        ),
+        Binding("z", "big", N_("zoom"), tooltip=N_("projector: the key figures in large digits, fewer panels")),
+        Binding("e", "export", N_("export"), tooltip=N_("export the lanes on screen (or the sweep) to CSV and JSON")),
+        Binding("question_mark", "help", N_("help"), key_display="?", tooltip=N_("this help")),
+        Binding("q", "quit", N_("quit"), tooltip=N_("quit (stops any run first); Ctrl+C too")),
+        Binding("ctrl+c", "quit", N_("quit"), show=False, priority=True),
     ]
 
     def __init__(
@@ -109,6 +114,7 @@ class ParavizApp(App[int]):
         machine: MachineInfo | None = None,
     ) -> None:
         super().__init__()
+        translate_bindings(self)
         self.config = config
         self.refresh_s = refresh
         self.cpu_source = cpu_source
@@ -141,10 +147,12 @@ class ParavizApp(App[int]):
 
     def on_mount(self) -> None:
         self.sampler = CpuSampler(self.cpu_source)
-        self.query_one("#cores-box").border_title = f"CPU · {self.machine.logical_cores} logical cores"
-        self.explanation.border_title = "What happened"
+        self.query_one("#cores-box").border_title = _("CPU · {cores} logical cores").format(
+            cores=self.machine.logical_cores
+        )
+        self.explanation.border_title = _("What happened")
         self.refresh_header()
-        self.reset_lanes("not run")
+        self.reset_lanes(_("not run"))
         self.lane("dask").display = "dask" in self.config.modes  # appears when chosen (d, or --modes)
         self.sample_cpu()
         self.set_interval(self.refresh_s, self.sample_cpu)
@@ -167,28 +175,37 @@ class ParavizApp(App[int]):
         self.core_meter.fit(max(3, min(12, (height - 24) // 2 + 3)))
         if small:
             self.too_small.update(
-                f"Make the window larger: paraviz needs {MIN_WIDTH}×{MIN_HEIGHT}, this one is {width}×{height}."
+                _("Make the window larger: paraviz needs {need}, this one is {have}.").format(
+                    need=f"{MIN_WIDTH}×{MIN_HEIGHT}", have=f"{width}×{height}"
+                )
             )
 
     def refresh_header(self) -> None:
         c, m = self.config, self.machine
-        what = f"{c.seconds:g} s per lane" if c.timed else f"{c.task_count:,} tasks"
-        if c.items is not None:
+        what = _("{seconds} s per lane").format(seconds=num(c.seconds, "g")) if c.timed else tasks_text(c.task_count)
+        if c.items is not None or c.sizes:
             size = arguments_text(c, c.resolved_size())
-        elif c.sizes:
-            size = f"sizes {','.join(map(str, c.sizes))}"
         else:
-            size = "size: calibrate" if c.needs_calibration else f"size {c.resolved_size():,}"
+            size = (
+                _("size: calibrate")
+                if c.needs_calibration
+                else _("size {size}").format(size=num(c.resolved_size(), ","))
+            )
         if c.payload:
-            size += f" · {c.payload:g} MB sent/task"
-        method = f"{c.engine} · {c.start_method}" + (f" · chunk {c.chunksize}" if c.chunksize else "")
-        inner = f" · {c.inner_threads} inner thr" if c.workload.uses_inner_threads else ""
-        gil = "GIL on" if m.gil_enabled else "GIL off"
-        left = f"[b]paraviz[/b] ─ [b]{c.workload.name}[/b] · {what} · {size} · {c.workers} workers · {method}{inner}"
-        right = f"{m.logical_cores} cores ({m.physical_cores} physical) · Python {m.python} · {gil}"
+            size += _(" · {payload} MB sent/task").format(payload=num(c.payload, "g"))
+        method = f"{c.engine} · {c.start_method}" + (
+            _(" · chunk {chunksize}").format(chunksize=c.chunksize) if c.chunksize else ""
+        )
+        inner = _(" · {inner} inner thr").format(inner=c.inner_threads) if c.workload.uses_inner_threads else ""
+        gil = gil_text(m.gil_enabled)
+        workers = _("{workers} workers").format(workers=c.workers)
+        left = f"[b]paraviz[/b] ─ [b]{c.workload.name}[/b] · {what} · {size} · {workers} · {method}{inner}"
+        right = _("{cores} cores ({physical} physical) · Python {python} · {gil}").format(
+            cores=m.logical_cores, physical=m.physical_cores, python=m.python, gil=gil
+        )
         plain = len(Text.from_markup(left).plain)
         if plain + len(right) + 3 > self.size.width >= 120:  # one line at 120 columns: the short form
-            right = f"{m.logical_cores} cores · {gil}"
+            right = _("{cores} cores · {gil}").format(cores=m.logical_cores, gil=gil)
         joiner = "   " if self.size.width >= 120 else "\n"
         self.header_bar.update(f"{left}{joiner}[dim]{right}[/dim]")
 
@@ -211,7 +228,7 @@ class ParavizApp(App[int]):
     def set_config(self, config: RunConfig) -> bool:
         """Adopt a new configuration; old figures no longer apply, so they are cleared."""
         if self.running:
-            self.notify("A run is in progress: stop it with x first.", severity="warning")
+            self.notify(_("A run is in progress: stop it with x first."), severity="warning")
             return False
         try:
             self.config = validate(config)
@@ -219,15 +236,15 @@ class ParavizApp(App[int]):
             self.notify(str(exc), severity="error")
             return False
         self.refresh_header()
-        self.reset_lanes("not run with these settings")
+        self.reset_lanes(_("not run with these settings"))
         return True
 
     def action_run(self, which: str) -> None:
         if isinstance(self.screen, SweepScreen):
-            self.notify("Close the sweep view (Esc) before running lanes.", severity="warning")
+            self.notify(_("Close the sweep view (Esc) before running lanes."), severity="warning")
             return
         if self.running:
-            self.notify("Already running: x stops it.", severity="warning")
+            self.notify(_("Already running: x stops it."), severity="warning")
             return
         modes = tuple(m for m in MODES if m in self.config.modes) if which == "all" else (which,)
         self.lane("dask").display = "dask" in modes or "dask" in self.results or "dask" in self.config.modes
@@ -259,7 +276,7 @@ class ParavizApp(App[int]):
     def action_stop(self) -> None:
         if self.running:
             self.stop_event.set()
-            self.notify("Stopping…")
+            self.notify(_("Stopping…"))
 
     def action_workers(self, delta: int) -> None:
         self.set_config(replace(self.config, workers=self.config.workers + delta))
@@ -278,7 +295,7 @@ class ParavizApp(App[int]):
             try:
                 config = with_options(self.config, **values.__dict__)
             except ConfigError as exc:
-                self.notify(f"{exc}; settings unchanged", severity="error")
+                self.notify(_("{error}; settings unchanged").format(error=exc), severity="error")
                 return
             if config != self.config:
                 self.set_config(config)
@@ -288,20 +305,20 @@ class ParavizApp(App[int]):
     def action_engine(self, name: str) -> None:
         if name != self.config.engine:
             self.set_config(replace(self.config, engine=name))
-            self.notify(f"Engine: {name} ({ENGINES[name][1]})")
+            self.notify(_("Engine: {name} ({what})").format(name=name, what=_(ENGINES[name][1])))
 
     def action_sweep(self) -> None:
         if isinstance(self.screen, SweepScreen):
             return
         if self.running:
-            self.notify("A run is in progress: stop it with x first.", severity="warning")
+            self.notify(_("A run is in progress: stop it with x first."), severity="warning")
             return
         self.push_screen(SweepScreen(self.config, self.sweep_counts))
 
     def action_export(self) -> None:
         report = self.last_report
         if report is None:
-            self.notify("Nothing to export yet: run (r) or sweep (v) first.", severity="warning")
+            self.notify(_("Nothing to export yet: run (r) or sweep (v) first."), severity="warning")
             return
 
         def chosen(path: str | None) -> None:
@@ -312,12 +329,16 @@ class ParavizApp(App[int]):
             except ExportError as exc:
                 self.notify(str(exc), severity="error")
                 return
-            self.notify(f"Wrote {csv_path} and {json_path}")
+            self.notify(_("Wrote {csv} and {json}").format(csv=csv_path, json=json_path))
 
         self.push_screen(ExportScreen(), chosen)
 
     def action_help(self) -> None:
-        self.push_screen(HelpScreen(self.KEYS_HELP))
+        self.push_screen(HelpScreen(help_rows(self.own_bindings())))
+
+    def own_bindings(self) -> list[Binding]:
+        """This app's own bindings (not Textual's), translated, in the order the class lists them."""
+        return [translated(b) for b in self.BINDINGS if isinstance(b, Binding)]
 
     def action_quit(self) -> None:  # type: ignore[override]
         self.stop_event.set()
@@ -329,23 +350,17 @@ class ParavizApp(App[int]):
             fallback.start()
 
     def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        yield SystemCommand(
-            "Run all lanes", "Sequential, threads and processes, one after another", lambda: self.action_run("all")
-        )
-        for mode in MODES:
-            yield SystemCommand(f"Run {mode} lane", f"Only the {mode} lane", lambda m=mode: self.action_run(m))
-        yield SystemCommand("Stop", "Stop what runs", self.action_stop)
-        yield SystemCommand("More workers", "One worker more", lambda: self.action_workers(1))
-        yield SystemCommand("Fewer workers", "One worker fewer", lambda: self.action_workers(-1))
-        yield SystemCommand("Choose workload", ", ".join(WORKLOADS), self.action_choose_workload)
-        for name, (_, what) in ENGINES.items():
-            yield SystemCommand(f"Engine: {name}", what, lambda n=name: self.action_engine(n))
-        yield SystemCommand(
-            "Options", "Tasks, size, engine, start method, chunksize, inner threads", self.action_options
-        )
-        yield SystemCommand("Sweep workers", "Speedup vs workers with an Amdahl fit", self.action_sweep)
-        yield SystemCommand("Export", "Last run or sweep to CSV and JSON", self.action_export)
-        yield SystemCommand("Help", "Every key", self.action_help)
+        """The palette: every key's action from the bindings, then one command per engine."""
+        for binding in self.own_bindings():
+            if binding.tooltip and binding.key != "ctrl+c":
+                title = binding.tooltip.split(":")[0]
+                yield SystemCommand(
+                    title[:1].upper() + title[1:],
+                    f"{binding.tooltip} ({key_label(binding)})",
+                    lambda action=binding.action: self.call_later(self.run_action, action),
+                )
+        for name, (_module, what) in ENGINES.items():
+            yield SystemCommand(_("Engine: {name}").format(name=name), _(what), lambda n=name: self.action_engine(n))
         yield from super().get_system_commands(screen)
 
     # -- events from the run -------------------------------------------------------------
@@ -353,12 +368,16 @@ class ParavizApp(App[int]):
     def on_run_event(self, message: RunEvent) -> None:
         event = message.event
         if isinstance(event, Calibrating):
-            self.explanation.update(f"Calibrating {event.workload}: timing one task…")
+            self.explanation.update(_("Calibrating {workload}: timing one task…").format(workload=event.workload))
         elif isinstance(event, Calibrated):
             # Keep the size, so that lanes run later compare against the same work.
             self.config = replace(self.config, size=event.size)
             self.refresh_header()
-            self.explanation.update(f"Calibrated: size {event.size:,} (≈{event.task_seconds:.2f} s a task here).")
+            self.explanation.update(
+                _("Calibrated: size {size} (≈{seconds} s a task here).").format(
+                    size=num(event.size, ","), seconds=num(event.task_seconds)
+                )
+            )
         elif isinstance(event, LaneStarted):
             self.lane(event.mode).started(event.round, event.rounds)
             self.core_meter.lane_started(event.mode)
@@ -394,13 +413,15 @@ class ParavizApp(App[int]):
         if event.worker.group == "run" and event.state == WorkerState.ERROR:
             stop_all_hosts()
             error = event.worker.error
-            self.post_message(RunEnded(None, f"the run failed: {type(error).__name__}: {error}"))
+            self.post_message(
+                RunEnded(None, _("the run failed: {kind}: {error}").format(kind=type(error).__name__, error=error))
+            )
 
     def on_run_ended(self, message: RunEnded) -> None:
         self.running = False
         if message.error:
             self.notify(message.error, severity="error")
-            self.reset_lanes("not run")
+            self.reset_lanes(_("not run"))
             return
         report = message.report
         if report is not None:
@@ -415,9 +436,9 @@ class ParavizApp(App[int]):
         ordered = [self.results[m] for m in MODES if m in self.results]
         lines = explain(ordered, self.config, self.machine.logical_cores)
         if not lines and self.running:
-            lines = ["Running: what the figures say appears here as each lane ends."]
+            lines = [_("Running: what the figures say appears here as each lane ends.")]
         elif not lines:
-            lines = ["Press r to run all three lanes, s/t/p for one, w for another workload, ? for help."]
+            lines = [_("Press r to run all three lanes, s/t/p for one, w for another workload, ? for help.")]
         self.explanation.update("\n".join(lines))
 
 

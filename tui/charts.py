@@ -12,6 +12,7 @@ import math
 from dataclasses import dataclass, field
 
 from paraviz.core.events import LaneSampled, TaskRecord
+from paraviz.core.i18n import _, num
 from rich.text import Text
 from textual.widget import Widget
 
@@ -150,7 +151,7 @@ class LaneChart(Widget):
         text = Text(no_wrap=True, overflow="crop")
         self._area(text, mids, chart_rows, plot_w, style)
         self._timeline(text, mids, step, timeline_rows, plot_w, style)
-        axis_end = f"{self.span_s:g} s"
+        axis_end = f"{num(self.span_s, 'g')} s"
         text.append(" " * LEFT + "0" + axis_end.rjust(plot_w - 1)[: plot_w - 1], style="dim")
         return text
 
@@ -177,7 +178,7 @@ class LaneChart(Widget):
                     cells.append(" ")
                     spans.append("")
             append_runs(text, cells, spans)
-            tail = "cores" if r == rows - 1 and plot_w >= 12 else ""
+            tail = _("cores") if r == rows - 1 and plot_w >= 12 else ""
             text.append(f" {tail:<{RIGHT - 1}}"[:RIGHT] + "\n", style="dim")
 
     def _timeline(self, text: Text, mids: list[float], step: float, rows: int, plot_w: int, style: str) -> None:
@@ -205,7 +206,7 @@ class LaneChart(Widget):
         if len(shown) < len(workers):
             rest = workers[len(shown) :]
             count = sum(t.count for tasks in rest for t in tasks if t.count > 0)
-            summary = f"+{len(rest)} more workers: {count:,} tasks"
+            summary = _("+{workers} more workers: {tasks} tasks").format(workers=len(rest), tasks=num(count, ","))
             text.append(" " * LEFT + summary[: plot_w + RIGHT].ljust(plot_w + RIGHT) + "\n", style="dim")
 
 

@@ -25,6 +25,8 @@ from paraviz.core.config import (
     parse_worker_counts,
 )
 from paraviz.core.engines import DEFAULT_ENGINE, ENGINES
+from paraviz.core.figures import mode_name
+from paraviz.core.i18n import _, num
 from paraviz.core.runner import RunReport, run_lanes
 from paraviz.core.sweep import SweepReport, default_worker_counts, run_sweep
 from paraviz.core.workloads import WORKLOADS, WorkloadError
@@ -49,60 +51,70 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         "--workload",
         "-w",
         default="cumsum",
-        help="a name from `paraviz workloads`, package.module:function or path/to/notebook.py:function",
+        help=_("a name from `paraviz workloads`, package.module:function or path/to/notebook.py:function"),
     )
     parser.add_argument(
-        "--modes", default="sequential,threads,processes", help="lanes to run, comma-separated (add dask for a cluster)"
+        "--modes",
+        default="sequential,threads,processes",
+        help=_("lanes to run, comma-separated (add dask for a cluster)"),
     )
     parser.add_argument(
-        "--scheduler", help="tcp://HOST:PORT of an existing Dask cluster for the dask lane (default: a LocalCluster)"
+        "--scheduler", help=_("tcp://HOST:PORT of an existing Dask cluster for the dask lane (default: a LocalCluster)")
     )
-    parser.add_argument("--workers", "-n", help="threads or processes (default: one per logical core)")
-    parser.add_argument("--tasks", help="number of tasks (default: the workload's)")
+    parser.add_argument("--workers", "-n", help=_("threads or processes (default: one per logical core)"))
+    parser.add_argument("--tasks", help=_("number of tasks (default: the workload's)"))
     size = parser.add_mutually_exclusive_group()
-    size.add_argument("--size", help="size of every task (default: calibrated to --target-seconds)")
-    size.add_argument("--sizes", help="one task per size, comma-separated: unequal tasks")
-    size.add_argument("--items", help="for your f(item): one task per item, a,b,c or first..last")
-    parser.add_argument("--seconds", help="timed mode: each lane works this long and reports tasks/s")
-    parser.add_argument("--start-method", default=default_start_method(), help=f"one of {', '.join(START_METHODS)}")
+    size.add_argument("--size", help=_("size of every task (default: calibrated to --target-seconds)"))
+    size.add_argument("--sizes", help=_("one task per size, comma-separated: unequal tasks"))
+    size.add_argument("--items", help=_("for your f(item): one task per item, a,b,c or first..last"))
+    parser.add_argument("--seconds", help=_("timed mode: each lane works this long and reports tasks/s"))
+    parser.add_argument(
+        "--start-method",
+        default=default_start_method(),
+        help=_("one of {choices}").format(choices=", ".join(START_METHODS)),
+    )
     parser.add_argument(
         "--engine",
         default=DEFAULT_ENGINE,
-        help="how threads and processes run: " + "; ".join(f"{k}: {what}" for k, (_, what) in ENGINES.items()),
+        help=_("how threads and processes run: {engines}").format(
+            engines="; ".join(f"{k}: {_(what)}" for k, (_module, what) in ENGINES.items())
+        ),
     )
     parser.add_argument(
-        "--chunksize", help="tasks sent to a worker process at once (default: 1; with --engine pool, Pool.map's own)"
+        "--chunksize", help=_("tasks sent to a worker process at once (default: 1; with --engine pool, Pool.map's own)")
     )
-    parser.add_argument("--payload", help="MB of data sent with every task: threads share it, processes receive a copy")
-    parser.add_argument("--inner-threads", default="1", help="BLAS/OpenMP threads per task (threadpoolctl)")
-    parser.add_argument("--together", action="store_true", help="run the lanes at the same time (contention)")
-    parser.add_argument("--target-seconds", default="4", help="calibration target for the sequential lane")
+    parser.add_argument(
+        "--payload", help=_("MB of data sent with every task: threads share it, processes receive a copy")
+    )
+    parser.add_argument("--inner-threads", default="1", help=_("BLAS/OpenMP threads per task (threadpoolctl)"))
+    parser.add_argument("--together", action="store_true", help=_("run the lanes at the same time (contention)"))
+    parser.add_argument("--target-seconds", default="4", help=_("calibration target for the sequential lane"))
     parser.add_argument(
         "--repeat",
         default="1",
-        help="rounds per lane, interleaved; figures are medians with min-max (default %(default)s)",
+        help=_("rounds per lane, interleaved; figures are medians with min-max (default %(default)s)"),
     )
 
 
 def build_parser() -> Parser:
     parser = Parser(
         prog="paraviz",
-        description="Run one workload sequentially, with threads and with processes, and see why.",
-        epilog="With no command, opens the live terminal app (the run options below apply to it).",
+        description=_("Run one workload sequentially, with threads and with processes, and see why."),
+        epilog=_("With no command, opens the live terminal app (the run options below apply to it)."),
     )
     parser.add_argument("--version", action="version", version=f"paraviz {__version__}")
-    parser.add_argument("--refresh", default="0.25", help="seconds between CPU samples in the app (default 0.25)")
+    parser.add_argument("--refresh", default="0.25", help=_("seconds between CPU samples in the app (default 0.25)"))
     add_run_options(parser)
     commands = parser.add_subparsers(dest="command", parser_class=Parser)
-    run = commands.add_parser("run", help="run the lanes headless and print the figures")
+    run = commands.add_parser("run", help=_("run the lanes headless and print the figures"))
     add_run_options(run)
     run.add_argument("--format", choices=("table", "json", "csv"), default="table")
     run.set_defaults(repeat=str(RUN_REPEAT))
-    sweep = commands.add_parser("sweep", help="run threads and processes at several worker counts; Amdahl fit")
+    sweep = commands.add_parser("sweep", help=_("run threads and processes at several worker counts; Amdahl fit"))
     add_run_options(sweep)
     sweep.set_defaults(modes="threads,processes", workers=",".join(map(str, default_worker_counts())))
     sweep.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    commands.add_parser("workloads", help="list the workloads, their lessons and defaults")
+    commands.add_parser("workloads", help=_("list the workloads, their lessons and defaults"))
     return parser
 
 
@@ -116,12 +128,13 @@ def print_workloads() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title="paraviz workloads")
-    for header in ("name", "kind", "tasks", "size", "lesson"):
+    table = Table(title=_("paraviz workloads"))
+    for header in (_("name"), _("kind"), _("tasks"), _("size"), _("lesson")):
         table.add_column(header)
     for w in WORKLOADS.values():
-        table.add_row(w.name, w.kind, f"{w.default_tasks:,}", f"{w.default_size:,} ({w.size_unit})", w.lesson)
-    table.caption = (
+        size = f"{num(w.default_size, ',')} ({_(w.size_unit)})"
+        table.add_row(w.name, _(w.kind), num(w.default_tasks, ","), size, _(w.lesson))
+    table.caption = _(
         "Your own: --workload package.module:function or path/to/notebook.py:function, a top-level "
         "f(item) (with --items or --sizes) or task(index, size)."
     )
@@ -157,11 +170,11 @@ def headless(measure: Callable[[threading.Event], RunReport | SweepReport], outp
         for line in getattr(result, "explanation", ()):
             console.print(line, highlight=False)
     if stop.is_set():
-        print("paraviz: interrupted; lanes that had not finished are marked stopped", file=sys.stderr)
+        print(_("paraviz: interrupted; lanes that had not finished are marked stopped"), file=sys.stderr)
         return EXIT_INTERRUPTED
     if result.failed:
-        failures = "; ".join(f"{r.mode}: {r.error}" for r in result.failed)
-        print(f"paraviz: lane failed: {failures}", file=sys.stderr)
+        failures = "; ".join(f"{mode_name(r.mode)}: {r.error}" for r in result.failed)
+        print(_("paraviz: lane failed: {failures}").format(failures=failures), file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
 
@@ -169,7 +182,7 @@ def headless(measure: Callable[[threading.Event], RunReport | SweepReport], outp
 def run_app(config: RunConfig, refresh: float) -> int:
     if not sys.stdout.isatty():
         print(
-            "paraviz: the live app needs a terminal; for a headless run use `paraviz run` (see paraviz run --help)",
+            _("paraviz: the live app needs a terminal; for a headless run use `paraviz run` (see paraviz run --help)"),
             file=sys.stderr,
         )
         return EXIT_USAGE
@@ -198,7 +211,7 @@ def main(argv: Sequence[str] | None = None) -> int:
             return headless(lambda stop: run_lanes(config, stop=stop), args.format)
         refresh = parse_refresh(args.refresh)
     except (UsageError, ConfigError, WorkloadError) as exc:
-        print(f"paraviz: error: {exc} (see paraviz --help)", file=sys.stderr)
+        print(_("paraviz: error: {error} (see paraviz --help)").format(error=exc), file=sys.stderr)
         return EXIT_USAGE
     return run_app(config, refresh)
 

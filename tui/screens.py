@@ -6,7 +6,9 @@ from dataclasses import dataclass
 
 from paraviz.core.config import START_METHODS, RunConfig
 from paraviz.core.engines import ENGINES
+from paraviz.core.i18n import N_, _, num
 from paraviz.core.workloads import WORKLOADS
+from paraviz.tui.keys import translate_bindings
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical
@@ -18,33 +20,35 @@ from textual.widgets.option_list import Option
 class HelpScreen(ModalScreen[None]):
     """Every key of the app, from its bindings."""
 
-    BINDINGS = [Binding("escape,question_mark,q", "dismiss", "close")]
+    BINDINGS = [Binding("escape,question_mark,q", "dismiss", N_("close"))]
 
     def __init__(self, keys: list[tuple[str, str]]) -> None:
         super().__init__()
+        translate_bindings(self)
         self.keys = keys
 
     def compose(self) -> ComposeResult:
         lines = "\n".join(f"[b]{key:>7}[/b]  {what}" for key, what in self.keys)
         with Vertical(id="dialog", classes="dialog--help"):
-            yield Static("[b]paraviz keys[/b]", classes="title")
+            yield Static(_("[b]paraviz keys[/b]"), classes="title")
             yield Static(lines, id="help-keys")
-            yield Static("[dim]Ctrl+P opens the command palette with the same actions. Esc closes.[/dim]")
+            yield Static(_("[dim]Ctrl+P opens the command palette with the same actions. Esc closes.[/dim]"))
 
 
 class WorkloadScreen(ModalScreen[str | None]):
     """Pick a workload; each line says what it teaches."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("cancel"))]
 
     def __init__(self, current: str) -> None:
         super().__init__()
+        translate_bindings(self)
         self.current = current
 
     def compose(self) -> ComposeResult:
-        options = [Option(f"[b]{w.name:<8}[/b] {w.lesson}", id=w.name) for w in WORKLOADS.values()]
+        options = [Option(f"[b]{w.name:<8}[/b] {_(w.lesson)}", id=w.name) for w in WORKLOADS.values()]
         with Vertical(id="dialog", classes="dialog--workload"):
-            yield Static("[b]Choose a workload[/b]  (Enter picks, Esc cancels)", classes="title")
+            yield Static(_("[b]Choose a workload[/b]  (Enter picks, Esc cancels)"), classes="title")
             yield OptionList(*options, id="workloads")
 
     def on_mount(self) -> None:
@@ -78,10 +82,11 @@ class OptionValues:
 class OptionsScreen(ModalScreen[OptionValues | None]):
     """Tasks, size(s), items, engine, start method, chunksize, inner threads, timed mode, rounds."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("cancel"))]
 
     def __init__(self, config: RunConfig) -> None:
         super().__init__()
+        translate_bindings(self)
         self.config = config
 
     def compose(self) -> ComposeResult:
@@ -91,40 +96,40 @@ class OptionsScreen(ModalScreen[OptionValues | None]):
             return "" if value is None else str(value)
 
         with Vertical(id="dialog", classes="dialog--options"):
-            yield Static("[b]Run options[/b]\nEnter applies · Esc cancels · blank size: calibrate", classes="title")
+            yield Static(_("[b]Run options[/b]\nEnter applies · Esc cancels · blank size: calibrate"), classes="title")
             with Grid(id="options-grid"):
-                yield Label("workers")
+                yield Label(_("workers"))
                 yield Input(text(c.workers), compact=True, id="opt-workers")
-                yield Label("tasks")
+                yield Label(_("tasks"))
                 yield Input(text(c.tasks or c.task_count), compact=True, id="opt-tasks")
-                yield Label("size")
-                yield Input(text(c.size), placeholder="calibrate", compact=True, id="opt-size")
-                yield Label("sizes a,b,c")
+                yield Label(_("size"))
+                yield Input(text(c.size), placeholder=_("calibrate"), compact=True, id="opt-size")
+                yield Label(_("sizes a,b,c"))
                 sizes = ",".join(map(str, c.sizes or ()))
-                yield Input(sizes, placeholder="unequal tasks", compact=True, id="opt-sizes")
-                yield Label("seconds")
-                yield Input(text(c.seconds), placeholder="batch mode", compact=True, id="opt-seconds")
-                yield Label("items a,b | 1..N")
+                yield Input(sizes, placeholder=_("unequal tasks"), compact=True, id="opt-sizes")
+                yield Label(_("seconds"))
+                yield Input(text(c.seconds), placeholder=_("batch mode"), compact=True, id="opt-seconds")
+                yield Label(_("items a,b | 1..N"))
                 items = c.items
                 shown = (
                     f"{items.start}..{items.stop - 1}" if isinstance(items, range) else ",".join(map(str, items or ()))
                 )
-                yield Input(shown, placeholder="for your f(item)", compact=True, id="opt-items")
-                yield Label("engine")
+                yield Input(shown, placeholder=_("for your f(item)"), compact=True, id="opt-items")
+                yield Label(_("engine"))
                 engines = [(name, name) for name in ENGINES]
                 yield Select(engines, value=c.engine, allow_blank=False, compact=True, id="opt-engine")
-                yield Label("start method")
+                yield Label(_("start method"))
                 methods = [(m, m) for m in START_METHODS]
                 yield Select(methods, value=c.start_method, allow_blank=False, compact=True, id="opt-start")
-                yield Label("chunksize")
-                yield Input(text(c.chunksize), placeholder="engine's default", compact=True, id="opt-chunksize")
-                yield Label("inner threads")
+                yield Label(_("chunksize"))
+                yield Input(text(c.chunksize), placeholder=_("engine's default"), compact=True, id="opt-chunksize")
+                yield Label(_("inner threads"))
                 yield Input(text(c.inner_threads), compact=True, id="opt-inner")
-                yield Label("payload MB/task")
-                yield Input(text(c.payload_mb), placeholder=f"{c.payload:g}", compact=True, id="opt-payload")
-                yield Label("repeat (rounds)")
+                yield Label(_("payload MB/task"))
+                yield Input(text(c.payload_mb), placeholder=num(c.payload, "g"), compact=True, id="opt-payload")
+                yield Label(_("repeat (rounds)"))
                 yield Input(text(c.repeat), compact=True, id="opt-repeat")
-            yield Button("Apply", variant="primary", compact=True, id="apply")
+            yield Button(_("Apply"), variant="primary", compact=True, id="apply")
 
     def on_mount(self) -> None:
         self.query_one("#opt-workers", Input).focus()
@@ -158,15 +163,19 @@ class OptionsScreen(ModalScreen[OptionValues | None]):
 class ExportScreen(ModalScreen[str | None]):
     """Ask where to write the CSV and JSON of the last run or sweep."""
 
-    BINDINGS = [Binding("escape", "dismiss(None)", "cancel")]
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("cancel"))]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog--export"):
             yield Static(
-                "[b]Export the last run or sweep[/b]  (writes PATH.csv and PATH.json; never overwrites)",
+                _("[b]Export what is on screen[/b]  (writes PATH.csv and PATH.json; never overwrites)"),
                 classes="title",
             )
-            yield Input(placeholder="path, e.g. results/cumsum-2-workers", id="export-path")
+            yield Input(placeholder=_("path, e.g. results/cumsum-2-workers"), id="export-path")
 
     def on_mount(self) -> None:
         self.query_one(Input).focus()

@@ -6,11 +6,13 @@ import threading
 from dataclasses import dataclass
 
 from paraviz.core.config import RunConfig
-from paraviz.core.figures import RunResult
-from paraviz.core.report import fit_line, sweep_row
+from paraviz.core.figures import RunResult, mode_name
+from paraviz.core.i18n import N_, _
+from paraviz.core.report import fit_line, sweep_row, tasks_text
 from paraviz.core.runner import RunError, stop_all_hosts
 from paraviz.core.sweep import AmdahlFit, SweepReport, amdahl, fit_amdahl, run_sweep
 from paraviz.core.workloads import WorkloadError
+from paraviz.tui.keys import translate_bindings
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -38,7 +40,13 @@ def draw_speedup_plot(
     plt.clear_figure()
     top = max(counts)
     xs = [1 + (top - 1) * k / (CURVE_POINTS - 1) for k in range(CURVE_POINTS)]
-    plt.plot(xs, [min(x, cores) for x in xs], color="gray", marker="dot", label=f"ideal: min(workers, {cores} cores)")
+    plt.plot(
+        xs,
+        [min(x, cores) for x in xs],
+        color="gray",
+        marker="dot",
+        label=_("ideal: min(workers, {cores} cores)").format(cores=cores),
+    )
     for mode, color in MODE_COLOR.items():  # the fitted curves under the measured points
         fit = fits.get(mode)
         if fit is not None:
@@ -47,13 +55,13 @@ def draw_speedup_plot(
         measured = [p for p in points if p.mode == mode and p.speedup is not None]
         if measured:
             xs_, ys_ = [p.workers for p in measured], [p.speedup for p in measured]
-            plt.scatter(xs_, ys_, color=color, marker="●", label=mode)
+            plt.scatter(xs_, ys_, color=color, marker="●", label=mode_name(mode))
     plt.xticks(counts, [str(n) for n in counts])
     plt.xlim(0.8, top + 0.2)
     best = max([cores, *(p.speedup or 0 for p in points)])
     plt.ylim(0, best * 1.15)
-    plt.xlabel("workers")
-    plt.ylabel("speedup ×")
+    plt.xlabel(_("workers"))
+    plt.ylabel(_("speedup ×"))
 
 
 @dataclass
@@ -71,8 +79,8 @@ class SweepScreen(Screen[SweepReport | None]):
     """Runs threads and processes at each worker count, live, and fits Amdahl's law."""
 
     BINDINGS = [
-        Binding("escape,v", "close", "back"),
-        Binding("x", "stop", "stop"),
+        Binding("escape,v", "close", N_("back")),
+        Binding("x", "stop", N_("stop")),
     ]
 
     DEFAULT_CSS = """
@@ -86,6 +94,7 @@ class SweepScreen(Screen[SweepReport | None]):
 
     def __init__(self, config: RunConfig, counts: list[int]) -> None:
         super().__init__()
+        translate_bindings(self)
         self.config = config
         self.counts = counts
         self.points: list[RunResult] = []
@@ -97,15 +106,22 @@ class SweepScreen(Screen[SweepReport | None]):
     def compose(self) -> ComposeResult:
         c = self.config
         yield Static(
-            f"[b]Sweep[/b] · {c.workload.name} · {c.task_count} tasks · workers {', '.join(map(str, self.counts))}"
-            f" · {c.start_method} · [b]Esc[/b] returns, [b]x[/b] stops",
+            _(
+                "[b]Sweep[/b] · {workload} · {tasks} · workers {counts} · {start_method} · "
+                "[b]Esc[/b] returns, [b]x[/b] stops"
+            ).format(
+                workload=c.workload.name,
+                tasks=tasks_text(c.task_count),
+                counts=", ".join(map(str, self.counts)),
+                start_method=c.start_method,
+            ),
             id="sweep-title",
         )
         with Horizontal(id="sweep-body"):
             yield PlotextPlot(id="sweep-plot")
             yield DataTable(id="sweep-table", cursor_type="row")
         with Vertical(id="sweep-fit"):
-            yield Static("measuring the sequential baseline…", id="sweep-fit-text")
+            yield Static(_("measuring the sequential baseline…"), id="sweep-fit-text")
 
     def on_resize(self, event: Resize) -> None:
         # Narrow: the plot keeps the room (its labels and legend), the table gives way.
@@ -113,9 +129,9 @@ class SweepScreen(Screen[SweepReport | None]):
 
     def on_mount(self) -> None:
         self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
-        self.query_one("#sweep-plot").border_title = "speedup vs workers"
+        self.query_one("#sweep-plot").border_title = _("speedup vs workers")
         table = self.query_one(DataTable)
-        table.add_columns("mode", "workers", "wall s", "cores", "speedup", "effic.")
+        table.add_columns(_("mode"), _("workers"), _("wall s"), _("cores"), _("speedup"), _("effic."))
         self.redraw()
         self.measure()
 
@@ -138,7 +154,9 @@ class SweepScreen(Screen[SweepReport | None]):
         if event.worker.group == "sweep" and event.state == WorkerState.ERROR:
             stop_all_hosts()
             error = event.worker.error
-            self.post_message(SweepEnded(None, f"the sweep failed: {type(error).__name__}: {error}"))
+            self.post_message(
+                SweepEnded(None, _("the sweep failed: {kind}: {error}").format(kind=type(error).__name__, error=error))
+            )
 
     def on_point_measured(self, message: PointMeasured) -> None:
         """A point measured (again, with --repeat: its medians so far replace the row)."""
@@ -155,7 +173,9 @@ class SweepScreen(Screen[SweepReport | None]):
         self.points = list(self.measured.values())
         total = 2 * len(self.counts) * self.config.repeat
         done = sum(len(q.rounds) or 1 for q in self.points)
-        self.query_one("#sweep-fit-text", Static).update(f"measured {done} of {total} points…")
+        self.query_one("#sweep-fit-text", Static).update(
+            _("measured {done} of {total} points…").format(done=done, total=total)
+        )
         self.redraw()
 
     def on_sweep_ended(self, message: SweepEnded) -> None:
@@ -168,8 +188,8 @@ class SweepScreen(Screen[SweepReport | None]):
         assert self.report is not None
         lines = [fit_line(mode, f) for mode, f in self.report.fits.items()]
         if self.stop_event.is_set():
-            lines.insert(0, "stopped: the fit uses the points measured so far")
-        fit.update("\n".join(lines) or "not enough points to fit")
+            lines.insert(0, _("stopped: the fit uses the points measured so far"))
+        fit.update("\n".join(lines) or _("not enough points to fit"))
         self.app.last_report = self.report  # type: ignore[attr-defined]
 
     def redraw(self) -> None:

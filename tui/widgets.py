@@ -6,7 +6,8 @@ import math
 from dataclasses import dataclass
 
 from paraviz.core.events import LaneSampled, TasksReported
-from paraviz.core.figures import RunResult
+from paraviz.core.figures import RunResult, mode_title
+from paraviz.core.i18n import _, num
 from paraviz.core.sampler import CoreSnapshot
 from paraviz.tui.charts import LANE_SHORT, LANE_STYLE, LaneChart, append_runs, level_char
 from rich.text import Text
@@ -107,7 +108,7 @@ class CoreMeter(Widget):
     def render(self) -> Text:
         snap = self.snapshot
         if snap is None:
-            return Text("CPU  sampling…", style="dim")
+            return Text(_("CPU  sampling…"), style="dim")
         width = self.content_size.width or 80
         layout = self.graph_layout(width, snap.cores)
         if layout is not None:
@@ -154,8 +155,8 @@ class CoreMeter(Widget):
                 k = x - first
                 cells[x] = name[k] if k < len(name) else "━"
                 styles[x] = LANE_STYLE.get(span.mode, "")
-        for _ in range(columns):
-            text.append("lanes".ljust(self.GUTTER), style="dim")
+        for _column in range(columns):
+            text.append(_("lanes").ljust(self.GUTTER), style="dim")
             append_runs(text, cells, styles)
             text.append(" ")
 
@@ -169,14 +170,17 @@ class CoreMeter(Widget):
             text.append("\n")
         busy = sum(p >= 50 for p in snap.percents)
         text.append(
-            f"     {snap.cores} cores, one cell each · average {snap.total_percent:.0f}% · {busy} over half busy",
+            "     "
+            + _("{cores} cores, one cell each · average {average} · {busy} over half busy").format(
+                cores=snap.cores, average=num(snap.total_percent / 100, ".0%"), busy=busy
+            ),
             style="dim",
         )
         return text
 
 
 def fmt_bytes(n: int) -> str:
-    return f"{n / 2**30:.1f} GiB" if n >= 2**30 else f"{n / 2**20:.0f} MiB"
+    return f"{num(n / 2**30, '.1f')} GiB" if n >= 2**30 else f"{num(n / 2**20, '.0f')} MiB"
 
 
 class TextLine(Widget):
@@ -227,7 +231,7 @@ class LanePanel(Vertical):
     def __init__(self, mode: str, **kwargs: object) -> None:
         super().__init__(id=f"lane-{mode}", **kwargs)  # type: ignore[arg-type]
         self.mode = mode
-        self.border_title = f"[{LANE_STYLE[mode]}]■[/] {mode.capitalize()}"
+        self.border_title = f"[{LANE_STYLE[mode]}]■[/] {mode_title(mode)}"
         self.total = 1
         self.timed_seconds: float | None = None
         self.round_text = ""
@@ -236,7 +240,7 @@ class LanePanel(Vertical):
         self._elapsed = 0.0
         # Handles made once: events update them many times a second.
         self.bar = ProgressBar(total=1, show_eta=False, show_percentage=False, id=f"progress-{mode}")
-        self.status = TextLine("not run", classes="lane--status")
+        self.status = TextLine(_("not run"), classes="lane--status")
         self.headline = TextLine("", classes="lane--headline")
         self.chart = LaneChart(mode, id=f"chart-{mode}")
         self.figures = Static("", classes="lane--figures")
@@ -265,15 +269,15 @@ class LanePanel(Vertical):
         self.headline.update(headline)
         self.figures.update(figures)
 
-    def reset(self, why: str = "not run") -> None:
+    def reset(self, why: str | None = None) -> None:
         self.result = None
         self.remove_class("-running", "-error")
         self.bar.update(total=1, progress=0)
         self.chart.clear()
-        self._set(Text(why, style="dim"))
+        self._set(Text(why or _("not run"), style="dim"))
 
     def waiting(self, total: int, timed_seconds: float | None, cores: int, usable: int, workers: int) -> None:
-        self.reset("waiting")
+        self.reset(_("waiting"))
         self._done = 0
         self._elapsed = 0.0
         self.total, self.timed_seconds = total, timed_seconds
@@ -282,13 +286,13 @@ class LanePanel(Vertical):
 
     def started(self, round_number: int = 1, rounds: int = 1) -> None:
         self.add_class("-running")
-        self.round_text = f" · round {round_number}/{rounds}" if rounds > 1 else ""
+        self.round_text = _(" · round {round}/{rounds}").format(round=round_number, rounds=rounds) if rounds > 1 else ""
         self._done = 0
         self._elapsed = 0.0
         self.chart.clear()
         if self.timed_seconds is None:
             self.bar.update(progress=0)
-        self._set("starting…" + self.round_text)
+        self._set(_("starting…") + self.round_text)
 
     def progress(self, report: TasksReported) -> None:
         # The chart repaints on the next sample, not on every report: at most 4 times a second.
@@ -301,8 +305,11 @@ class LanePanel(Vertical):
     def _progress_text(self) -> str:
         if self.timed_seconds is not None:
             left = max(0.0, self.timed_seconds - self._elapsed)
-            return f"{self._done:,} done · {left:.1f} s left{self.round_text}"
-        return f"{self._done:,}/{self.total:,} · {self._elapsed:.1f} s{self.round_text}"
+            return (
+                _("{done} done · {left} s left").format(done=num(self._done, ","), left=num(left, ".1f"))
+                + self.round_text
+            )
+        return f"{num(self._done, ',')}/{num(self.total, ',')} · {num(self._elapsed, '.1f')} s{self.round_text}"
 
     def sampled(self, sample: LaneSampled) -> None:
         self._elapsed = sample.elapsed_s
@@ -311,10 +318,10 @@ class LanePanel(Vertical):
         if self.timed_seconds is not None:
             self.bar.update(progress=min(self.timed_seconds, sample.elapsed_s))
         live = Text(no_wrap=True, overflow="ellipsis")
-        live.append(f"{sample.cores_in_use:.2f} cores", style="bold")
+        live.append(_("{cores} cores").format(cores=num(sample.cores_in_use)), style="bold")
         narrow = (self.content_size.width or 30) < 28
-        counts = (
-            f"{sample.processes}p {sample.threads}t" if narrow else f"{sample.processes} proc · {sample.threads} thr"
+        counts = (_("{processes}p {threads}t") if narrow else _("{processes} proc · {threads} thr")).format(
+            processes=sample.processes, threads=sample.threads
         )
         live.append(f" · {counts}")
         self.status.update(self._progress_text())
@@ -327,20 +334,20 @@ class LanePanel(Vertical):
         self.bar.update(progress=result.tasks_done if self.timed_seconds is None else self.timed_seconds)
         if result.status == "error":
             self.add_class("-error")
-            self._set(Text("failed", style="bold red"), Text(result.error or "", style="red"))
+            self._set(Text(_("failed"), style="bold red"), Text(result.error or "", style="red"))
             return
         if result.status == "stopped":
-            self._set(Text(f"stopped after {result.tasks_done:,} tasks", style="yellow"))
+            self._set(Text(_("stopped after {done} tasks").format(done=num(result.tasks_done, ",")), style="yellow"))
             return
-        rounds = f" · median of {len(result.rounds)} rounds" if len(result.rounds) > 1 else ""
-        status = f"{result.tasks_done:,} done" + (
-            f" · {result.throughput_per_s:,.1f}/s" if self.timed_seconds is not None else ""
+        rounds = _(" · median of {rounds} rounds").format(rounds=len(result.rounds)) if len(result.rounds) > 1 else ""
+        status = _("{done} done").format(done=num(result.tasks_done, ",")) + (
+            f" · {num(result.throughput_per_s, ',.1f')}/s" if self.timed_seconds is not None else ""
         )
         headline = Text(no_wrap=True, overflow="ellipsis")
-        speedup = "–" if result.speedup is None else f"{result.speedup:.2f}×"
+        speedup = "–" if result.speedup is None else f"{num(result.speedup)}×"
         headline.append(speedup, style="bold reverse" if result.speedup is not None else "bold")
-        headline.append(" on ")
-        headline.append(f"{result.effective_cores:.2f} cores", style="bold")
+        headline.append(_(" on "))
+        headline.append(_("{cores} cores").format(cores=num(result.effective_cores)), style="bold")
         self.result = result
         self._set(status + rounds, headline)
         self.show_figures()
@@ -360,14 +367,14 @@ class LanePanel(Vertical):
 def figure_pairs(result: RunResult) -> list[tuple[str, str]]:
     """The lane's figures; a short lane shows the first few (the headline above has speedup and cores)."""
     return [
-        ("wall", f"{result.wall_s:.3f} s"),
-        ("start-up", f"{result.startup_s:.3f} s"),
-        ("speedup", "–" if result.speedup is None else f"{result.speedup:.2f}×"),
-        ("cores", f"{result.effective_cores:.2f}"),
-        ("CPU", f"{result.cpu_s:.2f} s"),
-        ("effic.", "–" if result.efficiency is None else f"{result.efficiency:.0%}"),
-        ("bg cores", f"{result.background_cores:.2f}"),
-        ("peak", f"{result.peak_processes}p {result.peak_threads}t"),
+        (_("wall"), f"{num(result.wall_s, '.3f')} s"),
+        (_("start-up"), f"{num(result.startup_s, '.3f')} s"),
+        (_("speedup"), "–" if result.speedup is None else f"{num(result.speedup)}×"),
+        (_("cores"), num(result.effective_cores)),
+        (_("CPU"), f"{num(result.cpu_s)} s"),
+        (_("effic."), "–" if result.efficiency is None else num(result.efficiency, ".0%")),
+        (_("bg cores"), num(result.background_cores)),
+        (_("peak"), _("{processes}p {threads}t").format(processes=result.peak_processes, threads=result.peak_threads)),
         ("RSS", fmt_bytes(result.peak_rss_bytes)),
     ]
 
@@ -384,7 +391,7 @@ def figures_text(result: RunResult, width: int = 40, max_lines: int = 5) -> Text
     for i, (label, value) in enumerate(pairs):
         column = i % per_line
         text.append(f"{label:<{label_w}}", style="dim")
-        style = "bold" if label in ("speedup", "cores") else ""
+        style = "bold" if label in (_("speedup"), _("cores")) else ""
         text.append(value.ljust(first_w - label_w) if column < per_line - 1 else value, style=style)
         if column == per_line - 1 and i < len(pairs) - 1:
             text.append("\n")

@@ -7,13 +7,14 @@ from __future__ import annotations
 import importlib
 
 from paraviz.core.engines.base import Engine
+from paraviz.core.i18n import N_
 
 #: name -> (module, what it runs for threads / for processes)
 ENGINES: dict[str, tuple[str, str]] = {
-    "futures": ("futures", "ThreadPoolExecutor / ProcessPoolExecutor"),
-    "pool": ("pool", "multiprocessing ThreadPool / Pool.map"),
-    "joblib": ("joblib_engine", 'joblib Parallel, backend "threading" / loky'),
-    "raw": ("raw", "one threading.Thread / multiprocessing.Process per task"),
+    "futures": ("futures", N_("ThreadPoolExecutor / ProcessPoolExecutor")),
+    "pool": ("pool", N_("multiprocessing ThreadPool / Pool.map")),
+    "joblib": ("joblib_engine", N_('joblib Parallel, backend "threading" / loky')),
+    "raw": ("raw", N_("one threading.Thread / multiprocessing.Process per task")),
 }
 DEFAULT_ENGINE = "futures"
 

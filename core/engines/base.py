@@ -14,6 +14,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
+from paraviz.core.i18n import _
 from paraviz.core.worker import Record, run_chunk
 
 FLUSH_EVERY_S = 0.1
@@ -196,11 +197,15 @@ def proc_stat(pid: int | str) -> list[bytes] | None:
 
 
 def task_name(index: int) -> str:
-    return f"task {index}" if index >= 0 else "between tasks"
+    return _("task {index}").format(index=index) if index >= 0 else _("between tasks")
 
 
 def exit_text(code: int) -> str:
-    return f"was killed by {signal.Signals(-code).name}" if code < 0 else f"exited with code {code}"
+    return (
+        _("was killed by {signal}").format(signal=signal.Signals(-code).name)
+        if code < 0
+        else _("exited with code {code}").format(code=code)
+    )
 
 
 class WorkerDied(Exception):
@@ -245,7 +250,9 @@ def run_windowed(
                 return dead
             continue
         except WorkerDied as exc:
-            return str(exc) or f"task {first} or a later one: a worker process ended abruptly (killed, or os._exit)"
+            return str(exc) or _(
+                "task {index} or a later one: a worker process ended abruptly (killed, or os._exit)"
+            ).format(index=first)
         pending.popleft()
         records, error = outcome.took(result)
         emitter.finish(records)

@@ -15,6 +15,7 @@ from typing import Any
 # Imported with the lane, before its clock starts, as a notebook imports it first.
 from distributed import Client, LocalCluster, as_completed, get_task_stream
 from paraviz.core.engines.base import LaneContext, Outcome, drain_from_thread
+from paraviz.core.i18n import _
 from paraviz.core.worker import ChunkResult, run_chunk
 
 #: How long to wait for an existing scheduler before calling it unreachable.
@@ -99,7 +100,7 @@ def run(lane: LaneContext) -> Outcome:
     def take(item: Any) -> str | None:
         kind, index, value = item
         if kind == "error":
-            return f"task {index}: {_first_line(value)}"
+            return _("task {index}: {error}").format(index=index, error=_first_line(value))
         (records, error, _pid, _cpu, waited), offset_there = value
         shift = offset_there - offset_here  # the worker's monotonic clock onto this host's
         outcome.transfer_s += waited

@@ -8,6 +8,7 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from paraviz.core.engines.base import LaneContext, Outcome, WorkerBoard, WorkerDied, run_windowed
+from paraviz.core.i18n import _
 from paraviz.core.worker import init_worker, ping
 
 
@@ -56,7 +57,7 @@ def run(lane: LaneContext) -> Outcome:
     try:
         worker_pid = executor.submit(ping).result()
     except BrokenProcessPool:
-        outcome.error = "the process pool could not start a worker"
+        outcome.error = _("the process pool could not start a worker")
         worker_pid = 0
     outcome.startup_s = time.monotonic() - lane.t0
     chunksize = int(lane.cfg.get("chunksize") or 1) if lane.mode == "processes" else 1

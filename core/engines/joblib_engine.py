@@ -12,6 +12,7 @@ from typing import Any
 # Imported with the engine, before the lane's clock starts, as a notebook imports it first.
 from joblib import Parallel, delayed, parallel_config
 from paraviz.core.engines.base import LaneContext, Outcome, drain_from_thread, proc_stat
+from paraviz.core.i18n import _
 from paraviz.core.worker import FileBoard, probe, run_chunk, run_configured_chunk
 
 
@@ -74,8 +75,8 @@ def run(lane: LaneContext) -> Outcome:
     error = drain_from_thread(lane, produce, take)
     if error and "TerminatedWorkerError" in error:
         named = _dead_task(board) if board is not None else None
-        where = named or f"task {next_index[0]} or a later one: a loky worker"
-        error = f"{where} ended abruptly ({_exit_codes(error)})"
+        where = named or _("task {index} or a later one: a loky worker").format(index=next_index[0])
+        error = _("{where} ended abruptly ({codes})").format(where=where, codes=_exit_codes(error))
     if board is not None:
         with contextlib.suppress(OSError):
             os.unlink(board.path)
@@ -100,9 +101,10 @@ def _dead_task(board: FileBoard) -> str | None:
     if not dead:
         return None
     dead.sort()
-    tasks = " or ".join(f"task {index}" for index, _ in dead)
-    pids = " or ".join(str(pid) for _, pid in dead)
-    return f"{tasks}: worker pid {pids}"
+    either = _(" or ")
+    tasks = either.join(_("task {index}").format(index=index) for index, _pid in dead)
+    pids = either.join(str(pid) for _index, pid in dead)
+    return _("{tasks}: worker pid {pids}").format(tasks=tasks, pids=pids)
 
 
 def _exit_codes(message: str) -> str:

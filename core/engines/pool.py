@@ -8,6 +8,7 @@ import time
 from typing import Any
 
 from paraviz.core.engines.base import LaneContext, Outcome, WorkerBoard, run_windowed
+from paraviz.core.i18n import _
 from paraviz.core.worker import init_worker, ping
 
 
@@ -35,11 +36,13 @@ def chunking(lane: LaneContext) -> tuple[int, str]:
     """(chunksize, why): the user's, or Pool.map's default."""
     given = lane.cfg.get("chunksize")
     if given:
-        return int(given), "given with --chunksize"
+        return int(given), _("given with --chunksize")
     if lane.batch.seconds is not None:  # no task count to divide: one chunk per task, like imap
-        return 1, "timed run: Pool.imap's default of 1"
+        return 1, _("timed run: Pool.imap's default of 1")
     size = default_chunksize(lane.batch.tasks, lane.workers)
-    return size, f"Pool.map's default, ceil({lane.batch.tasks} tasks / (4 x {lane.workers} workers))"
+    return size, _("Pool.map's default, ceil({tasks} tasks / (4 × {workers} workers))").format(
+        tasks=lane.batch.tasks, workers=lane.workers
+    )
 
 
 def run(lane: LaneContext) -> Outcome:

@@ -10,6 +10,7 @@ import time
 from typing import Any
 
 from paraviz.core.engines.base import FLUSH_EVERY_S, LaneContext, Outcome, exit_text
+from paraviz.core.i18n import _
 from paraviz.core.worker import Record, init_worker, run_chunk
 
 #: More threads or processes than this at once is no longer a lesson, only a slow machine.
@@ -26,7 +27,7 @@ def _in_process(
 def run(lane: LaneContext) -> Outcome:
     batch = lane.batch
     if batch.seconds is not None:
-        return Outcome(error="the raw engine runs a fixed list of tasks, not a timed run (drop --seconds)")
+        return Outcome(error=_("the raw engine runs a fixed list of tasks, not a timed run (drop --seconds)"))
     threads = lane.mode == "threads"
     outcome = Outcome(children_counted=threads or lane.start_method != "forkserver")
     if lane.payload is not None and not threads and lane.start_method != "fork":
@@ -87,7 +88,9 @@ def _collect(lane: LaneContext, results: Any, starters: list[Any], outcome: Outc
                 for index in sorted(pending):
                     code = starters[index].exitcode
                     if code not in (None, 0):
-                        return f"task {index}: process pid {starters[index].pid} {exit_text(code)}"
+                        return _("task {index}: process pid {pid} {how}").format(
+                            index=index, pid=starters[index].pid, how=exit_text(code)
+                        )
             continue
         records, error = outcome.took(item)
         record: Record = records[0]
