@@ -21,7 +21,7 @@ from paraviz.core.events import (
     TasksReported,
 )
 from paraviz.core.explain import explain
-from paraviz.core.figures import MODES, RunResult, with_comparisons
+from paraviz.core.figures import MODES, RunResult, mode_title, with_comparisons
 from paraviz.core.i18n import N_, _, num
 from paraviz.core.machine import MachineInfo, machine_info
 from paraviz.core.report import ExportError, arguments_text, export, gil_text, tasks_text
@@ -33,7 +33,7 @@ from paraviz.tui.charts import nice_ceiling
 from paraviz.tui.keys import help_rows, key_label, translate_bindings, translated
 from paraviz.tui.screens import ExportScreen, HelpScreen, OptionsScreen, OptionValues, WorkloadScreen
 from paraviz.tui.sweep_screen import SweepScreen
-from paraviz.tui.widgets import CoreMeter, LanePanel
+from paraviz.tui.widgets import BigFigures, CoreMeter, LanePanel
 from rich.text import Text
 from textual import work
 from textual.app import App, ComposeResult, SystemCommand
@@ -112,8 +112,10 @@ class ParavizApp(App[int]):
         refresh: float = 0.25,
         cpu_source: CoreSource | None = None,
         machine: MachineInfo | None = None,
+        big: bool = False,
     ) -> None:
         super().__init__()
+        self.big = big
         translate_bindings(self)
         self.config = config
         self.refresh_s = refresh
@@ -130,6 +132,7 @@ class ParavizApp(App[int]):
         self.core_meter = CoreMeter(id="cores")
         self.lanes = {mode: LanePanel(mode) for mode in MODES}
         self.explanation = Static(id="explanation")
+        self.big_figures = BigFigures(id="big-figures")
         self.too_small = Static(id="too-small")
 
     # -- layout -------------------------------------------------------------------------
@@ -139,6 +142,7 @@ class ParavizApp(App[int]):
         with Vertical(id="main"):
             with Vertical(id="cores-box"):
                 yield self.core_meter
+            yield self.big_figures
             with Horizontal(id="lanes"):
                 yield from self.lanes.values()
             yield self.explanation
@@ -162,6 +166,7 @@ class ParavizApp(App[int]):
             # A plain handler, not the loop's: it must run even if the loop is stuck on a dead terminal.
             signal.signal(signal.SIGHUP, hang_up)
         self.check_size(self.size.width, self.size.height)
+        self.default_screen.set_class(self.big, "-big")
 
     def on_resize(self, event: Resize) -> None:
         self.check_size(event.size.width, event.size.height)
@@ -333,6 +338,26 @@ class ParavizApp(App[int]):
 
         self.push_screen(ExportScreen(), chosen)
 
+    def action_big(self) -> None:
+        """Projector mode: the key figures in large digits, the per-core panel and lane tables hidden."""
+        self.big = not self.big
+        self.default_screen.set_class(self.big, "-big")
+        self.show_big_figures()
+
+    def big_figure_texts(self) -> dict[str, tuple[str, str]]:
+        """Each finished lane's speedup (the sequential lane's wall time), as Digits can draw it."""
+        shown = {}
+        for mode, result in self.results.items():
+            if result.ok and mode != "sequential" and result.speedup is not None:
+                shown[mode] = (mode_title(mode), f"{result.speedup:.2f}x")
+            elif result.ok:
+                shown[mode] = (mode_title(mode) + " · " + _("wall s"), f"{result.wall_s:.2f}")
+        return shown
+
+    def show_big_figures(self) -> None:
+        if self.big:
+            self.big_figures.show(self.big_figure_texts())
+
     def action_help(self) -> None:
         self.push_screen(HelpScreen(help_rows(self.own_bindings())))
 
@@ -434,6 +459,7 @@ class ParavizApp(App[int]):
 
     def show_explanation(self) -> None:
         ordered = [self.results[m] for m in MODES if m in self.results]
+        self.show_big_figures()
         lines = explain(ordered, self.config, self.machine.logical_cores)
         if not lines and self.running:
             lines = [_("Running: what the figures say appears here as each lane ends.")]
@@ -453,9 +479,10 @@ def make_app(
     refresh: float = 0.25,
     cpu_source: CoreSource | None = None,
     machine: MachineInfo | None = None,
+    big: bool = False,
 ) -> ParavizApp:
     """The one factory for the console script, the tests and the screenshot script."""
-    return ParavizApp(config or RunConfig(), refresh=refresh, cpu_source=cpu_source, machine=machine)
+    return ParavizApp(config or RunConfig(), refresh=refresh, cpu_source=cpu_source, machine=machine, big=big)
 
 
 __all__ = ["ParavizApp", "make_app"]

@@ -6,6 +6,7 @@ Textual is imported only when the app starts, so the headless commands stay quic
 from __future__ import annotations
 
 import argparse
+import os
 import signal
 import sys
 import threading
@@ -26,7 +27,9 @@ from paraviz.core.config import (
 )
 from paraviz.core.engines import DEFAULT_ENGINE, ENGINES
 from paraviz.core.figures import mode_name
-from paraviz.core.i18n import _, num
+from paraviz.core.i18n import LANGUAGES, _, language, num, set_language
+from paraviz.core.lecture import STEPS, parse_step
+from paraviz.core.machine import logical_cores
 from paraviz.core.runner import RunReport, run_lanes
 from paraviz.core.sweep import SweepReport, default_worker_counts, run_sweep
 from paraviz.core.workloads import WORKLOADS, WorkloadError
@@ -96,6 +99,20 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     )
 
 
+def add_common_options(parser: argparse.ArgumentParser, subcommand: bool = False) -> None:
+    """--lang and --big, before or after the command (a subcommand must not reset the main's value)."""
+    default = argparse.SUPPRESS if subcommand else None
+    parser.add_argument(
+        "--lang", choices=LANGUAGES, default=default, help=_("language: en or es (default: from LANG / LC_ALL)")
+    )
+    parser.add_argument(
+        "--big",
+        action="store_true",
+        default=argparse.SUPPRESS if subcommand else False,
+        help=_("projector mode: the key figures in large digits (z toggles it)"),
+    )
+
+
 def build_parser() -> Parser:
     parser = Parser(
         prog="paraviz",
@@ -104,6 +121,7 @@ def build_parser() -> Parser:
     )
     parser.add_argument("--version", action="version", version=f"paraviz {__version__}")
     parser.add_argument("--refresh", default="0.25", help=_("seconds between CPU samples in the app (default 0.25)"))
+    add_common_options(parser)
     add_run_options(parser)
     commands = parser.add_subparsers(dest="command", parser_class=Parser)
     run = commands.add_parser("run", help=_("run the lanes headless and print the figures"))
@@ -114,7 +132,18 @@ def build_parser() -> Parser:
     add_run_options(sweep)
     sweep.set_defaults(modes="threads,processes", workers=",".join(map(str, default_worker_counts())))
     sweep.add_argument("--format", choices=("table", "json", "csv"), default="table")
-    commands.add_parser("workloads", help=_("list the workloads, their lessons and defaults"))
+    workloads = commands.add_parser("workloads", help=_("list the workloads, their lessons and defaults"))
+    lecture = commands.add_parser("lecture", help=_("a guided tour, one lesson per step: r runs it, → goes on"))
+    lecture.add_argument("--step", default="1", help=_("start at this step (1 to {count})").format(count=len(STEPS)))
+    add_run_options(lecture)
+    serve = commands.add_parser(
+        "serve", help=_("the app in a web browser (textual-serve); every browser connection starts its own")
+    )
+    serve.add_argument("--host", default="127.0.0.1", help=_("address to listen on (default: this machine only)"))
+    serve.add_argument("--port", default="8000", help=_("port (default %(default)s)"))
+    serve.add_argument("--lecture", action="store_true", help=_("serve the guided tour instead of the free app"))
+    for command in (run, sweep, workloads, lecture, serve):
+        add_common_options(command, subcommand=True)
     return parser
 
 
@@ -179,24 +208,75 @@ def headless(measure: Callable[[threading.Event], RunReport | SweepReport], outp
     return EXIT_OK
 
 
-def run_app(config: RunConfig, refresh: float) -> int:
-    if not sys.stdout.isatty():
+def run_app(config: RunConfig, refresh: float, big: bool = False, lecture_step: int | None = None) -> int:
+    served = os.environ.get("TEXTUAL_DRIVER", "").endswith("WebDriver")  # textual-serve's pipe, not a terminal
+    if not sys.stdout.isatty() and not served:
         print(
             _("paraviz: the live app needs a terminal; for a headless run use `paraviz run` (see paraviz run --help)"),
             file=sys.stderr,
         )
         return EXIT_USAGE
-    from paraviz.tui.app import make_app
+    if lecture_step is not None:
+        from paraviz.tui.lecture import make_lecture
 
-    app = make_app(config, refresh=refresh)
+        app = make_lecture(config, first_step=lecture_step, refresh=refresh, big=big)
+    else:
+        from paraviz.tui.app import make_app
+
+        app = make_app(config, refresh=refresh, big=big)
     app.run()
     return app.return_code or EXIT_OK
 
 
+def language_in(argv: Sequence[str]) -> str | None:
+    """``--lang es`` read before the parser is built, so that --help and errors are in that language."""
+    for index, arg in enumerate(argv):
+        if arg == "--lang" and index + 1 < len(argv):
+            return argv[index + 1]
+        if arg.startswith("--lang="):
+            return arg.split("=", 1)[1]
+    return None
+
+
+def serve(args: argparse.Namespace) -> int:
+    """The app in a browser: textual-serve starts one paraviz per connection, each on the same cores."""
+    from paraviz.tui.web import make_server
+
+    port = parse_port(args.port)
+    print(
+        _(
+            "paraviz: serving on http://{host}:{port}. Every browser connection starts its own paraviz and its own "
+            "runs, which compete for the same {cores} cores: watch for the busy-machine warning."
+        ).format(host=args.host, port=port, cores=logical_cores()),
+        file=sys.stderr,
+    )
+    make_server(args.host, port, language(), lecture=args.lecture, big=args.big).serve()
+    return EXIT_OK
+
+
+def parse_port(text: str) -> int:
+    try:
+        port = int(text)
+    except ValueError:
+        port = -1
+    if not 1 <= port <= 65535:
+        raise UsageError(_("--port must be a number from 1 to 65535, not {text!r}").format(text=text))
+    return port
+
+
 def main(argv: Sequence[str] | None = None) -> int:
+    argv = list(sys.argv[1:] if argv is None else argv)
+    chosen = language_in(argv)
+    try:
+        set_language(chosen)
+    except ValueError as exc:
+        print(f"paraviz: error: {exc}", file=sys.stderr)
+        return EXIT_USAGE
     parser = build_parser()
     try:
         args = parser.parse_args(argv)
+        if args.command == "serve":
+            return serve(args)
         if args.command == "workloads":
             print_workloads()
             return EXIT_OK
@@ -210,10 +290,16 @@ def main(argv: Sequence[str] | None = None) -> int:
         if args.command == "run":
             return headless(lambda stop: run_lanes(config, stop=stop), args.format)
         refresh = parse_refresh(args.refresh)
+        lecture_step = None
+        if args.command == "lecture":
+            try:
+                lecture_step = parse_step(args.step)
+            except ValueError as exc:
+                raise UsageError(str(exc)) from None
     except (UsageError, ConfigError, WorkloadError) as exc:
         print(_("paraviz: error: {error} (see paraviz --help)").format(error=exc), file=sys.stderr)
         return EXIT_USAGE
-    return run_app(config, refresh)
+    return run_app(config, refresh, big=args.big, lecture_step=lecture_step)
 
 
 def entry() -> None:

@@ -6,17 +6,17 @@ import math
 from dataclasses import dataclass
 
 from paraviz.core.events import LaneSampled, TasksReported
-from paraviz.core.figures import RunResult, mode_title
+from paraviz.core.figures import MODES, RunResult, mode_title
 from paraviz.core.i18n import _, num
 from paraviz.core.sampler import CoreSnapshot
 from paraviz.tui.charts import LANE_SHORT, LANE_STYLE, LaneChart, append_runs, level_char
 from rich.text import Text
 from textual.app import ComposeResult
-from textual.containers import Vertical
+from textual.containers import Horizontal, Vertical
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
-from textual.widgets import ProgressBar, Static
+from textual.widgets import Digits, ProgressBar, Static
 
 SPARK = "▁▂▃▄▅▆▇█"
 
@@ -396,3 +396,27 @@ def figures_text(result: RunResult, width: int = 40, max_lines: int = 5) -> Text
         if column == per_line - 1 and i < len(pairs) - 1:
             text.append("\n")
     return text
+
+
+class BigFigures(Horizontal):
+    """Projector mode: one large figure per lane (Textual's Digits), titled by the lane."""
+
+    def __init__(self, **kwargs: object) -> None:
+        super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.cells = {mode: (Static("", classes="big-title"), Digits("", classes="big-digits")) for mode in MODES}
+
+    def compose(self) -> ComposeResult:
+        for mode, (title, digits) in self.cells.items():
+            with Vertical(classes="big-figure", id=f"big-{mode}"):
+                yield title
+                yield digits
+
+    def show(self, figures: dict[str, tuple[str, str]]) -> None:
+        """``{mode: (title, text)}``; lanes not given are hidden. Digits draw 0-9 . x and a few more."""
+        for mode, (title, digits) in self.cells.items():
+            shown = mode in figures
+            title.parent.display = shown  # type: ignore[union-attr]
+            if shown:
+                caption, text = figures[mode]
+                title.update(f"[{LANE_STYLE[mode]}]■[/] [b]{caption}[/b]")
+                digits.update(text)
