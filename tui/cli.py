@@ -119,7 +119,12 @@ def build_parser() -> Parser:
         description=_("Run one workload sequentially, with threads and with processes, and see why."),
         epilog=_("With no command, opens the live terminal app (the run options below apply to it)."),
     )
-    parser.add_argument("--version", action="version", version=f"paraviz {__version__}")
+    parser.add_argument(
+        "--version",
+        action="version",
+        version=f"paraviz {__version__}",
+        help=_("show program's version number and exit"),
+    )
     parser.add_argument("--refresh", default="0.25", help=_("seconds between CPU samples in the app (default 0.25)"))
     add_common_options(parser)
     add_run_options(parser)
@@ -142,6 +147,7 @@ def build_parser() -> Parser:
     serve.add_argument("--host", default="127.0.0.1", help=_("address to listen on (default: this machine only)"))
     serve.add_argument("--port", default="8000", help=_("port (default %(default)s)"))
     serve.add_argument("--lecture", action="store_true", help=_("serve the guided tour instead of the free app"))
+    add_run_options(serve)
     for command in (run, sweep, workloads, lecture, serve):
         add_common_options(command, subcommand=True)
     return parser
@@ -157,7 +163,7 @@ def print_workloads() -> None:
     from rich.console import Console
     from rich.table import Table
 
-    table = Table(title=_("paraviz workloads"))
+    table = Table(title=_("Workloads"))
     for header in (_("name"), _("kind"), _("tasks"), _("size"), _("lesson")):
         table.add_column(header)
     for w in WORKLOADS.values():
@@ -238,7 +244,25 @@ def language_in(argv: Sequence[str]) -> str | None:
     return None
 
 
-def serve(args: argparse.Namespace) -> int:
+SERVE_OWN_OPTIONS = {"--host": 1, "--port": 1, "--lecture": 0, "--lang": 1, "--big": 0}
+
+
+def app_arguments(argv: Sequence[str]) -> list[str]:
+    """The run options given after ``serve``, for the app each browser connection starts."""
+    rest = list(argv[list(argv).index("serve") + 1 :])
+    forwarded = []
+    while rest:
+        word = rest.pop(0)
+        name = word.split("=", 1)[0]
+        if name in SERVE_OWN_OPTIONS:
+            if "=" not in word:
+                del rest[: SERVE_OWN_OPTIONS[name]]
+            continue
+        forwarded.append(word)
+    return forwarded
+
+
+def serve(args: argparse.Namespace, argv: Sequence[str]) -> int:
     """The app in a browser: textual-serve starts one paraviz per connection, each on the same cores."""
     from paraviz.tui.web import make_server
 
@@ -250,7 +274,9 @@ def serve(args: argparse.Namespace) -> int:
         ).format(host=args.host, port=port, cores=logical_cores()),
         file=sys.stderr,
     )
-    make_server(args.host, port, language(), lecture=args.lecture, big=args.big).serve()
+    config_from_args(args)  # the run options are checked here, once, not in every browser's app
+    options = app_arguments(argv)
+    make_server(args.host, port, language(), options, lecture=args.lecture, big=getattr(args, "big", False)).serve()
     return EXIT_OK
 
 
@@ -276,7 +302,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     try:
         args = parser.parse_args(argv)
         if args.command == "serve":
-            return serve(args)
+            return serve(args, argv)
         if args.command == "workloads":
             print_workloads()
             return EXIT_OK

@@ -1,0 +1,125 @@
+"""paraviz lecture: steps as data, keys that move and run, answers from the run just done."""
+
+from __future__ import annotations
+
+import subprocess
+import sys
+
+import pytest
+from paraviz.core.config import RunConfig
+from paraviz.core.figures import RunResult
+from paraviz.core.i18n import set_language
+from paraviz.core.lecture import STEPS, answer_line, expectation_failures, parse_step, step_by_key, step_config
+from paraviz.tui.lecture import make_lecture
+
+from tests.fakes import result
+from tests.screen_text import screen_lines
+from tests.test_i18n import english_leftovers
+
+pytestmark = pytest.mark.usefixtures("no_leftover_processes")
+
+
+def test_every_step_makes_a_valid_config_that_scales_with_the_cores():
+    keys = [s.key for s in STEPS]
+    assert len(set(keys)) == len(keys) >= 8
+    for step in STEPS:
+        two, sixteen = (step_config(step, RunConfig(workers=2), cores) for cores in (2, 16))
+        assert two.workload.name == step.workload
+        assert step.answer[0] in two.modes
+        if step.tasks_per_core:
+            assert sixteen.task_count == 8 * two.task_count or sixteen.task_count > two.task_count
+        if step.compare_with:
+            assert keys.index(step.compare_with) < keys.index(step.key)
+
+
+def test_step_settings_do_not_leak_into_the_next_step():
+    tiny = step_config(step_by_key("tiny"), RunConfig(workers=2), 2)
+    assert tiny.chunksize == 1 and tiny.engine == "pool"
+    gil = step_config(step_by_key("gil"), tiny, 2)
+    assert gil.chunksize is None and gil.engine == RunConfig().engine and gil.workers == 2
+
+
+def gil_results(threads_speedup: float) -> dict[str, RunResult]:
+    return {
+        "sequential": result("sequential", 2.0, 2.0, workers=1, speedup=1.0),
+        "threads": result("threads", 2.0 / threads_speedup, 2.0, speedup=threads_speedup),
+        "processes": result("processes", 1.05, 2.0, speedup=1.9),
+    }
+
+
+def test_the_answer_quotes_the_run_and_a_contradicting_run_is_called_out():
+    gil = step_by_key("gil")
+    assert answer_line(gil, gil_results(1.04), {}) == "Threads: speedup 1.04×"
+    assert expectation_failures(gil, gil_results(1.04), 2) == []
+    failures = expectation_failures(gil, gil_results(1.8), 2)
+    assert len(failures) == 1 and "does not show the lesson" in failures[0] and "1.80×" in failures[0]
+    assert "1 core" in expectation_failures(gil, gil_results(1.04), 1)[0]
+
+
+def test_a_step_quotes_the_earlier_step_it_answers():
+    chunks = step_by_key("chunks")
+    now = {"processes": result("processes", 0.03, 0.05, speedup=0.7)}
+    before = {"processes": result("processes", 2.9, 3.5, speedup=0.01)}
+    line = answer_line(chunks, now, before)
+    assert "0.03 s" in line and "2.90 s" in line and "Tiny tasks" in line
+
+
+def test_step_numbers_are_checked():
+    assert parse_step("4") == 4
+    for bad in ("0", "99", "x"):
+        with pytest.raises(ValueError, match="--step"):
+            parse_step(bad)
+    done = subprocess.run(
+        [sys.executable, "-m", "paraviz.tui", "--lang", "en", "lecture", "--step", "99"],
+        capture_output=True,
+        text=True,
+        timeout=60,
+    )
+    assert done.returncode == 2 and done.stderr.count("\n") == 1 and "--step" in done.stderr
+
+
+async def test_keys_move_between_steps_and_r_runs_the_step_then_shows_its_answer():
+    app = make_lecture(RunConfig(workers=2), first_step=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert app.step.key == "io" and "3/" in app.lecture_bar.border_title
+        assert not app.running and "Waiting on I/O" in app.lecture_bar.border_title
+        await pilot.press("n")
+        assert app.step.key == "tiny" and app.config.chunksize == 1
+        await pilot.press("left")
+        await pilot.press("b")
+        await pilot.press("space")
+        assert app.step.key == "io" and app.config.workload.name == "sleep"
+        await pilot.press("plus")
+        assert app.config.workers == 3
+        await pilot.press("r")
+        assert app.running
+        await pilot.press("n")  # refused while running: the step stays
+        assert app.step.key == "io"
+        while app.running:
+            await pilot.pause(0.1)
+        await pilot.pause()
+        shown = "\n".join(screen_lines(app))
+        assert "Threads: speedup" in shown and "×" in shown
+        assert f"{app.results['threads'].speedup:.2f}×" in shown  # the figure of this run
+        await pilot.press("z")  # projector: large digits, the per-core panel gives way
+        await pilot.pause()
+        assert app.screen.has_class("-big") and app.query_one("#cores-box").display is False
+        assert app.query_one("#big-figures").display is True
+        digits = app.big_figures.cells["threads"][1]
+        assert digits.value == f"{app.results['threads'].speedup:.2f}x"  # the answer's figure, large
+
+
+async def test_lecture_in_spanish_shows_no_english():
+    set_language("es")
+    try:
+        app = make_lecture(RunConfig(workers=2), first_step=3)
+        async with app.run_test(size=(120, 40)) as pilot:
+            await pilot.press("r")
+            while app.running:
+                await pilot.pause(0.1)
+            await pilot.pause()
+            seen = screen_lines(app)
+            assert any("Paso 3/" in line for line in seen) and any("Hilos: aceleración" in line for line in seen)
+            assert english_leftovers(seen) == [], seen
+    finally:
+        set_language("en")
