@@ -117,7 +117,7 @@ def parse_scheduler(text: str) -> str:
 
     address = text.strip()
     rest = address.removeprefix("tcp://")
-    host, _, port = rest.rpartition(":")
+    host, _colon, port = rest.rpartition(":")
     if not address.startswith("tcp://") or not host or not port.isdigit():
         raise ConfigError(_("--scheduler must look like tcp://HOST:PORT, not {text!r}").format(text=text))
     try:

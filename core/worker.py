@@ -24,7 +24,7 @@ ChunkResult = tuple[list[Record], str | None, int, float, float]
 
 def load(reference: str) -> Callable[..., Any]:
     """``module:function``, already checked by the host."""
-    module, _, name = reference.partition(":")
+    module, _colon, name = reference.partition(":")
     return getattr(importlib.import_module(module), name)
 
 

@@ -12,8 +12,10 @@ import time
 from pathlib import Path
 
 from paraviz.core.config import RunConfig
+from paraviz.core.i18n import set_language
 from paraviz.core.workloads import get_workload
 from paraviz.tui.app import make_app
+from paraviz.tui.lecture import make_lecture
 
 HERE = Path(__file__).parent
 
@@ -77,16 +79,53 @@ async def shoot_sweep(name: str, size: tuple[int, int], config: RunConfig) -> Pa
     return path
 
 
+#: (name, size, language, step, projector): step 1 is the GIL; each shot is after a real run.
+LECTURE_SHOTS = [
+    ("lecture-120x40", (120, 40), "en", 1, False),
+    ("lecture-80x24", (80, 24), "en", 1, False),
+    ("lecture-es-120x40", (120, 40), "es", 1, False),
+    ("lecture-es-80x24", (80, 24), "es", 1, False),
+    ("lecture-es-big-80x24", (80, 24), "es", 1, True),
+]
+
+
+async def shoot_lecture(name: str, size: tuple[int, int], language: str, step: int, big: bool) -> Path:
+    set_language(language)
+    try:
+        app = make_lecture(RunConfig(workers=2), first_step=step, big=big)
+        async with app.run_test(size=size) as pilot:
+            await pilot.press("r")
+            await pilot.pause(0.5)
+            deadline = time.monotonic() + 300
+            while app.running and time.monotonic() < deadline:
+                await pilot.pause(0.2)
+            await pilot.pause(1.0)
+            path = HERE / f"{name}.svg"
+            app.save_screenshot(filename=path.name, path=str(HERE))
+    finally:
+        set_language("en")
+    return path
+
+
 def main() -> None:
+    """All shots, or only those whose name starts with the first argument (``lecture``…)."""
+    only = next((a for a in sys.argv[1:] if not a.startswith("--")), "")
     sweep = ("sweep-120x40", (120, 40), RunConfig(workload=get_workload("cumsum"), tasks=8, size=5_000_000))
     for name, size, config in [*SHOTS, sweep]:
-        shot = shoot_sweep if name.startswith("sweep") else shoot
-        path = asyncio.run(shot(name, size, config))
-        print(path)
-        if "--png" in sys.argv:
-            import cairosvg
+        if name.startswith(only):
+            shot = shoot_sweep if name.startswith("sweep") else shoot
+            written(asyncio.run(shot(name, size, config)))
+    for name, size, language, step, big in LECTURE_SHOTS:
+        if name.startswith(only):
+            written(asyncio.run(shoot_lecture(name, size, language, step, big)))
 
-            cairosvg.svg2png(url=str(path), write_to=str(path.with_suffix(".png")))
+
+def written(path: Path) -> None:
+    print(path)
+    if "--png" in sys.argv:
+        import cairosvg
+
+        cairosvg.svg2png(url=str(path), write_to=str(path.with_suffix(".png")))
 
 
 if __name__ == "__main__":

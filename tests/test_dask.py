@@ -33,7 +33,8 @@ def test_a_local_cluster_fills_both_cores():
     assert dask.ok, dask.error
     assert dask.tasks_done == 16 and dask.workers == 2
     assert dask.effective_cores > 1.5
-    assert dask.speedup > 1.4
+    # One core cannot give 1.25x (noise is ±10 %); the cluster's 0.35 s start sits inside the lane.
+    assert dask.speedup > 1.25
     assert dask.startup_s > 0.05  # the cluster's start is the lane's start-up
     assert dask.cluster_cpu_s and dask.compute_s
 
@@ -147,7 +148,8 @@ def test_an_existing_cluster_through_scheduler(loopback_cluster):
     assert dask.ok, dask.error
     assert dask.workers == 2  # the threads the cluster has, as found
     assert dask.effective_cores > 1.5  # from the workers' own counters
-    assert dask.speedup > 1.4
+    # One core cannot give 1.25x (noise is ±10 %); the cluster's 0.35 s start sits inside the lane.
+    assert dask.speedup > 1.25
 
 
 def test_an_unreachable_scheduler_is_one_line_and_exit_2():

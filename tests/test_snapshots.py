@@ -152,3 +152,35 @@ async def test_threads_draw_at_one_core_and_processes_at_two():
         process_rows = [r for r in rows["processes"] if r.startswith("w")]
         assert len(thread_rows) == 2 and all("▄" in r and "█" not in r for r in thread_rows)
         assert len(process_rows) == 2 and all("█" in r for r in process_rows)
+
+
+def lecture_for_snapshot(big: bool = False):
+    from paraviz.tui.lecture import make_lecture
+
+    return make_lecture(
+        RunConfig(workers=2, start_method="fork"),
+        first_step=1,
+        refresh=60,
+        cpu_source=fake_source(2),
+        machine=MACHINE,
+        big=big,
+    )
+
+
+@pytest.mark.parametrize("big", [False, True], ids=["lecture", "projector"])
+def test_lecture_in_spanish_at_80x24(snap_compare, big):
+    """Step 1 after a (replayed) GIL run, in Spanish: the question, the highlighted answer."""
+    from paraviz.core.i18n import set_language
+
+    async def run_before(pilot):
+        app = pilot.app
+        await fill_history(app)
+        replay(app, ("sequential", "threads", "processes"))
+        app.show_step()
+        await pilot.pause()
+
+    set_language("es")
+    try:
+        assert snap_compare(lecture_for_snapshot(big), terminal_size=(80, 24), run_before=run_before)
+    finally:
+        set_language("en")

@@ -178,7 +178,7 @@ class LaneChart(Widget):
                     cells.append(" ")
                     spans.append("")
             append_runs(text, cells, spans)
-            tail = _("cores") if r == rows - 1 and plot_w >= 12 else ""
+            tail = axis_unit(RIGHT - 1) if r == rows - 1 and plot_w >= 12 else ""
             text.append(f" {tail:<{RIGHT - 1}}"[:RIGHT] + "\n", style="dim")
 
     def _timeline(self, text: Text, mids: list[float], step: float, rows: int, plot_w: int, style: str) -> None:
@@ -208,6 +208,12 @@ class LaneChart(Widget):
             count = sum(t.count for tasks in rest for t in tasks if t.count > 0)
             summary = _("+{workers} more workers: {tasks} tasks").format(workers=len(rest), tasks=num(count, ","))
             text.append(" " * LEFT + summary[: plot_w + RIGHT].ljust(plot_w + RIGHT) + "\n", style="dim")
+
+
+def axis_unit(width: int) -> str:
+    """``cores``, shortened with a dot where the language's word is wider than the gutter (núcl.)."""
+    word = _("cores")
+    return word if len(word) <= width else word[: width - 1] + "."
 
 
 def append_runs(text: Text, cells: list[str], styles: list[str]) -> None:

@@ -12,7 +12,7 @@ from paraviz.core.figures import RunResult
 from paraviz.core.i18n import N_, _
 from paraviz.core.lecture import STEPS, Step, answer_line, expectation_failures, question_text, step_config
 from paraviz.tui.app import ParavizApp, RunEnded
-from paraviz.tui.keys import translate_bindings
+from paraviz.tui.keys import translate_bindings, translated
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -41,10 +41,8 @@ class LectureApp(ParavizApp):
         return STEPS[self.step_index]
 
     def own_bindings(self) -> list[Binding]:
-        from paraviz.tui.keys import translated
-
-        mine = [translated(b) for b in LectureApp.BINDINGS]
-        return mine + [b for b in super().own_bindings() if b.key not in ("s", "t", "p", "d", "w", "v")]
+        """The lecture's keys first, then the app's (they all work here too)."""
+        return [translated(b) for b in LectureApp.BINDINGS] + super().own_bindings()
 
     def compose(self) -> ComposeResult:
         for widget in super().compose():
@@ -54,6 +52,7 @@ class LectureApp(ParavizApp):
 
     def on_mount(self) -> None:
         super().on_mount()
+        self.default_screen.add_class("-lecture")
         self.show_step()
 
     def action_step(self, delta: int) -> None:

@@ -30,9 +30,9 @@ def run(lane: LaneContext) -> Outcome:
     with parallel_config(**settings):
         # loky starts its workers on the first call and keeps them for the next ones: this first
         # call is the lane's start-up.
-        probes = Parallel()(delayed(probe)() for _ in range(lane.workers))
+        probes = Parallel()(delayed(probe)() for _worker in range(lane.workers))
     outcome.startup_s = time.monotonic() - lane.t0
-    limits = sorted({limit for _, limit in probes if limit is not None})
+    limits = sorted({limit for _pid, limit in probes if limit is not None})
     outcome.details = {"inner_thread_limit": ",".join(limits) if limits and not threads else None}
     lane.ready(outcome.startup_s, sorted({pid for pid, _ in probes}), **outcome.details)
 
