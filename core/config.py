@@ -10,6 +10,7 @@ from typing import Any
 from paraviz.core.engines import DEFAULT_ENGINE, ENGINES
 from paraviz.core.figures import DEFAULT_MODES, MODES
 from paraviz.core.i18n import _, num
+from paraviz.core.interpreter import InterpreterError, missing_modules, probe
 from paraviz.core.machine import logical_cores
 from paraviz.core.workloads import Workload, get_workload
 
@@ -110,6 +111,35 @@ def parse_engine(text: str) -> str:
     return name
 
 
+def parse_python(text: str) -> str:
+    """``--python PATH``: an interpreter that answers, is CPython-like and 3.11 or newer."""
+    try:
+        return probe(text.strip()).path
+    except InterpreterError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def check_interpreter(config: RunConfig) -> None:
+    """What the workload, engine and lanes import must be importable under --python."""
+    interpreter = probe(config.python or "")
+    needed = list(config.workload.requires)
+    needed += ["joblib"] if config.engine == "joblib" and set(config.modes) & {"threads", "processes"} else []
+    needed += ["distributed"] if "dask" in config.modes else []
+    missing = missing_modules(interpreter, tuple(needed))
+    if missing:
+        raise ConfigError(
+            _(
+                "{workload} needs {modules} under {python} ({path}): install them there, "
+                "or choose a pure-Python workload (cumsum, sleep, squares)"
+            ).format(
+                workload=config.workload.name,
+                modules=", ".join(missing),
+                python=interpreter.label,
+                path=interpreter.path,
+            )
+        )
+
+
 def parse_scheduler(text: str) -> str:
     """``tcp://HOST:PORT``, checked for shape and reachability (a refused or silent address fails
     here, in a few seconds, not inside a lane)."""
@@ -169,6 +199,8 @@ class RunConfig:
     payload_mb: float | None = None
     #: tcp://HOST:PORT of an existing Dask scheduler for the dask lane (None: a LocalCluster).
     scheduler: str | None = None
+    #: Another Python for every lane's host (--python PATH; None: this one).
+    python: str | None = None
 
     @property
     def payload(self) -> float:
@@ -242,6 +274,8 @@ def validate(config: RunConfig) -> RunConfig:
                 max_tasks=num(MAX_TASKS, ","), items=num(len(config.items), ",")
             )
         )
+    if config.python is not None:
+        check_interpreter(config)
     if config.items is not None and config.sizes is not None:
         raise ConfigError(_("give --items or --sizes, not both"))
     if config.engine not in ENGINES:
@@ -297,7 +331,7 @@ def validate(config: RunConfig) -> RunConfig:
 #: Text fields a person can set, by the name the CLI and the options dialog share.
 TEXT_FIELDS = (
     "workload", "modes", "workers", "tasks", "size", "sizes", "items", "seconds", "start_method", "engine",
-    "chunksize", "inner_threads", "repeat", "payload", "scheduler", "target_seconds",
+    "chunksize", "inner_threads", "repeat", "payload", "scheduler", "target_seconds", "python",
 )  # fmt: skip
 MIN_REFRESH_S, MAX_REFRESH_S = 0.05, 10.0
 
@@ -342,6 +376,7 @@ def config_from_text(base: RunConfig, fields: Mapping[str, str | None]) -> RunCo
     optional("seconds", lambda t: parse_float(t, _("seconds")))
     optional("chunksize", lambda t: parse_int(t, _("chunksize")))
     optional("scheduler", parse_scheduler)
+    optional("python", parse_python)
     if given("payload"):
         changes["payload_mb"] = (
             None if _blank(fields["payload"]) else parse_float(str(fields["payload"]), _("payload MB"))

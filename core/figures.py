@@ -65,6 +65,9 @@ class RunResult:
     #: The dask lane: CPU seconds its workers' own counters gave, and Dask's task-stream compute time.
     cluster_cpu_s: float | None = None
     compute_s: float | None = None
+    #: The host's Python ("3.13.0", "3.14.0t") and whether its GIL was on at the lane's end.
+    python: str | None = None
+    gil_enabled: bool | None = None
     #: With --repeat N, each round's own figures; the figures above are their medians.
     rounds: tuple[RunResult, ...] = ()
 
@@ -116,6 +119,8 @@ RUN_FIELDS = (
     "transfer_s",
     "cluster_cpu_s",
     "compute_s",
+    "python",
+    "gil_enabled",
     "status",
     "error",
 )

@@ -13,7 +13,10 @@ from __future__ import annotations
 
 import json
 import os
+import platform
 import signal
+import sys
+import sysconfig
 import threading
 import time
 from collections.abc import Callable
@@ -67,6 +70,16 @@ def load_task(cfg: dict[str, Any]) -> Callable[[int, Any], Any]:
     return ItemCall(function) if cfg.get("call") == "item" else function
 
 
+def interpreter_state() -> dict[str, Any]:
+    """This host's Python and whether the GIL is on now, after the workload's imports (importing an
+    extension that does not declare free-threading support turns it back on)."""
+    free_threaded = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
+    return {
+        "python": platform.python_version() + ("t" if free_threaded else ""),
+        "gil_enabled": getattr(sys, "_is_gil_enabled", lambda: True)(),
+    }
+
+
 def lane_error(emitter: Emitter, error: str) -> int:
     emitter.emit("lane_finished", status="error", error=error, wall_s=0.0, startup_s=0.0, cpu_s=0.0, tasks_done=0)
     return 1
@@ -118,6 +131,7 @@ def run_lane(cfg: dict[str, Any], emitter: Emitter) -> int:
         details=outcome.details,
         bytes_sent=outcome.bytes_sent,
         transfer_s=outcome.transfer_s,
+        **interpreter_state(),
     )
     if outcome.error:
         kill_own_group()  # do not wait for tasks still running in a failed lane

@@ -51,6 +51,14 @@ def tasks_text(count: int) -> str:
     return ngettext("{count} task", "{count} tasks", count).format(count=num(count, ","))
 
 
+def lanes_python(report: RunReport) -> dict[str, str]:
+    """The Python the lanes ran under, as their hosts reported it (--python), else this machine's."""
+    host = next((r for r in report.results if r.python), None)
+    if host is None or not report.config.python:
+        return {"python": report.machine.python, "gil": gil_text(report.machine.gil_enabled)}
+    return {"python": host.python, "gil": gil_text(bool(host.gil_enabled))}
+
+
 def gil_text(enabled: bool) -> str:
     return _("GIL on") if enabled else _("GIL off")
 
@@ -87,7 +95,7 @@ def to_table(report: RunReport) -> Any:
         caption=_(
             "{cores} logical cores · Python {python} · {gil} · others: cores used by other programs · "
             "--format json has every round"
-        ).format(cores=m.logical_cores, python=m.python, gil=gil_text(m.gil_enabled)),
+        ).format(cores=m.logical_cores, **lanes_python(report)),
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )

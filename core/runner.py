@@ -15,7 +15,6 @@ import os
 import selectors
 import signal
 import subprocess
-import sys
 import tempfile
 import threading
 import time
@@ -40,6 +39,7 @@ from paraviz.core.events import (
 from paraviz.core.explain import explain
 from paraviz.core.figures import RunResult, median_of_rounds, with_comparisons
 from paraviz.core.i18n import _, num
+from paraviz.core.interpreter import host_argv
 from paraviz.core.machine import MachineInfo, logical_cores, machine_info
 from paraviz.core.workloads import Workload, WorkloadError
 
@@ -225,9 +225,11 @@ class HostProcess:
             with os.fdopen(handle, "w", encoding="utf-8") as file:
                 file.write(argument)
             argument = "@" + self.config_file
+        command, extra_env = host_argv(cfg.get("python"), HOST_MAIN)
+        env.update(extra_env)
         try:
             self.popen = subprocess.Popen(
-                [sys.executable, "-c", HOST_MAIN, argument],
+                [*command, argument],
                 pass_fds=(write_fd,),
                 stdin=subprocess.DEVNULL,
                 stdout=subprocess.DEVNULL,
@@ -335,6 +337,7 @@ def host_config(config: RunConfig, workload: Workload, mode: str, size: int) -> 
         "seconds": config.seconds,
         "payload_mb": config.payload,
         "scheduler": config.scheduler,
+        "python": config.python,
     }
 
 
@@ -436,6 +439,8 @@ class Lane:
             error=error,
             longest_task_s=self.longest_task_s,
             background_cores=self.background.cores or 0.0,
+            python=f.get("python"),
+            gil_enabled=f.get("gil_enabled"),
         )
 
 

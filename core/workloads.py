@@ -45,6 +45,11 @@ class Workload:
     default_payload_mb: float = 0.0
 
     @property
+    def requires(self) -> tuple[str, ...]:
+        """Modules beyond the standard library its tasks import (checked under --python)."""
+        return ("numpy", "sklearn", "threadpoolctl") if self.task.startswith(_ML) else ()
+
+    @property
     def is_custom(self) -> bool:
         return self.kind == CUSTOM
 

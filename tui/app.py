@@ -23,6 +23,7 @@ from paraviz.core.events import (
 from paraviz.core.explain import explain
 from paraviz.core.figures import MODES, RunResult, mode_title, with_comparisons
 from paraviz.core.i18n import N_, _, num
+from paraviz.core.interpreter import probe
 from paraviz.core.machine import MachineInfo, machine_info
 from paraviz.core.report import ExportError, arguments_text, export, gil_text, tasks_text
 from paraviz.core.runner import RunError, RunReport, kill_all_hosts_now, run_lanes, stop_all_hosts
@@ -202,11 +203,17 @@ class ParavizApp(App[int]):
             _(" · chunk {chunksize}").format(chunksize=c.chunksize) if c.chunksize else ""
         )
         inner = _(" · {inner} inner thr").format(inner=c.inner_threads) if c.workload.uses_inner_threads else ""
-        gil = gil_text(m.gil_enabled)
+        python, gil = m.python, gil_text(m.gil_enabled)
+        if c.python:  # the lanes run under another Python: name it, as it answered when asked
+            interpreter = probe(c.python)
+            python, gil = (
+                f"{interpreter.version}{'t' if interpreter.free_threaded else ''}",
+                gil_text(interpreter.gil_enabled),
+            )
         workers = _("{workers} workers").format(workers=c.workers)
         left = f"[b]paraviz[/b] ─ [b]{c.workload.name}[/b] · {what} · {size} · {workers} · {method}{inner}"
         right = _("{cores} cores ({physical} physical) · Python {python} · {gil}").format(
-            cores=m.logical_cores, physical=m.physical_cores, python=m.python, gil=gil
+            cores=m.logical_cores, physical=m.physical_cores, python=python, gil=gil
         )
         plain = len(Text.from_markup(left).plain)
         if plain + len(right) + 3 > self.size.width >= 120:  # one line at 120 columns: the short form

@@ -89,6 +89,9 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--payload", help=_("MB of data sent with every task: threads share it, processes receive a copy")
     )
+    parser.add_argument(
+        "--python", help=_("run every lane under this Python (3.11 or newer), e.g. a free-threaded python3.14t")
+    )
     parser.add_argument("--inner-threads", default="1", help=_("BLAS/OpenMP threads per task (threadpoolctl)"))
     parser.add_argument("--together", action="store_true", help=_("run the lanes at the same time (contention)"))
     parser.add_argument("--target-seconds", default="4", help=_("calibration target for the sequential lane"))

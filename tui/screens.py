@@ -77,6 +77,7 @@ class OptionValues:
     engine: str
     items: str
     payload: str
+    python: str
 
 
 class OptionsScreen(ModalScreen[OptionValues | None]):
@@ -129,6 +130,8 @@ class OptionsScreen(ModalScreen[OptionValues | None]):
                 yield Input(text(c.payload_mb), placeholder=num(c.payload, "g"), compact=True, id="opt-payload")
                 yield Label(_("repeat (rounds)"))
                 yield Input(text(c.repeat), compact=True, id="opt-repeat")
+                yield Label(_("python"))
+                yield Input(text(c.python), placeholder=_("this one"), compact=True, id="opt-python")
             yield Button(_("Apply"), variant="primary", compact=True, id="apply")
 
     def on_mount(self) -> None:
@@ -151,6 +154,7 @@ class OptionsScreen(ModalScreen[OptionValues | None]):
             engine=str(self.query_one("#opt-engine", Select).value),
             items=value("#opt-items"),
             payload=value("#opt-payload"),
+            python=value("#opt-python"),
         )
 
     def on_input_submitted(self) -> None:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import math
+import platform
 from dataclasses import dataclass
 
 from paraviz.core.events import LaneSampled, TasksReported
@@ -329,6 +330,7 @@ class LanePanel(Vertical):
 
     def finished(self, result: RunResult) -> None:
         self.remove_class("-running")
+        self.show_interpreter(result)
         self.chart.trace.end_s = result.wall_s
         self.chart.refresh()
         self.bar.update(progress=result.tasks_done if self.timed_seconds is None else self.timed_seconds)
@@ -351,6 +353,14 @@ class LanePanel(Vertical):
         self.result = result
         self._set(status + rounds, headline)
         self.show_figures()
+
+    def show_interpreter(self, result: RunResult) -> None:
+        """The title names the host's Python when it is not this one's (--python), with its GIL state."""
+        title = f"[{LANE_STYLE[self.mode]}]■[/] {mode_title(self.mode)}"
+        if result.python and result.python != platform.python_version():
+            gil = _("GIL on") if result.gil_enabled else _("GIL off")
+            title += f" · Python {result.python} · {gil}"
+        self.border_title = title
 
     def show_figures(self) -> None:
         """The figures laid out for the lane's width now (again after every resize)."""

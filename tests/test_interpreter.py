@@ -1,0 +1,137 @@
+"""--python PATH: every lane's host runs under another interpreter, which says what it is."""
+
+from __future__ import annotations
+
+import glob
+import json
+import os
+import shutil
+import subprocess
+import sys
+import venv
+from pathlib import Path
+
+import psutil
+import pytest
+from paraviz.core.config import ConfigError, RunConfig, config_from_text
+from paraviz.core.events import LaneStarted
+from paraviz.core.interpreter import probe
+from paraviz.core.runner import run_lanes
+
+PARAVIZ = [sys.executable, "-m", "paraviz.tui", "--lang", "en"]
+pytestmark = pytest.mark.usefixtures("no_leftover_processes")
+
+
+def other_version() -> str | None:
+    """A CPython 3.11+ of another minor version than this one, if the machine has one (pyenv, Debian)."""
+    for path in sorted(glob.glob(os.path.expanduser("~/.pyenv/versions/3.1*/bin/python3"))) + [
+        shutil.which(f"python3.{minor}") or "" for minor in range(11, 16)
+    ]:
+        if path and os.access(path, os.X_OK):
+            try:
+                interpreter = probe(path)
+            except ValueError:
+                continue
+            if interpreter.version.rsplit(".", 1)[0] != f"{sys.version_info[0]}.{sys.version_info[1]}":
+                return interpreter.path
+    return None
+
+
+@pytest.fixture(scope="module")
+def second_python(tmp_path_factory) -> str:
+    """Another minor version where there is one; else a virtual environment's own python, by path."""
+    found = other_version()
+    if found:
+        return found
+    folder = tmp_path_factory.mktemp("second-python")
+    venv.create(folder, with_pip=False)
+    return str(folder / "bin" / "python")
+
+
+def test_every_lane_runs_under_the_given_interpreter_and_reports_it(second_python):
+    config = config_from_text(
+        RunConfig(workers=2), {"workload": "cumsum", "tasks": "4", "size": "1000000", "python": second_python}
+    )
+    commands = {}
+
+    def sink(event):
+        if isinstance(event, LaneStarted):
+            commands[event.mode] = psutil.Process(event.pid).cmdline()[0]
+
+    report = run_lanes(config, sink=sink)
+    expected = probe(second_python)
+    assert set(commands) == {"sequential", "threads", "processes"}
+    assert all(command == expected.path for command in commands.values()), commands
+    for lane in report.results:
+        assert lane.ok, lane.error
+        assert lane.python == expected.version and lane.gil_enabled == expected.gil_enabled
+    runs = json.loads(json.dumps(report.to_dict()))["runs"]
+    assert {r["python"] for r in runs} == {expected.version}
+
+
+def test_a_workload_that_needs_numpy_is_refused_before_running(second_python):
+    interpreter = probe(second_python)
+    if "numpy" in interpreter.modules:
+        pytest.skip(f"{interpreter.path} has NumPy")
+    with pytest.raises(ConfigError, match=r"linreg needs numpy.*pure-Python workload"):
+        config_from_text(RunConfig(), {"workload": "linreg", "python": second_python})
+
+
+def fake_python(folder: Path, version: list[int]) -> str:
+    """A wrapper that answers paraviz's question as an old Python would."""
+    script = folder / "python3.10"
+    answer = {"version": version, "implementation": "cpython", "free_threaded": False, "gil_enabled": True}
+    script.write_text(f"#!/bin/sh\necho '{json.dumps({**answer, 'executable': str(script), 'modules': []})}'\n")
+    script.chmod(0o755)
+    return str(script)
+
+
+def test_bad_interpreters_get_one_line_and_exit_2(tmp_path):
+    not_executable = tmp_path / "python"
+    not_executable.write_text("")
+    cases = {
+        str(tmp_path / "missing"): "no such file",
+        str(not_executable): "not an executable file",
+        shutil.which("true") or "/bin/true": "does not answer as a Python interpreter",
+        fake_python(tmp_path, [3, 10, 0]): "is Python 3.10.0; paraviz needs 3.11 or newer",
+    }
+    for path, reason in cases.items():
+        done = subprocess.run([*PARAVIZ, "run", "--python", path], capture_output=True, text=True, timeout=60)
+        assert done.returncode == 2, (path, done.stderr)
+        assert reason in done.stderr and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
+
+
+FREE_THREADED = next(
+    (p for p in (shutil.which("python3.14t"), shutil.which("python3.13t")) if p and probe(p).free_threaded), None
+)
+
+
+@pytest.mark.skipif(FREE_THREADED is None, reason="no free-threaded Python (python3.14t, python3.13t) on PATH")
+def test_threads_fill_two_cores_without_the_gil():
+    config = config_from_text(
+        RunConfig(workers=2),
+        {"workload": "cumsum", "tasks": "8", "size": "5000000", "python": FREE_THREADED, "modes": "threads"},
+    )
+    (threads,) = run_lanes(config).results
+    assert threads.ok and threads.gil_enabled is False
+    assert threads.effective_cores > 1.6
+
+
+async def test_the_app_names_the_lanes_python_in_the_header_and_the_lane_title(second_python):
+    import platform
+
+    from paraviz.tui.app import make_app
+
+    config = config_from_text(
+        RunConfig(workers=2), {"workload": "sleep", "tasks": "2", "size": "20", "python": second_python}
+    )
+    expected = probe(second_python)
+    app = make_app(config)
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert f"Python {expected.version}" in str(app.header_bar.render())
+        await pilot.press("s")
+        while app.running:
+            await pilot.pause(0.1)
+        await pilot.pause()
+        title = app.lane("sequential").border_title
+        assert (f"Python {expected.version}" in title) == (expected.version != platform.python_version())
