@@ -123,3 +123,13 @@ async def test_lecture_in_spanish_shows_no_english():
             assert english_leftovers(seen) == [], seen
     finally:
         set_language("en")
+
+
+async def test_a_step_shows_only_the_lanes_it_runs_unless_one_is_run_by_hand():
+    app = make_lecture(RunConfig(workers=2), first_step=5)  # chunks: sequential and processes
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        shown = {mode for mode, lane in app.lanes.items() if lane.display}
+        assert shown == {"sequential", "processes"}
+        await pilot.press("left", "left")  # io: all three
+        assert {mode for mode, lane in app.lanes.items() if lane.display} == {"sequential", "threads", "processes"}

@@ -34,6 +34,7 @@ class LectureApp(ParavizApp):
         self.lecture_bar = Static(id="lecture")
         #: Each step's last results, for the steps that quote an earlier one (chunks vs chunksize 1).
         self.step_results: dict[str, dict[str, RunResult]] = {}
+        self.run_by_hand: set[str] = set()
         self.config = step_config(self.step, config, self.machine.logical_cores)
 
     @property
@@ -63,11 +64,14 @@ class LectureApp(ParavizApp):
             self.notify(_("A run is in progress: stop it with x first."), severity="warning")
             return
         self.step_index = target
+        self.run_by_hand.clear()
         if self.set_config(step_config(self.step, self.config, self.machine.logical_cores)):
             self.show_step()
 
     def show_step(self) -> None:
         step = self.step
+        for mode, lane in self.lanes.items():  # the lanes this lesson runs, and any run by hand (t, d…)
+            lane.display = mode in self.config.modes or mode in self.results or mode in self.run_by_hand
         self.lecture_bar.border_title = _("Step {number}/{count} · {title}").format(
             number=self.step_index + 1, count=len(STEPS), title=_(step.title)
         )
@@ -106,6 +110,8 @@ class LectureApp(ParavizApp):
         self.show_step()
 
     def action_run(self, which: str) -> None:
+        if which != "all" and not self.running:
+            self.run_by_hand.add(which)
         super().action_run(which)
         self.show_step()
 
