@@ -12,6 +12,7 @@ import gettext
 import os
 from collections.abc import Mapping
 from pathlib import Path
+from typing import Any
 
 DOMAIN = "paraviz"
 LOCALE_DIR = Path(__file__).with_name("locale")
@@ -94,12 +95,10 @@ ARGPARSE_MESSAGES = (
 
 def update_catalog() -> None:  # pragma: no cover - a developer's command
     """Extract every message from core/ and tui/, merge into each catalog, compile the .mo files."""
-    from babel.messages.catalog import Catalog
-    from babel.messages.extract import extract_from_dir
     from babel.messages.mofile import write_mo
     from babel.messages.pofile import read_po, write_po
 
-    template = extracted_catalog(Catalog, extract_from_dir)
+    template = extracted_catalog()
     for po_path in LOCALE_DIR.glob("*/LC_MESSAGES/paraviz.po"):
         with po_path.open("rb") as f:
             catalog = read_po(f)
@@ -117,12 +116,15 @@ def update_catalog() -> None:  # pragma: no cover - a developer's command
 KEYWORDS = {"_": None, "N_": None, "ngettext": (1, 2)}
 
 
-def extracted_catalog(catalog_class: type, extract_from_dir: object) -> object:
-    """A template catalog of every message marked in the package's source."""
-    catalog = catalog_class(domain=DOMAIN)
+def extracted_catalog() -> Any:
+    """A template catalog of every message marked in the package's source (Babel, a dev extra)."""
+    from babel.messages.catalog import Catalog
+    from babel.messages.extract import extract_from_dir
+
+    catalog = Catalog(domain=DOMAIN)
     package_root = Path(__file__).resolve().parent.parent
     for folder in ("core", "tui"):
-        for filename, lineno, message, comments, _context in extract_from_dir(  # type: ignore[operator]
+        for filename, lineno, message, comments, _context in extract_from_dir(
             package_root / folder, keywords=KEYWORDS, comment_tags=("i18n:",)
         ):
             catalog.add(message, None, [(f"{folder}/{filename}", lineno)], auto_comments=comments)

@@ -11,7 +11,6 @@ import sys
 
 import pytest
 from babel.messages.catalog import Catalog
-from babel.messages.extract import extract_from_dir
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
 from paraviz.core import i18n
@@ -20,6 +19,7 @@ from paraviz.core.i18n import LOCALE_DIR, language_from_environment, num, set_la
 from paraviz.core.workloads import get_workload
 
 from tests.screen_text import screen_lines
+from tests.test_app import wait_idle
 
 PO = LOCALE_DIR / "es" / "LC_MESSAGES" / "paraviz.po"
 pytestmark = pytest.mark.usefixtures("no_leftover_processes")
@@ -42,7 +42,7 @@ def fields(text: str) -> list[str]:
 
 
 def test_catalog_has_every_message_of_the_source_translated_and_nothing_fuzzy():
-    source = i18n.extracted_catalog(Catalog, extract_from_dir)
+    source = i18n.extracted_catalog()
     po = catalog()
     wanted = {m.id for m in source if m.id}
     have = {m.id for m in po if m.id}
@@ -138,9 +138,7 @@ async def test_app_and_its_dialogs_show_no_english_in_spanish(spanish):
     app = make_app(config)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("r")
-        while app.running:
-            await pilot.pause(0.1)
-        await pilot.pause()
+        await wait_idle(app, pilot)
         seen = screen_lines(app)
         assert any("Secuencial" in line for line in seen) and any("Qué ha pasado" in line for line in seen)
         assert english_leftovers(seen) == [], seen

@@ -18,6 +18,8 @@ from paraviz.core.events import LaneStarted
 from paraviz.core.interpreter import probe
 from paraviz.core.runner import run_lanes
 
+from tests.test_app import wait_idle
+
 PARAVIZ = [sys.executable, "-m", "paraviz.tui", "--lang", "en"]
 pytestmark = pytest.mark.usefixtures("no_leftover_processes")
 
@@ -130,8 +132,6 @@ async def test_the_app_names_the_lanes_python_in_the_header_and_the_lane_title(s
     async with app.run_test(size=(120, 40)) as pilot:
         assert f"Python {expected.version}" in str(app.header_bar.render())
         await pilot.press("s")
-        while app.running:
-            await pilot.pause(0.1)
-        await pilot.pause()
+        await wait_idle(app, pilot)
         title = app.lane("sequential").border_title
         assert (f"Python {expected.version}" in title) == (expected.version != platform.python_version())

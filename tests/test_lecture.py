@@ -14,6 +14,7 @@ from paraviz.tui.lecture import make_lecture
 
 from tests.fakes import result
 from tests.screen_text import screen_lines
+from tests.test_app import wait_idle
 from tests.test_i18n import english_leftovers
 
 pytestmark = pytest.mark.usefixtures("no_leftover_processes")
@@ -95,9 +96,7 @@ async def test_keys_move_between_steps_and_r_runs_the_step_then_shows_its_answer
         assert app.running
         await pilot.press("n")  # refused while running: the step stays
         assert app.step.key == "io"
-        while app.running:
-            await pilot.pause(0.1)
-        await pilot.pause()
+        await wait_idle(app, pilot)
         shown = "\n".join(screen_lines(app))
         assert "Threads: speedup" in shown and "×" in shown
         assert f"{app.results['threads'].speedup:.2f}×" in shown  # the figure of this run
@@ -115,9 +114,7 @@ async def test_lecture_in_spanish_shows_no_english():
         app = make_lecture(RunConfig(workers=2), first_step=3)
         async with app.run_test(size=(120, 40)) as pilot:
             await pilot.press("r")
-            while app.running:
-                await pilot.pause(0.1)
-            await pilot.pause()
+            await wait_idle(app, pilot)
             seen = screen_lines(app)
             assert any("Paso 3/" in line for line in seen) and any("Hilos: aceleración" in line for line in seen)
             assert english_leftovers(seen) == [], seen
@@ -133,3 +130,12 @@ async def test_a_step_shows_only_the_lanes_it_runs_unless_one_is_run_by_hand():
         assert shown == {"sequential", "processes"}
         await pilot.press("left", "left")  # io: all three
         assert {mode for mode, lane in app.lanes.items() if lane.display} == {"sequential", "threads", "processes"}
+
+
+def test_moving_data_claims_processes_slower_than_threads():
+    data = step_by_key("data")
+    slower = {"threads": result("threads", 0.2, 0.2), "processes": result("processes", 0.6, 0.9)}
+    assert expectation_failures(data, slower, 2) == []
+    faster = {"threads": result("threads", 0.6, 0.6), "processes": result("processes", 0.2, 0.3)}
+    (failure,) = expectation_failures(data, faster, 2)
+    assert "Processes: wall time 0.20 s" in failure

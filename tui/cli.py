@@ -22,6 +22,7 @@ from paraviz.core.config import (
     RunConfig,
     config_from_text,
     default_start_method,
+    parse_int,
     parse_refresh,
     parse_worker_counts,
 )
@@ -284,10 +285,7 @@ def serve(args: argparse.Namespace, argv: Sequence[str]) -> int:
 
 
 def parse_port(text: str) -> int:
-    try:
-        port = int(text)
-    except ValueError:
-        port = -1
+    port = parse_int(text, "--port")
     if not 1 <= port <= 65535:
         raise UsageError(_("--port must be a number from 1 to 65535, not {text!r}").format(text=text))
     return port

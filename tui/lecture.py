@@ -8,9 +8,18 @@ run's own figures. A run that contradicts the lesson is said to, plainly.
 from __future__ import annotations
 
 from paraviz.core.config import RunConfig
-from paraviz.core.figures import RunResult
+from paraviz.core.figures import RunResult, mode_title
 from paraviz.core.i18n import N_, _
-from paraviz.core.lecture import STEPS, Step, answer_line, expectation_failures, question_text, step_config
+from paraviz.core.lecture import (
+    FIGURE_NAMES,
+    STEPS,
+    Step,
+    answer_line,
+    expectation_failures,
+    figure_value,
+    question_text,
+    step_config,
+)
 from paraviz.tui.app import ParavizApp, RunEnded
 from paraviz.tui.keys import translate_bindings, translated
 from rich.markup import escape
@@ -76,8 +85,7 @@ class LectureApp(ParavizApp):
             number=self.step_index + 1, count=len(STEPS), title=_(step.title)
         )
         lines = [f"[b]{escape(question_text(step, self.config))}[/b]"]
-        results = {m: r for m, r in self.results.items()}
-        answer = answer_line(step, results, self.step_results.get(step.compare_with or "", {}))
+        answer = answer_line(step, self.results, self.step_results.get(step.compare_with or "", {}))
         if answer and not self.running:
             lines.append(f"[reverse b] {escape(answer)} [/]")
             lines += [f"[yellow]{escape(line)}[/yellow]" for line in self.failures()]
@@ -90,9 +98,6 @@ class LectureApp(ParavizApp):
 
     def big_figure_texts(self) -> dict[str, tuple[str, str]]:
         """In a lecture the large digits show the figure that answers the step's question."""
-        from paraviz.core.figures import mode_title
-        from paraviz.core.lecture import FIGURE_NAMES, figure_value
-
         _lane, figure = self.step.answer
         shown = {}
         for mode, result in self.results.items():
