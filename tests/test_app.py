@@ -265,3 +265,13 @@ async def test_export_holds_every_lane_on_screen(tmp_path):
         _csv, json_path = export(report, str(tmp_path / "both"))
         runs = json.loads(Path(json_path).read_text())["runs"]
         assert [r["mode"] for r in runs] == ["sequential", "threads"]
+
+
+async def test_the_header_fits_one_line_at_120_columns_inside_its_padding():
+    # 72 + 3 + 45 characters: 120 columns, two more than the header's padding leaves (seen wrapping "GIL / on").
+    app = make_app(quick_config(tasks=8, size=8_000_000))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        header = str(app.header_bar.render())
+        assert "\n" not in header and len(header) <= 118, header
+        assert header.endswith("GIL on")

@@ -216,7 +216,8 @@ class ParavizApp(App[int]):
             cores=m.logical_cores, physical=m.physical_cores, python=python, gil=gil
         )
         plain = len(Text.from_markup(left).plain)
-        if plain + len(right) + 3 > self.size.width >= 120:  # one line at 120 columns: the short form
+        room = self.size.width - 2  # the header's padding (app.tcss: padding 0 1)
+        if plain + len(right) + 3 > room and self.size.width >= 120:  # one line at 120 columns: the short form
             right = _("{cores} cores · {gil}").format(cores=m.logical_cores, gil=gil)
         joiner = "   " if self.size.width >= 120 else "\n"
         self.header_bar.update(f"{left}{joiner}[dim]{right}[/dim]")
