@@ -169,7 +169,7 @@ STEPS: tuple[Step, ...] = (
         N_("Moving data"),
         N_("Every task reads 32 MB. Threads share it; processes are sent a copy. Who wins?"),
         "transfer",
-        {"tasks": "40", "engine": "pool", "modes": "threads,processes"},
+        {"tasks": "16", "modes": "threads,processes"},
         answer=("processes", "wall_s"),
         expect=(Expect("processes", "wall_s", above=1.0, than="threads"),),
     ),
