@@ -11,12 +11,9 @@ from __future__ import annotations
 import shutil
 import statistics
 import sys
-from pathlib import Path
 
 import psutil
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root, for tests.terminal
-from tests.terminal import drain, spawn, stop
+from paraviz.tui.terminal import drain, spawn, stop
 
 SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 20.0
 ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 2

@@ -10,12 +10,9 @@ from __future__ import annotations
 import statistics
 import sys
 import time
-from pathlib import Path
 
 import psutil
-
-sys.path.insert(0, str(Path(__file__).resolve().parents[1]))  # the repository root, for tests.terminal
-from tests.terminal import drain, read_until, spawn, stop
+from paraviz.tui.terminal import drain, read_until, spawn, stop
 
 PRESSES = int(sys.argv[1]) if len(sys.argv) > 1 else 20
 

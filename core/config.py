@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import multiprocessing
+import platform
+import sys
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
@@ -16,6 +18,8 @@ from paraviz.core.workloads import Workload, get_workload
 
 START_METHODS = tuple(m for m in ("fork", "forkserver", "spawn") if m in multiprocessing.get_all_start_methods())
 MAX_TASKS = 1_000_000
+#: The first Python with concurrent.futures.InterpreterPoolExecutor (PEP 734).
+INTERPRETERS_MIN_VERSION = (3, 14)
 MAX_SIZE = 10**12
 MAX_SECONDS = 3600.0
 MAX_INNER_THREADS = 256
@@ -137,6 +141,31 @@ def check_interpreter(config: RunConfig) -> None:
                 python=interpreter.label,
                 path=interpreter.path,
             )
+        )
+
+
+def check_interpreters_engine(config: RunConfig) -> None:
+    """InterpreterPoolExecutor exists from Python 3.14, and NumPy cannot load in a subinterpreter."""
+    if config.engine != "interpreters" or "threads" not in config.modes:
+        return
+    if config.python is not None:
+        interpreter = probe(config.python)
+        version, label = tuple(int(p) for p in interpreter.version.split(".")[:2]), interpreter.label
+    else:
+        version, label = sys.version_info[:2], f"Python {platform.python_version()}"
+    if version < INTERPRETERS_MIN_VERSION:
+        raise ConfigError(
+            _(
+                "the interpreters engine needs Python 3.14 or newer (InterpreterPoolExecutor); "
+                "the lanes would run under {python}: give one with --python PATH"
+            ).format(python=label)
+        )
+    if config.workload.requires:
+        raise ConfigError(
+            _(
+                "the interpreters engine runs pure-Python work only: {workload} imports {modules}, which "
+                "cannot load in a subinterpreter; choose cumsum, sleep or squares"
+            ).format(workload=config.workload.name, modules=", ".join(config.workload.requires))
         )
 
 
@@ -276,6 +305,7 @@ def validate(config: RunConfig) -> RunConfig:
         )
     if config.python is not None:
         check_interpreter(config)
+    check_interpreters_engine(config)
     if config.items is not None and config.sizes is not None:
         raise ConfigError(_("give --items or --sizes, not both"))
     if config.engine not in ENGINES:

@@ -114,6 +114,19 @@ def thread_sentences(seq: RunResult | None, thr: RunResult | None, config: RunCo
                 cores=num(e), usable=usable
             )
         ]
+    if e >= GIL_BOUND and thr.engine == "interpreters":
+        return [
+            _(
+                "Threads used {cores} cores in one process: each ran its own interpreter with its own GIL "
+                "(InterpreterPoolExecutor), so pure Python ran in parallel; starting them took {startup} s."
+            ).format(cores=num(e), startup=num(thr.startup_s))
+        ]
+    if e >= GIL_BOUND and thr.gil_enabled is False:
+        return [
+            _(
+                "Threads used {cores} cores: Python {python} ran without the GIL, so CPU-bound threads ran in parallel."
+            ).format(cores=num(e), python=thr.python)
+        ]
     if e >= GIL_BOUND:
         return [
             _(

@@ -23,8 +23,20 @@ from collections.abc import Callable
 from typing import Any
 
 from paraviz.core.engines import load_lane_runner
-from paraviz.core.engines.base import Batch, Emitter, LaneContext, Outcome, kill_own_group, proc_stat
+from paraviz.core.engines.base import Batch, Emitter, Engine, LaneContext, Outcome, kill_own_group, proc_stat
 from paraviz.core.i18n import _
+from paraviz.core.protocol import (
+    CALIBRATED,
+    CHECKED,
+    LANE_FINISHED,
+    LANE_STARTED,
+    POOL_READY,
+    CalibratedMessage,
+    CheckedMessage,
+    LaneFinishedMessage,
+    LaneStartedMessage,
+    PoolReadyMessage,
+)
 from paraviz.core.worker import ItemCall, hold_payload
 from paraviz.core.workloads import WorkloadError, check_picklable, resolve, signature_contract
 
@@ -70,69 +82,81 @@ def load_task(cfg: dict[str, Any]) -> Callable[[int, Any], Any]:
     return ItemCall(function) if cfg.get("call") == "item" else function
 
 
-def interpreter_state() -> dict[str, Any]:
-    """This host's Python and whether the GIL is on now, after the workload's imports (importing an
-    extension that does not declare free-threading support turns it back on)."""
-    free_threaded = bool(sysconfig.get_config_var("Py_GIL_DISABLED"))
-    return {
-        "python": platform.python_version() + ("t" if free_threaded else ""),
-        "gil_enabled": getattr(sys, "_is_gil_enabled", lambda: True)(),
-    }
+def python_label() -> str:
+    """This host's Python version, marked "t" for a free-threaded build as Python marks it."""
+    return platform.python_version() + ("t" if sysconfig.get_config_var("Py_GIL_DISABLED") else "")
+
+
+def gil_enabled() -> bool:
+    """Whether the GIL is on now, after the workload's imports (importing an extension that does
+    not declare free-threading support turns it back on)."""
+    return bool(getattr(sys, "_is_gil_enabled", lambda: True)())
+
+
+def finished_message(outcome: Outcome, wall_s: float, cpu_s: float, tasks_done: int) -> LaneFinishedMessage:
+    return LaneFinishedMessage(
+        event=LANE_FINISHED,
+        status="error" if outcome.error else "ok",
+        error=outcome.error,
+        wall_s=wall_s,
+        startup_s=outcome.startup_s,
+        cpu_s=cpu_s,
+        tasks_done=tasks_done,
+        details=outcome.details,
+        bytes_sent=outcome.bytes_sent,
+        transfer_s=outcome.transfer_s,
+        python=python_label(),
+        gil_enabled=gil_enabled(),
+    )
 
 
 def lane_error(emitter: Emitter, error: str) -> int:
-    emitter.emit("lane_finished", status="error", error=error, wall_s=0.0, startup_s=0.0, cpu_s=0.0, tasks_done=0)
+    emitter.emit(finished_message(Outcome(error=error), 0.0, 0.0, 0))
     return 1
 
 
-def run_lane(cfg: dict[str, Any], emitter: Emitter) -> int:
+def prepare_lane(cfg: dict[str, Any]) -> tuple[Callable[[int, Any], Any], Engine | None]:
+    """Before the clock: import the workload, limit its inner threads, build its data, import the
+    engine. WorkloadError with one line when any of it fails."""
     mode = cfg["mode"]
+    task = load_task(cfg)
+    if mode == "processes":
+        check_picklable(cfg["task"])
+    configure(cfg)
+    if cfg.get("prepare"):
+        resolve(cfg["prepare"])(cfg["size"])
     try:
-        task = load_task(cfg)
-        if mode == "processes":
-            check_picklable(cfg["task"])
-        configure(cfg)
-        if cfg.get("prepare"):
-            resolve(cfg["prepare"])(cfg["size"])
-        engine = load_lane_runner(mode, cfg.get("engine") or "futures")
-    except WorkloadError as exc:
-        return lane_error(emitter, str(exc))
+        return task, load_lane_runner(mode, cfg.get("engine") or "futures")
     except ImportError as exc:  # an engine's library missing from this interpreter
         what = _("the dask lane") if mode == "dask" else _("engine {name!r}").format(name=cfg.get("engine"))
-        return lane_error(
-            emitter,
-            _("{what} needs {module}: pip install {name}").format(what=what, module=exc.name or exc, name=exc.name),
-        )
+        raise WorkloadError(
+            _("{what} needs {module}: pip install {name}").format(what=what, module=exc.name or exc, name=exc.name)
+        ) from None
 
+
+def run_lane(cfg: dict[str, Any], emitter: Emitter) -> int:
+    try:
+        task, engine = prepare_lane(cfg)
+    except WorkloadError as exc:
+        return lane_error(emitter, str(exc))
     batch = Batch(cfg)
     # Made before the clock, as a notebook holds its DataFrame before it maps over it.
     payload = bytes(int(cfg["payload_mb"] * 2**20)) if cfg.get("payload_mb") else None
     hold_payload(payload)
     times0 = os.times()
     t0 = time.monotonic()
-    emitter.emit("lane_started", t=t0, pid=os.getpid())
+    emitter.emit(LaneStartedMessage(event=LANE_STARTED, t=t0, pid=os.getpid()))
     if engine is None:
-        emitter.emit("pool_ready", t=t0, startup_s=0.0, pids=[os.getpid()], details={})
+        emitter.emit(PoolReadyMessage(event=POOL_READY, startup_s=0.0, details={}))
         outcome = Outcome(error=run_sequential(task, batch, emitter, t0))
     else:
-        outcome = engine.run(LaneContext(mode, cfg, task, batch, emitter, t0, payload))
+        outcome = engine.run(LaneContext(cfg["mode"], cfg, task, batch, emitter, t0, payload))
     t_end = time.monotonic()
     emitter.flush()
     if outcome.error is None and outcome.cleanup is not None:
         outcome.cleanup()  # after the clock: shutting a pool down is not the lane's work
-    emitter.emit(
-        "lane_finished",
-        status="error" if outcome.error else "ok",
-        error=outcome.error,
-        wall_s=t_end - t0,
-        startup_s=outcome.startup_s,
-        cpu_s=lane_cpu_seconds(times0, os.times(), outcome),
-        tasks_done=emitter.done,
-        details=outcome.details,
-        bytes_sent=outcome.bytes_sent,
-        transfer_s=outcome.transfer_s,
-        **interpreter_state(),
-    )
+    cpu_s = lane_cpu_seconds(times0, os.times(), outcome)
+    emitter.emit(finished_message(outcome, t_end - t0, cpu_s, emitter.done))
     if outcome.error:
         kill_own_group()  # do not wait for tasks still running in a failed lane
     return 0
@@ -175,7 +199,7 @@ def calibrate(cfg: dict[str, Any], emitter: Emitter) -> int:
         if cfg.get("prepare"):
             resolve(cfg["prepare"])(cfg["size"])
     except WorkloadError as exc:
-        emitter.emit("calibrated", error=str(exc))
+        emitter.emit(CalibratedMessage(event=CALIBRATED, error=str(exc)))
         return 1
     size = cfg["size"]
     for _round in range(8):
@@ -185,7 +209,7 @@ def calibrate(cfg: dict[str, Any], emitter: Emitter) -> int:
         if seconds >= 0.15:
             break
         size *= 2
-    emitter.emit("calibrated", size=size, seconds=seconds)
+    emitter.emit(CalibratedMessage(event=CALIBRATED, size=size, seconds=seconds))
     return 0
 
 
@@ -193,9 +217,10 @@ def check(cfg: dict[str, Any], emitter: Emitter) -> int:
     """Whether the workload imports and pickles, and how it is called (from its signature)."""
     try:
         check_picklable(cfg["task"])
-        emitter.emit("checked", error=None, call=signature_contract(resolve(cfg["task"]), cfg["task"]))
+        call = signature_contract(resolve(cfg["task"]), cfg["task"])
+        emitter.emit(CheckedMessage(event=CHECKED, error=None, call=call))
     except WorkloadError as exc:
-        emitter.emit("checked", error=str(exc))
+        emitter.emit(CheckedMessage(event=CHECKED, error=str(exc)))
     return 0
 
 

@@ -10,7 +10,7 @@ from typing import Any
 from paraviz.core.config import CALL_ITEM, RunConfig
 from paraviz.core.figures import RUN_FIELDS, SPREAD_FIELDS, RunResult, mode_name, status_name
 from paraviz.core.i18n import _, ngettext, num
-from paraviz.core.runner import RunReport
+from paraviz.core.run_report import RunReport
 from paraviz.core.sweep import AmdahlFit, SweepReport
 
 

@@ -11,8 +11,10 @@ from typing import Any
 from paraviz.core.config import RunConfig, validate
 from paraviz.core.figures import RunResult, median_of_rounds, with_comparisons
 from paraviz.core.i18n import _, num
+from paraviz.core.lane import EventSink
 from paraviz.core.machine import MachineInfo, logical_cores, machine_info
-from paraviz.core.runner import EventSink, RunError, run_lanes, workload_fields
+from paraviz.core.run_report import workload_fields
+from paraviz.core.runner import RunError, run_lanes
 
 
 @dataclass(frozen=True)

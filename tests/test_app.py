@@ -275,3 +275,27 @@ async def test_the_header_fits_one_line_at_120_columns_inside_its_padding():
         header = str(app.header_bar.render())
         assert "\n" not in header and len(header) <= 118, header
         assert header.endswith("GIL on")
+
+
+async def test_samples_queued_while_the_ui_is_busy_coalesce_and_keep_every_point():
+    from paraviz.core.events import LaneSampled, TasksReported
+    from paraviz.tui.app import RunEvent
+
+    from tests.fakes import lane_events
+
+    samples = [e for e in lane_events("processes") if isinstance(e, LaneSampled)]
+    first, second = RunEvent(samples[0]), RunEvent(samples[1])
+    assert first.can_replace(second) and second.earlier == [samples[0]]
+    other_lane = LaneSampled("threads", elapsed_s=0.75, cpu_percent=100.0, threads=3, processes=1, rss_bytes=0)
+    assert not second.can_replace(RunEvent(other_lane))
+    assert not second.can_replace(RunEvent(TasksReported("processes", 1)))
+
+    app = make_app(quick_config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        lane = app.lane("processes")
+        lane.waiting(8, None, 2, 2, 2)
+        # A burst, posted before the app can handle any of it: fewer repaints, the same chart.
+        for event in samples:
+            app.post_message(RunEvent(event))
+        await pilot.pause()
+        assert [t for t, _cores in lane.chart.trace.samples] == [s.elapsed_s for s in samples]

@@ -21,12 +21,17 @@ from tests.conftest import PARAVIZ, sigterm_leaves_nothing
 
 pytestmark = pytest.mark.usefixtures("no_leftover_processes")
 
+#: Engines this Python can run (InterpreterPoolExecutor needs 3.14; test_interpreter.py runs it there).
+ENGINES_HERE = [e for e in ENGINES if e != "interpreters" or sys.version_info >= (3, 14)]
+#: Of those, the ones whose threads share one GIL.
+GIL_ENGINES = [e for e in ENGINES_HERE if e != "interpreters"]
+
 
 def by_mode(report):
     return {r.mode: r for r in report.results}
 
 
-@pytest.mark.parametrize("engine", list(ENGINES))
+@pytest.mark.parametrize("engine", GIL_ENGINES)
 def test_every_engine_shows_the_gil(engine):
     config = RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=8_000_000, engine=engine, repeat=1)
     lanes = by_mode(run_lanes(config))
@@ -37,7 +42,7 @@ def test_every_engine_shows_the_gil(engine):
     assert lanes["processes"].tasks_done == 8
 
 
-@pytest.mark.parametrize("engine", list(ENGINES))
+@pytest.mark.parametrize("engine", ENGINES_HERE)
 @pytest.mark.parametrize("mode", ["threads", "processes"])
 def test_every_engine_names_the_task_that_raised(engine, mode, user_module):
     config = RunConfig(
@@ -48,7 +53,7 @@ def test_every_engine_names_the_task_that_raised(engine, mode, user_module):
     assert "task 3 raised ValueError: bad row 3" in lane.error
 
 
-@pytest.mark.parametrize("engine", list(ENGINES))
+@pytest.mark.parametrize("engine", ENGINES_HERE)
 def test_every_engine_names_a_killed_worker(engine, user_module):
     config = RunConfig(
         workload=get_workload("userwork:killed_on_two"),
@@ -64,7 +69,7 @@ def test_every_engine_names_a_killed_worker(engine, user_module):
     assert "task 2" in lane.error and ("SIGKILL" in lane.error or "-9" in lane.error), lane.error
 
 
-@pytest.mark.parametrize("engine", list(ENGINES))
+@pytest.mark.parametrize("engine", ENGINES_HERE)
 def test_stopping_any_engine_leaves_no_process(engine):
     """The stop flag (the app's x) mid-lane: every worker (loky's reusable ones too) is gone."""
     stop = threading.Event()

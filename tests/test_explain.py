@@ -2,28 +2,10 @@ from __future__ import annotations
 
 from paraviz.core.config import RunConfig
 from paraviz.core.explain import explain
-from paraviz.core.figures import RunResult, with_comparisons
+from paraviz.core.figures import with_comparisons
 from paraviz.core.workloads import get_workload
 
 from tests.fakes import result
-
-
-def lane(mode, wall, cpu, workers=2, done=8, startup=0.0, longest=0.0, **kw):
-    return RunResult(
-        mode,
-        workers,
-        "fork" if mode == "processes" else None,
-        1,
-        wall,
-        startup,
-        cpu,
-        done,
-        1,
-        1,
-        0,
-        longest_task_s=longest,
-        **kw,
-    )
 
 
 def explained(results, config=None):
@@ -32,36 +14,44 @@ def explained(results, config=None):
 
 
 def test_gil_sentence_quotes_the_measured_cores():
-    text = explained([lane("sequential", 1.4, 1.4, 1), lane("threads", 1.41, 1.43), lane("processes", 0.7, 1.39)])
+    text = explained([result("sequential", 1.4, 1.4, 1), result("threads", 1.41, 1.43), result("processes", 0.7, 1.39)])
     assert "Threads used 1.01 of 2 cores" in text and "GIL" in text
     assert "Processes used 1.99 cores and ran 2.00× faster" in text
 
 
 def test_io_wait_sentence_when_threads_win_without_cpu():
-    text = explained([lane("sequential", 2.0, 0.01, 1), lane("threads", 0.25, 0.01), lane("processes", 0.29, 0.05)])
+    text = explained(
+        [result("sequential", 2.0, 0.01, 1), result("threads", 0.25, 0.01), result("processes", 0.29, 0.05)]
+    )
     assert "Threads ran 8.0× faster" in text and "waiting" in text
     assert "more than 2 cores could give" in text and "efficient" not in text
     assert "GIL lets one thread" not in text
 
 
 def test_numpy_sentence_when_threads_exceed_one_core():
-    text = explained([lane("sequential", 3.0, 3.0, 1), lane("threads", 2.0, 3.2)])
+    text = explained([result("sequential", 3.0, 3.0, 1), result("threads", 2.0, 3.2)])
     assert "Threads used 1.60 cores" in text and "released the GIL" in text
 
 
 def test_tiny_task_overhead_and_startup_are_explained_from_figures():
-    results = [lane("sequential", 0.02, 0.02, 1, done=20000), lane("processes", 2.4, 2.9, done=20000, startup=0.005)]
+    results = [
+        result("sequential", 0.02, 0.02, 1, tasks_done=20000),
+        result("processes", 2.4, 2.9, tasks_done=20000, startup_s=0.005),
+    ]
     text = explained(results, RunConfig(workload=get_workload("squares")))
     assert "120.0× slower" in text and "chunksize 1" in text
-    slow_start = explained([lane("sequential", 1.0, 1.0, 1), lane("processes", 1.5, 1.6, startup=1.1)])
+    slow_start = explained([result("sequential", 1.0, 1.0, 1), result("processes", 1.5, 1.6, startup_s=1.1)])
     assert "Pool start-up (fork) took 1.10 s of 1.50 s" in slow_start
 
 
 def test_oversubscription_and_imbalance():
     config = RunConfig(workload=get_workload("groups"), inner_threads=2)
-    text = explained([lane("sequential", 1.5, 2.9, 1), lane("processes", 32.0, 64.0)], config)
+    text = explained([result("sequential", 1.5, 2.9, 1), result("processes", 32.0, 64.0)], config)
     assert "2 workers × 2 inner threads = 4 threads on 2 cores" in text
-    results = [lane("sequential", 19.2, 19.2, 1, done=4), lane("processes", 13.0, 19.5, done=4, longest=9.6)]
+    results = [
+        result("sequential", 19.2, 19.2, 1, tasks_done=4),
+        result("processes", 13.0, 19.5, tasks_done=4, longest_task_s=9.6),
+    ]
     unequal = explained(results, RunConfig(sizes=(10, 20, 50, 100)))
     assert "longest task" not in explained(results, RunConfig(size=10))  # equal tasks: not imbalance
     assert "longest task took 9.60 s" in unequal and "1.48×" in unequal
@@ -69,36 +59,36 @@ def test_oversubscription_and_imbalance():
 
 def test_nothing_is_claimed_without_figures():
     assert explain([], RunConfig(), 2) == []
-    failed = explained([lane("threads", 0.1, 0.1, status="error", error="task 3 raised ValueError: x")])
+    failed = explained([result("threads", 0.1, 0.1, status="error", error="task 3 raised ValueError: x")])
     assert failed == "Threads failed: task 3 raised ValueError: x."
 
 
 def test_a_busy_machine_is_said_first_for_its_lane():
-    results = [lane("sequential", 1.4, 1.4, 1), lane("threads", 1.41, 1.43, background_cores=0.62)]
+    results = [result("sequential", 1.4, 1.4, 1), result("threads", 1.41, 1.43, background_cores=0.62)]
     lines = explain(with_comparisons(results, 2, False), RunConfig(workers=2), 2)
     assert lines[0].startswith("The machine was busy during the threads lane: other programs used 0.62 cores")
-    quiet = [lane("sequential", 1.4, 1.4, 1), lane("threads", 1.41, 1.43, background_cores=0.05)]
+    quiet = [result("sequential", 1.4, 1.4, 1), result("threads", 1.41, 1.43, background_cores=0.05)]
     assert "busy" not in explained(quiet)
 
 
 def test_gil_bound_threads_faster_than_sequential_is_called_noise_not_an_effect():
-    text = explained([lane("sequential", 1.49, 1.49, 1), lane("threads", 1.27, 1.28)])
+    text = explained([result("sequential", 1.49, 1.49, 1), result("threads", 1.27, 1.28)])
     assert "Threads came out 1.17× faster than sequential on 1.01 cores" in text and "noise" in text
     assert "--repeat 5" in text and "GIL lets one thread" not in text
-    within = explained([lane("sequential", 1.40, 1.40, 1), lane("threads", 1.36, 1.37)])  # 1.03x: no claim
+    within = explained([result("sequential", 1.40, 1.40, 1), result("threads", 1.36, 1.37)])  # 1.03x: no claim
     assert "noise" not in within and "GIL lets one thread" in within
 
 
 def test_speedup_beyond_the_cores_on_cpu_bound_work_is_noise_but_waiting_is_not():
-    text = explained([lane("sequential", 2.4, 2.4, 1), lane("processes", 1.0, 2.0)])
+    text = explained([result("sequential", 2.4, 2.4, 1), result("processes", 1.0, 2.0)])
     assert "Processes came out 2.40× faster than sequential, more than 2 cores" in text and "noise" in text
     assert "Processes used" not in text
-    waiting = explained([lane("sequential", 2.0, 0.01, 1), lane("processes", 0.29, 0.05, workers=8)])
+    waiting = explained([result("sequential", 2.0, 0.01, 1), result("processes", 0.29, 0.05, workers=8)])
     assert "noise" not in waiting
 
 
 def test_waiting_threads_without_a_sequential_lane_are_not_called_gil_bound():
-    text = explained([lane("threads", 0.012, 0.0)])
+    text = explained([result("threads", 0.012, 0.0)])
     assert "GIL lets one thread" not in text
 
 
@@ -121,3 +111,15 @@ def test_a_lane_too_short_to_judge_is_not_called_busy():
 
     assert busy_machine([result("sequential", 0.025, 0.02, background_cores=0.81)]) == []
     assert busy_machine([result("sequential", 0.8, 0.8, background_cores=0.81)])
+
+
+def test_threads_past_one_core_say_why_from_the_engine_and_the_interpreter():
+    seq = result("sequential", 4.0, 4.0, 1)
+    interpreters = result("threads", 2.9, 5.0, engine="interpreters", startup_s=0.14)
+    text = explained([seq, interpreters], RunConfig(workers=2))
+    assert "own interpreter with its own GIL" in text and "0.14 s" in text and "compiled code" not in text
+    free = result("threads", 2.2, 4.3, python="3.14.0t", gil_enabled=False)
+    text = explained([seq, free], RunConfig(workers=2))
+    assert "Python 3.14.0t ran without the GIL" in text and "compiled code" not in text
+    numpy = result("threads", 3.0, 4.1)  # the GIL on, a library's compiled code in parallel
+    assert "compiled code" in explained([seq, numpy], RunConfig(workers=2))

@@ -13,6 +13,7 @@ CORE_MODULES = [m.name for m in pkgutil.walk_packages(paraviz.core.__path__, "pa
 STDLIB_ONLY = [
     "paraviz.core.host",
     "paraviz.core.worker",
+    "paraviz.core.protocol",
     "paraviz.core.tasks_pure",
     "paraviz.core.engines.futures",
     "paraviz.core.engines.pool",
@@ -46,11 +47,12 @@ def test_run_host_and_pure_tasks_import_only_the_standard_library():
 
 
 def test_headless_commands_import_no_textual():
-    """`paraviz run` and `paraviz workloads` stay quick: Textual loads only for the app."""
+    """`paraviz run`, `sweep` and `workloads` stay quick: Textual loads only for the app."""
     code = (
         "import sys; from paraviz.tui import cli; "
         "cli.main(['workloads']); "
         "cli.main(['run', '-w', 'sleep', '--size', '1', '--tasks', '1', '--modes', 'sequential', '--repeat', '1']); "
+        "cli.main(['sweep', '-w', 'sleep', '--size', '1', '--tasks', '2', '--workers', '1,2', '--repeat', '1']); "
         "print('TEXTUAL' if any(m == 'textual' or m.startswith('textual.') for m in sys.modules) else 'CLEAN')"
     )
     out = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)

@@ -9,9 +9,9 @@ import time
 
 import psutil
 import pytest
+from paraviz.tui.terminal import drain, spawn, wait_exit
 
 from tests.conftest import PARAVIZ
-from tests.terminal import drain, spawn
 
 LANES = [
     ("sequential", "fork"),
@@ -77,14 +77,7 @@ def test_app_quit_mid_run_exits_fast_and_leaves_nothing(how):
             os.write(fd, b"\x03")
         else:
             os.kill(pid, getattr(signal, how))
-        deadline = time.monotonic() + 5
-        while time.monotonic() < deadline:
-            drain(fd, 0.05)
-            done, _status = os.waitpid(pid, os.WNOHANG)
-            if done:
-                break
-        else:
-            raise AssertionError("the app did not exit")
+        assert wait_exit(pid, fd, 5), "the app did not exit"
         assert time.monotonic() - t0 < 2.0
         assert_all_gone(descendants)
     finally:

@@ -159,13 +159,13 @@ def test_memory_guard_refuses_a_pool_that_would_not_fit(monkeypatch):
 
 
 def test_background_is_the_machine_less_the_lane_and_paraviz(monkeypatch):
-    from paraviz.core import runner
+    from paraviz.core import tree
 
     machine = iter([100.0, 103.5])  # busy CPU seconds of every core, at the lane's start and end
     own = iter([10.0, 10.1])  # paraviz's own
-    monkeypatch.setattr(runner, "machine_busy_seconds", lambda: next(machine))
-    monkeypatch.setattr(runner, "own_cpu_seconds", lambda: next(own))
-    meter = runner.BackgroundMeter()
+    monkeypatch.setattr(tree, "machine_busy_seconds", lambda: next(machine))
+    monkeypatch.setattr(tree, "own_cpu_seconds", lambda: next(own))
+    meter = tree.BackgroundMeter()
     assert meter.finish(lane_cpu_s=2.0, wall_s=2.0) == pytest.approx((3.5 - 0.1 - 2.0) / 2.0)
     assert meter.finish(lane_cpu_s=0.0, wall_s=1.0) == pytest.approx(0.7)  # measured once, kept
 

@@ -184,3 +184,21 @@ def test_lecture_in_spanish_at_80x24(snap_compare, big):
         assert snap_compare(lecture_for_snapshot(big), terminal_size=(80, 24), run_before=run_before)
     finally:
         set_language("en")
+
+
+@pytest.mark.parametrize("no_color", [False, True])
+async def test_lane_colours_come_from_the_theme_and_no_color_removes_them(monkeypatch, no_color):
+    """Lanes are coloured through theme variables, so NO_COLOR (which Textual applies to what it
+    draws) takes the colour away, and the lanes stay told apart by name."""
+    if no_color:
+        monkeypatch.setenv("NO_COLOR", "1")
+    app = app_for_snapshot()
+    async with app.run_test(size=(120, 40)) as pilot:
+        await fill_history(app)
+        replay(app, ("sequential", "threads", "processes"))
+        await pilot.pause()
+        svg = app.export_screenshot()
+    processes_colour = app.get_theme_variable_defaults()["lane-processes"].lower()
+    assert (processes_colour in svg.lower()) is not no_color
+    for name in ("Sequential", "Threads", "Processes"):
+        assert name in svg

@@ -7,7 +7,7 @@ import os
 import signal
 import threading
 from collections.abc import Iterable
-from dataclasses import dataclass, replace
+from dataclasses import dataclass, field, replace
 
 from paraviz.core.config import ConfigError, RunConfig, validate, with_options
 from paraviz.core.engines import ENGINES
@@ -22,15 +22,17 @@ from paraviz.core.events import (
 )
 from paraviz.core.explain import explain
 from paraviz.core.figures import MODES, RunResult, mode_title, with_comparisons
+from paraviz.core.hosts import kill_all_hosts_now, stop_all_hosts
 from paraviz.core.i18n import N_, _, num
 from paraviz.core.interpreter import probe
 from paraviz.core.machine import MachineInfo, machine_info
 from paraviz.core.report import ExportError, arguments_text, export, gil_text, tasks_text
-from paraviz.core.runner import RunError, RunReport, kill_all_hosts_now, run_lanes, stop_all_hosts
+from paraviz.core.run_report import RunReport
+from paraviz.core.runner import RunError, run_lanes
 from paraviz.core.sampler import CoreSource, CpuSampler
 from paraviz.core.sweep import SweepReport, default_worker_counts
 from paraviz.core.workloads import WorkloadError
-from paraviz.tui.charts import nice_ceiling
+from paraviz.tui.charts import LANE_COLOURS, nice_ceiling
 from paraviz.tui.keys import help_rows, key_label, translate_bindings, translated
 from paraviz.tui.screens import ExportScreen, HelpScreen, OptionsScreen, OptionValues, WorkloadScreen
 from paraviz.tui.sweep_screen import SweepScreen
@@ -56,6 +58,17 @@ class RunEvent(Message):
     """An engine event, relayed from the run thread."""
 
     event: Event
+    #: Samples of the same lane that this one replaced in the queue while the UI was busy: the
+    #: chart keeps every point, and the lane repaints once.
+    earlier: list[LaneSampled] = field(default_factory=list)
+
+    def can_replace(self, message: Message) -> bool:
+        """A queued sample gives way to the next sample of its lane, which carries it along."""
+        old, new = self.event, getattr(message, "event", None)
+        if isinstance(old, LaneSampled) and isinstance(new, LaneSampled) and old.mode == new.mode:
+            message.earlier[:0] = [*self.earlier, old]  # type: ignore[attr-defined]
+            return True
+        return False
 
 
 @dataclass
@@ -106,6 +119,10 @@ class ParavizApp(App[int]):
         Binding("q", "quit", N_("quit"), tooltip=N_("quit (stops any run first); Ctrl+C too")),
         Binding("ctrl+c", "quit", N_("quit"), show=False, priority=True),
     ]
+
+    def get_theme_variable_defaults(self) -> dict[str, str]:
+        """The lanes' colours ($lane-threads...), so that a theme may set its own."""
+        return {**super().get_theme_variable_defaults(), **{f"lane-{m}": c for m, c in LANE_COLOURS.items()}}
 
     def __init__(
         self,
@@ -417,7 +434,7 @@ class ParavizApp(App[int]):
         elif isinstance(event, TasksReported):
             self.lane(event.mode).progress(event)
         elif isinstance(event, LaneSampled):
-            self.lane(event.mode).sampled(event)
+            self.lane(event.mode).sampled(event, message.earlier)
             self.fit_time_axis()
         elif isinstance(event, LaneFinished):
             self.core_meter.lane_ended(event.result.mode)

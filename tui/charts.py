@@ -20,9 +20,21 @@ LEVELS = " ▁▂▃▄▅▆▇█"
 REFERENCE = "▔"  # drawn on the top edge of the row just under a reference level
 LEFT, RIGHT = 4, 6  # gutters: " 16┤" or "w0" on the left; a task count or "cores" on the right
 MIN_CHART_ROWS = 3
-#: Lane colours, the same in titles, charts and the per-core markers.
-LANE_STYLE = {"sequential": "dodger_blue1", "threads": "dark_cyan", "processes": "magenta", "dask": "orange1"}
+#: Lane colours, the same in titles, charts and the per-core markers: theme variables ($lane-threads...)
+#: that a theme may override, read by widgets through their ``lane--MODE`` component classes.
+LANE_COLOURS = {"sequential": "#0087ff", "threads": "#00af87", "processes": "#ff00ff", "dask": "#ffaf00"}
+LANE_COMPONENTS = {f"lane--{mode}" for mode in LANE_COLOURS}
 LANE_SHORT = {"sequential": "seq", "threads": "thr", "processes": "proc", "dask": "dask"}
+
+
+def lane_css(widget: str) -> str:
+    """CSS giving ``widget``'s lane component classes their theme colours."""
+    return "\n".join(f"{widget} > .lane--{mode} {{ color: $lane-{mode}; }}" for mode in LANE_COLOURS)
+
+
+def lane_mark(mode: str) -> str:
+    """A square in the lane's colour, as content markup (titles)."""
+    return f"[$lane-{mode}]■[/]"
 
 
 def nice_ceiling(seconds: float) -> float:
@@ -105,12 +117,13 @@ class LaneChart(Widget):
     """Cores in use (an area over reference lines at 1 and at the usable cores) above one row per
     worker (its tasks as blocks, each as tall as that worker's measured CPU share), one time axis."""
 
+    COMPONENT_CLASSES = LANE_COMPONENTS
     DEFAULT_CSS = """
     LaneChart {
         height: 1fr;
         min-height: 5;
     }
-    """
+    """ + lane_css("LaneChart")
 
     def __init__(self, mode: str, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
@@ -145,7 +158,7 @@ class LaneChart(Widget):
         width, height = self.content_size.width or 30, self.content_size.height or 10
         plot_w = max(4, width - LEFT - RIGHT)
         chart_rows, timeline_rows = self.layout_rows(height)
-        style = LANE_STYLE.get(self.mode, "white")
+        style = str(self.get_component_rich_style(f"lane--{self.mode}", partial=True))
         step = self.span_s / plot_w
         mids = [(c + 0.5) * step for c in range(plot_w)]
         text = Text(no_wrap=True, overflow="crop")

@@ -31,7 +31,8 @@ from paraviz.core.figures import mode_name
 from paraviz.core.i18n import LANGUAGES, _, language, num, set_language
 from paraviz.core.lecture import STEPS, parse_step
 from paraviz.core.machine import logical_cores
-from paraviz.core.runner import RunReport, run_lanes
+from paraviz.core.run_report import RunReport
+from paraviz.core.runner import run_lanes
 from paraviz.core.sweep import SweepReport, default_worker_counts, run_sweep
 from paraviz.core.workloads import WORKLOADS, WorkloadError
 
@@ -331,7 +332,3 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 def entry() -> None:
     sys.exit(main())
-
-
-if __name__ == "__main__":
-    entry()

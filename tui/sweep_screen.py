@@ -7,9 +7,10 @@ from dataclasses import dataclass
 
 from paraviz.core.config import RunConfig
 from paraviz.core.figures import RunResult, mode_name
+from paraviz.core.hosts import stop_all_hosts
 from paraviz.core.i18n import N_, _
 from paraviz.core.report import fit_line, sweep_row, tasks_text
-from paraviz.core.runner import RunError, stop_all_hosts
+from paraviz.core.runner import RunError
 from paraviz.core.sweep import AmdahlFit, SweepReport, amdahl, fit_amdahl, run_sweep
 from paraviz.core.workloads import WorkloadError
 from paraviz.tui.keys import translate_bindings

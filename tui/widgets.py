@@ -10,7 +10,7 @@ from paraviz.core.events import LaneSampled, TasksReported
 from paraviz.core.figures import MODES, RunResult, mode_title
 from paraviz.core.i18n import _, num
 from paraviz.core.sampler import CoreSnapshot
-from paraviz.tui.charts import LANE_SHORT, LANE_STYLE, LaneChart, append_runs, level_char
+from paraviz.tui.charts import LANE_COMPONENTS, LANE_SHORT, LaneChart, append_runs, lane_css, lane_mark, level_char
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
@@ -22,15 +22,23 @@ from textual.widgets import Digits, ProgressBar, Static
 SPARK = "▁▂▃▄▅▆▇█"
 
 
-def load_style(percent: float) -> str:
-    """Colour by load, as btop does: calm when idle, hot when saturated."""
+def load_level(percent: float) -> str:
+    """The component class that colours a load, as btop does: calm when idle, hot when saturated."""
     if percent >= 85:
-        return "bold red"
+        return "load--hot"
     if percent >= 50:
-        return "yellow"
+        return "load--busy"
     if percent >= 15:
-        return "green"
-    return "dim green"
+        return "load--some"
+    return "load--idle"
+
+
+LOAD_CSS = """
+CoreMeter > .load--hot { color: $error; text-style: bold; }
+CoreMeter > .load--busy { color: $warning; }
+CoreMeter > .load--some { color: $success; }
+CoreMeter > .load--idle { color: $success-darken-1; }
+"""
 
 
 @dataclass
@@ -47,12 +55,17 @@ class CoreMeter(Widget):
     fit, as btop draws them) over a strip that marks which lane ran when; else a heat strip of one
     cell per core (so 256 cores cost one widget, not 256)."""
 
-    DEFAULT_CSS = """
+    COMPONENT_CLASSES = LANE_COMPONENTS | {"load--hot", "load--busy", "load--some", "load--idle"}
+    DEFAULT_CSS = (
+        """
     CoreMeter {
         height: auto;
         padding: 0 1;
     }
     """
+        + lane_css("CoreMeter")
+        + LOAD_CSS
+    )
 
     snapshot: reactive[CoreSnapshot | None] = reactive(None, always_update=True)
     """The latest per-core reading (a repaint; a new layout only when the core count changes)."""
@@ -66,6 +79,10 @@ class CoreMeter(Widget):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.max_rows = 8
         self.spans: list[LaneSpan] = []
+        self._level_styles: dict[str, str] = {}
+
+    def load_style(self, percent: float) -> str:
+        return self._level_styles[load_level(percent)]
 
     def fit(self, max_rows: int) -> None:
         """The rows the screen can give the meter; the graphs grow or shrink to them."""
@@ -110,6 +127,11 @@ class CoreMeter(Widget):
         snap = self.snapshot
         if snap is None:
             return Text(_("CPU  sampling…"), style="dim")
+        # Looked up once a frame, not once a cell (256 cores are 256 cells).
+        self._level_styles = {
+            level: str(self.get_component_rich_style(level, partial=True))
+            for level in ("load--hot", "load--busy", "load--some", "load--idle")
+        }
         width = self.content_size.width or 80
         layout = self.graph_layout(width, snap.cores)
         if layout is not None:
@@ -125,12 +147,12 @@ class CoreMeter(Widget):
             cores = range(first, min(snap.cores, first + columns))
             for r in range(graph_rows):  # top row first
                 above = graph_rows - 1 - r  # whole rows under this one
-                row_style = load_style(100 * (above + 0.5) / graph_rows)
+                row_style = self.load_style(100 * (above + 0.5) / graph_rows)
                 for i in cores:
                     pct, hist = snap.percents[i], snap.history[i]
                     if r == 0:
                         text.append(f"c{i}".ljust(label_w + 1), style="bold")
-                        text.append(f"{pct:3.0f}%".ljust(self.GUTTER - label_w - 1), style=load_style(pct))
+                        text.append(f"{pct:3.0f}%".ljust(self.GUTTER - label_w - 1), style=self.load_style(pct))
                     else:
                         text.append(" " * self.GUTTER)
                     tail = list(hist)[-hist_w:]
@@ -143,6 +165,9 @@ class CoreMeter(Widget):
     def _markers(self, text: Text, snap: CoreSnapshot, columns: int, hist_w: int) -> None:
         """Under the graphs: which lane ran at each moment of the history, in the lane's colour."""
         cells, styles = [" "] * hist_w, [""] * hist_w
+        lane_styles = {
+            span.mode: str(self.get_component_rich_style(f"lane--{span.mode}", partial=True)) for span in self.spans
+        }
         oldest = snap.tick - hist_w + 1
         for span in self.spans:
             end = snap.tick if span.end_tick is None else span.end_tick
@@ -155,7 +180,7 @@ class CoreMeter(Widget):
             for x in range(first, min(hist_w - 1, last) + 1):
                 k = x - first
                 cells[x] = name[k] if k < len(name) else "━"
-                styles[x] = LANE_STYLE.get(span.mode, "")
+                styles[x] = lane_styles.get(span.mode, "")
         for _column in range(columns):
             text.append(_("lanes").ljust(self.GUTTER), style="dim")
             append_runs(text, cells, styles)
@@ -167,7 +192,8 @@ class CoreMeter(Widget):
         for start in range(0, snap.cores, per_row):
             text.append(f"{start:>4} ", style="dim")
             values = snap.percents[start : start + per_row]
-            append_runs(text, [SPARK[min(7, int(p / 100 * 7.999))] for p in values], [load_style(p) for p in values])
+            cells = [SPARK[min(7, int(p / 100 * 7.999))] for p in values]
+            append_runs(text, cells, [self.load_style(p) for p in values])
             text.append("\n")
         busy = sum(p >= 50 for p in snap.percents)
         text.append(
@@ -229,16 +255,20 @@ class LanePanel(Vertical):
     LanePanel Static { text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
+    done: reactive[int] = reactive(0, init=False)
+    """Tasks finished so far in this round (the status line follows it)."""
+    elapsed: reactive[float] = reactive(0.0, init=False)
+    """Seconds since the lane's clock started, from its latest sample."""
+    result: reactive[RunResult | None] = reactive(None, init=False, always_update=True)
+    """The lane's measured figures once it ended (the figures block follows it)."""
+
     def __init__(self, mode: str, **kwargs: object) -> None:
         super().__init__(id=f"lane-{mode}", **kwargs)  # type: ignore[arg-type]
         self.mode = mode
-        self.border_title = f"[{LANE_STYLE[mode]}]■[/] {mode_title(mode)}"
+        self.border_title = f"{lane_mark(mode)} {mode_title(mode)}"
         self.total = 1
         self.timed_seconds: float | None = None
         self.round_text = ""
-        self.result: RunResult | None = None
-        self._done = 0
-        self._elapsed = 0.0
         # Handles made once: events update them many times a second.
         self.bar = ProgressBar(total=1, show_eta=False, show_percentage=False, id=f"progress-{mode}")
         self.status = TextLine(_("not run"), classes="lane--status")
@@ -270,8 +300,19 @@ class LanePanel(Vertical):
         self.headline.update(headline)
         self.figures.update(figures)
 
+    def watch_done(self) -> None:
+        self.status.update(self._progress_text())
+
+    def watch_elapsed(self, elapsed: float) -> None:
+        if self.timed_seconds is not None:
+            self.bar.update(progress=min(self.timed_seconds, elapsed))
+        self.status.update(self._progress_text())
+
+    def watch_result(self) -> None:
+        self.show_figures()
+
     def reset(self, why: str | None = None) -> None:
-        self.result = None
+        self.set_reactive(LanePanel.result, None)
         self.remove_class("-running", "-error")
         self.bar.update(total=1, progress=0)
         self.chart.clear()
@@ -279,8 +320,8 @@ class LanePanel(Vertical):
 
     def waiting(self, total: int, timed_seconds: float | None, cores: int, usable: int, workers: int) -> None:
         self.reset(_("waiting"))
-        self._done = 0
-        self._elapsed = 0.0
+        self.set_reactive(LanePanel.done, 0)
+        self.set_reactive(LanePanel.elapsed, 0.0)
         self.total, self.timed_seconds = total, timed_seconds
         self.bar.update(total=timed_seconds or total, progress=0)
         self.chart.configure(cores, usable, workers)
@@ -288,8 +329,8 @@ class LanePanel(Vertical):
     def started(self, round_number: int = 1, rounds: int = 1) -> None:
         self.add_class("-running")
         self.round_text = _(" · round {round}/{rounds}").format(round=round_number, rounds=rounds) if rounds > 1 else ""
-        self._done = 0
-        self._elapsed = 0.0
+        self.set_reactive(LanePanel.done, 0)
+        self.set_reactive(LanePanel.elapsed, 0.0)
         self.chart.clear()
         if self.timed_seconds is None:
             self.bar.update(progress=0)
@@ -300,24 +341,23 @@ class LanePanel(Vertical):
         self.chart.trace.reported(report.started, report.finished)
         if self.timed_seconds is None:
             self.bar.update(progress=report.done)
-        self._done = report.done
-        self.status.update(self._progress_text())
+        self.done = report.done
 
     def _progress_text(self) -> str:
         if self.timed_seconds is not None:
-            left = max(0.0, self.timed_seconds - self._elapsed)
+            left = max(0.0, self.timed_seconds - self.elapsed)
             return (
-                _("{done} done · {left} s left").format(done=num(self._done, ","), left=num(left, ".1f"))
+                _("{done} done · {left} s left").format(done=num(self.done, ","), left=num(left, ".1f"))
                 + self.round_text
             )
-        return f"{num(self._done, ',')}/{num(self.total, ',')} · {num(self._elapsed, '.1f')} s{self.round_text}"
+        return f"{num(self.done, ',')}/{num(self.total, ',')} · {num(self.elapsed, '.1f')} s{self.round_text}"
 
-    def sampled(self, sample: LaneSampled) -> None:
-        self._elapsed = sample.elapsed_s
+    def sampled(self, sample: LaneSampled, earlier: list[LaneSampled] | None = None) -> None:
+        for missed in earlier or ():
+            self.chart.trace.sampled(missed)
         self.chart.trace.sampled(sample)
         self.chart.refresh()
-        if self.timed_seconds is not None:
-            self.bar.update(progress=min(self.timed_seconds, sample.elapsed_s))
+        self.elapsed = sample.elapsed_s
         live = Text(no_wrap=True, overflow="ellipsis")
         live.append(_("{cores} cores").format(cores=num(sample.cores_in_use)), style="bold")
         narrow = (self.content_size.width or 30) < 28
@@ -325,7 +365,6 @@ class LanePanel(Vertical):
             processes=sample.processes, threads=sample.threads
         )
         live.append(f" · {counts}")
-        self.status.update(self._progress_text())
         self.headline.update(live)
 
     def finished(self, result: RunResult) -> None:
@@ -336,10 +375,12 @@ class LanePanel(Vertical):
         self.bar.update(progress=result.tasks_done if self.timed_seconds is None else self.timed_seconds)
         if result.status == "error":
             self.add_class("-error")
-            self._set(Text(_("failed"), style="bold red"), Text(result.error or "", style="red"))
+            error = self.app.theme_variables.get("error", "red")
+            self._set(Text(_("failed"), style=f"bold {error}"), Text(result.error or "", style=error))
             return
         if result.status == "stopped":
-            self._set(Text(_("stopped after {done} tasks").format(done=num(result.tasks_done, ",")), style="yellow"))
+            stopped = _("stopped after {done} tasks").format(done=num(result.tasks_done, ","))
+            self._set(Text(stopped, style=self.app.theme_variables.get("warning", "yellow")))
             return
         rounds = _(" · median of {rounds} rounds").format(rounds=len(result.rounds)) if len(result.rounds) > 1 else ""
         status = _("{done} done").format(done=num(result.tasks_done, ",")) + (
@@ -350,13 +391,12 @@ class LanePanel(Vertical):
         headline.append(speedup, style="bold reverse" if result.speedup is not None else "bold")
         headline.append(_(" on "))
         headline.append(_("{cores} cores").format(cores=num(result.effective_cores)), style="bold")
-        self.result = result
         self._set(status + rounds, headline)
-        self.show_figures()
+        self.result = result
 
     def show_interpreter(self, result: RunResult) -> None:
         """The title names the host's Python when it is not this one's (--python), with its GIL state."""
-        title = f"[{LANE_STYLE[self.mode]}]■[/] {mode_title(self.mode)}"
+        title = f"{lane_mark(self.mode)} {mode_title(self.mode)}"
         if result.python and result.python != platform.python_version():
             gil = _("GIL on") if result.gil_enabled else _("GIL off")
             title += f" · Python {result.python} · {gil}"
@@ -428,5 +468,5 @@ class BigFigures(Horizontal):
             title.parent.display = shown  # type: ignore[union-attr]
             if shown:
                 caption, text = figures[mode]
-                title.update(f"[{LANE_STYLE[mode]}]■[/] [b]{caption}[/b]")
+                title.update(f"{lane_mark(mode)} [b]{caption}[/b]")
                 digits.update(text)

@@ -15,6 +15,7 @@ ENGINES: dict[str, tuple[str, str]] = {
     "pool": ("pool", N_("multiprocessing ThreadPool / Pool.map")),
     "joblib": ("joblib_engine", N_('joblib Parallel, backend "threading" / loky')),
     "raw": ("raw", N_("one threading.Thread / multiprocessing.Process per task")),
+    "interpreters": ("interpreters", N_("InterpreterPoolExecutor, an interpreter per thread / ProcessPoolExecutor")),
 }
 DEFAULT_ENGINE = "futures"
 

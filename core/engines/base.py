@@ -15,6 +15,7 @@ from dataclasses import dataclass, field
 from typing import Any, Protocol
 
 from paraviz.core.i18n import _
+from paraviz.core.protocol import POOL_READY, TASKS, Message, PoolReadyMessage, TasksMessage
 from paraviz.core.worker import Record, run_chunk
 
 FLUSH_EVERY_S = 0.1
@@ -41,8 +42,8 @@ class Emitter:
         self.done = 0
         self.last_flush = time.monotonic()
 
-    def emit(self, event: str, **fields: Any) -> None:
-        line = json.dumps({"event": event, **fields}, separators=(",", ":")) + "\n"
+    def emit(self, message: Message) -> None:
+        line = json.dumps(message, separators=(",", ":")) + "\n"
         data = line.encode()
         while data:
             try:
@@ -69,7 +70,7 @@ class Emitter:
         started, finished = list(self.started), list(self.finished)
         self.started.clear()
         self.finished.clear()
-        self.emit("tasks", done=self.done, started=started, finished=finished)
+        self.emit(TasksMessage(event=TASKS, done=self.done, started=started, finished=finished))
 
 
 class Batch:
@@ -145,12 +146,17 @@ class LaneContext:
         return int(self.cfg["workers"])
 
     @property
+    def copies_arguments(self) -> bool:
+        """Whether each task's data is pickled into another process or interpreter (not shared)."""
+        return self.mode == "processes" or self.cfg.get("engine") == "interpreters"
+
+    @property
     def start_method(self) -> str:
         return str(self.cfg["start_method"])
 
-    def ready(self, startup_s: float, pids: list[int], **details: Any) -> None:
+    def ready(self, startup_s: float, **details: Any) -> None:
         """Tell the caller the workers exist (the lane's start-up ends here)."""
-        self.emitter.emit("pool_ready", t=self.t0 + startup_s, startup_s=startup_s, pids=pids, details=details)
+        self.emitter.emit(PoolReadyMessage(event=POOL_READY, startup_s=startup_s, details=details))
 
 
 class Engine(Protocol):
@@ -233,7 +239,7 @@ def run_windowed(
             if chunk is None:
                 return
             first, args = chunk
-            if lane.payload is not None and lane.mode == "processes":
+            if lane.payload is not None and lane.copies_arguments:
                 outcome.bytes_sent += len(lane.payload)
             sent_at = time.monotonic() if lane.payload is not None else 0.0
             pending.append((first, submit(run_chunk, lane.task, first, args, live_started, lane.payload, sent_at)))

@@ -67,7 +67,7 @@ def run(lane: LaneContext) -> Outcome:
         "dask_threads": threads,
         "dask_hosts": ",".join(hosts),
     }
-    lane.ready(outcome.startup_s, [pid for pid, _, _ in cpu_before.values()], **outcome.details)
+    lane.ready(outcome.startup_s, **outcome.details)
 
     batch = lane.batch
     offset_here = time.time() - time.monotonic()

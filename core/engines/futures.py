@@ -55,13 +55,12 @@ def run(lane: LaneContext) -> Outcome:
     # count them, so their CPU comes from what each reported with its results.
     outcome = Outcome(children_counted=lane.mode == "threads" or lane.start_method != "forkserver")
     try:
-        worker_pid = executor.submit(ping).result()
+        executor.submit(ping).result()  # the first worker answering ends the start-up
     except BrokenProcessPool:
         outcome.error = _("the process pool could not start a worker")
-        worker_pid = 0
     outcome.startup_s = time.monotonic() - lane.t0
     chunksize = int(lane.cfg.get("chunksize") or 1) if lane.mode == "processes" else 1
-    lane.ready(outcome.startup_s, [worker_pid], chunksize=chunksize)
+    lane.ready(outcome.startup_s, chunksize=chunksize)
     if outcome.error is None:
 
         def submit(fn: Any, *args: Any) -> _Result:

@@ -34,7 +34,7 @@ def run(lane: LaneContext) -> Outcome:
     outcome.startup_s = time.monotonic() - lane.t0
     limits = sorted({limit for _pid, limit in probes if limit is not None})
     outcome.details = {"inner_thread_limit": ",".join(limits) if limits and not threads else None}
-    lane.ready(outcome.startup_s, sorted({pid for pid, _ in probes}), **outcome.details)
+    lane.ready(outcome.startup_s, **outcome.details)
 
     batch, live = lane.batch, lane.emitter.started if threads else None
     next_index = [0]

@@ -62,11 +62,11 @@ def run(lane: LaneContext) -> Outcome:
             initargs=(lane.cfg.get("configure"), lane.cfg.get("inner_threads"), *board.initargs()),
         )
     outcome = Outcome(children_counted=lane.mode == "threads" or lane.start_method != "forkserver")
-    worker_pid = pool.apply(ping)
+    pool.apply(ping)  # the first worker answering ends the start-up
     outcome.startup_s = time.monotonic() - lane.t0
     chunksize, why = chunking(lane)
     outcome.details = {"chunksize": chunksize, "chunksize_why": why}
-    lane.ready(outcome.startup_s, [worker_pid], **outcome.details)
+    lane.ready(outcome.startup_s, **outcome.details)
 
     # Pool replaces a dead worker and waits for its lost task for ever: watch the workers (the
     # first ones from the start: the pool forgets a dead worker as soon as it replaces it).

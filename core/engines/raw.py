@@ -3,7 +3,6 @@ once, as seed 000 starts one thread per model: no pool, so every task pays its o
 
 from __future__ import annotations
 
-import os
 import queue
 import threading
 import time
@@ -70,8 +69,7 @@ def run(lane: LaneContext) -> Outcome:
         starter.start()
     # Each process pays its own start (a thread's start also waits for the GIL): the mean cost.
     outcome.details = {"one_per_task": batch.tasks, "start_each_s": (time.monotonic() - lane.t0) / batch.tasks}
-    pids = [os.getpid()] if threads else [p.pid for p in starters]
-    lane.ready(0.0, pids, **outcome.details)
+    lane.ready(0.0, **outcome.details)
     outcome.error = _collect(lane, results, starters, outcome, threads)
     if outcome.error is None:
         outcome.cleanup = lambda: [s.join() for s in starters]

@@ -1,4 +1,5 @@
-"""Drive a program in a pseudo-terminal of a given size (the lifecycle tests and the benchmarks)."""
+"""Drive a program in a pseudo-terminal of a given size: what the lifecycle tests and the benchmarks share
+(standard library only; it is not part of the app)."""
 
 from __future__ import annotations
 
@@ -48,18 +49,24 @@ def drain(fd: int, seconds: float) -> bytes:
     return data
 
 
+def wait_exit(pid: int, fd: int, timeout: float) -> bool:
+    """Whether the program exited within ``timeout``, reading the terminal meanwhile so that its
+    last writes never block."""
+    deadline = time.monotonic() + timeout
+    while time.monotonic() < deadline:
+        drain(fd, 0.05)
+        done, _status = os.waitpid(pid, os.WNOHANG)
+        if done:
+            return True
+    return False
+
+
 def stop(pid: int, fd: int) -> None:
-    """SIGTERM, reading the terminal meanwhile so the program's last writes never block."""
+    """SIGTERM, then SIGKILL after 10 s."""
     import signal
 
     os.kill(pid, signal.SIGTERM)
-    deadline = time.monotonic() + 10
-    while time.monotonic() < deadline:
-        drain(fd, 0.05)
-        done, _ = os.waitpid(pid, os.WNOHANG)
-        if done:
-            break
-    else:
+    if not wait_exit(pid, fd, 10):
         os.kill(pid, signal.SIGKILL)
         os.waitpid(pid, 0)
     os.close(fd)

@@ -1,0 +1,138 @@
+"""One lane's relay: its host's messages become events, and its tree is sampled from outside."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, cast
+
+from paraviz.core.config import RunConfig
+from paraviz.core.events import Event, LaneSampled, LaneStarted, PoolReady, TaskRecord, TasksReported
+from paraviz.core.figures import RunResult
+from paraviz.core.hosts import HostProcess, host_config
+from paraviz.core.i18n import _
+from paraviz.core.protocol import (
+    LANE_FINISHED,
+    LANE_STARTED,
+    POOL_READY,
+    TASKS,
+    LaneFinishedMessage,
+    LaneStartedMessage,
+    Message,
+    PoolReadyMessage,
+    RawRecord,
+    TasksMessage,
+)
+from paraviz.core.tree import BackgroundMeter
+
+#: Task reports may add a sample between ticks; no two samples are closer than this.
+MIN_EXTRA_SAMPLE_S = 0.1
+
+EventSink = Callable[[Event], None]
+
+
+class Lane:
+    """One mode's run: its host, the events it sent, and its tree sampled from outside."""
+
+    def __init__(self, config: RunConfig, mode: str, size: int, sink: EventSink, round_number: int = 1) -> None:
+        self.mode = mode
+        self.round_number = round_number
+        self.config = config
+        self.sink = sink
+        self.host = HostProcess(host_config(config, config.workload, mode, size))
+        self.started_at = time.monotonic()
+        self.lane_t0: float | None = None
+        self.finished: LaneFinishedMessage | None = None
+        self.startup_s = 0.0
+        self.details: dict[str, Any] = {}
+        self.longest_task_s = 0.0
+        self.background = BackgroundMeter()
+
+    def handle(self, message: Message) -> None:
+        kind = message["event"]
+        if kind == LANE_STARTED:
+            started = cast(LaneStartedMessage, message)
+            self.lane_t0 = started["t"]
+            self.background = BackgroundMeter()  # from the lane's clock start, not the host's imports
+            self.sink(LaneStarted(self.mode, started["pid"], self.round_number, self.config.repeat))
+        elif kind == POOL_READY:
+            ready = cast(PoolReadyMessage, message)
+            self.startup_s, self.details = ready["startup_s"], ready["details"]
+            self.sample()  # workers exist now; make sure the peaks see them
+            self.sink(PoolReady(self.mode, self.startup_s))
+        elif kind == TASKS:
+            self.tasks_reported(cast(TasksMessage, message))
+        elif kind == LANE_FINISHED:
+            self.finished = cast(LaneFinishedMessage, message)
+            self.background.finish(self.finished["cpu_s"], self.finished["wall_s"])
+
+    def tasks_reported(self, message: TasksMessage) -> None:
+        t0 = self.lane_t0 or 0.0
+
+        def records(raw: list[RawRecord]) -> list[TaskRecord]:
+            return [TaskRecord(i, n, pid, tid, s - t0, e - t0) for i, n, pid, tid, s, e in raw]
+
+        finished = records(message["finished"])
+        singles = [r.end - r.start for r in finished if r.count == 1]
+        self.longest_task_s = max([self.longest_task_s, *singles])
+        if time.monotonic() - self.host.tree.last_sample >= MIN_EXTRA_SAMPLE_S:
+            self.sample(per_thread=False)  # an extra, cheaper look between ticks: short lanes' peaks
+        self.sink(TasksReported(self.mode, message["done"], records(message["started"]), finished))
+
+    def sample(self, per_thread: bool = True) -> None:
+        sample = self.host.tree.sample(per_thread)
+        if sample is not None:
+            # On the lane's own clock (the host's t0; CLOCK_MONOTONIC is one clock for every
+            # process), so samples and task records share one time axis.
+            elapsed = time.monotonic() - (self.lane_t0 or self.started_at)
+            self.sink(
+                LaneSampled(
+                    self.mode,
+                    elapsed,
+                    sample.cpu_percent,
+                    sample.threads,
+                    sample.processes,
+                    sample.rss_bytes,
+                    sample.workers,
+                )
+            )
+
+    def result(self, stopped: bool) -> RunResult:
+        tree = self.host.tree
+        f = self.finished or {}
+        if stopped and not self.finished:
+            status, error = "stopped", _("stopped by the user")
+        elif not self.finished:
+            code = self.host.popen.returncode
+            reason = self.host.last_error_line() or _("exit code {code}").format(code=code)
+            status, error = "error", _("the run host ended unexpectedly: {reason}").format(reason=reason)
+        else:
+            status, error = f["status"], f.get("error")
+        return RunResult(
+            mode=self.mode,
+            workers=1
+            if self.mode == "sequential"
+            else self.details.get("one_per_task", self.details.get("dask_threads") or self.config.workers),
+            start_method=self.config.start_method if self.mode == "processes" else None,
+            chunksize=self.details.get("chunksize", self.config.chunksize or 1) if self.mode == "processes" else None,
+            engine=None if self.mode in ("sequential", "dask") else self.config.engine,
+            chunksize_why=self.details.get("chunksize_why") if self.mode == "processes" else None,
+            inner_thread_limit=self.details.get("inner_thread_limit"),
+            bytes_sent=f.get("bytes_sent", 0),
+            transfer_s=f.get("transfer_s", 0.0),
+            cluster_cpu_s=(f.get("details") or {}).get("cluster_cpu_s"),
+            compute_s=(f.get("details") or {}).get("compute_s"),
+            wall_s=f.get("wall_s", time.monotonic() - self.started_at),
+            startup_s=f.get("startup_s", self.startup_s),
+            cpu_s=f.get("cpu_s", 0.0),
+            tasks_done=f.get("tasks_done", 0),
+            peak_threads=tree.peak_threads,
+            peak_processes=tree.peak_processes,
+            peak_rss_bytes=tree.peak_rss_bytes,
+            status=status,
+            error=error,
+            longest_task_s=self.longest_task_s,
+            background_cores=self.background.cores or 0.0,
+            python=f.get("python"),
+            gil_enabled=f.get("gil_enabled"),
+        )

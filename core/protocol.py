@@ -1,0 +1,73 @@
+"""What a run host tells the runner: one JSON object per line on a private pipe.
+
+Both sides import the event names and the message shapes from here, so that a field is sent only
+where the other side reads it. Standard library only: the host may run under another Python.
+Times are CLOCK_MONOTONIC seconds, one clock for every process on the machine.
+"""
+
+from __future__ import annotations
+
+from typing import Any, TypedDict
+
+LANE_STARTED = "lane_started"
+POOL_READY = "pool_ready"
+TASKS = "tasks"
+LANE_FINISHED = "lane_finished"
+CALIBRATED = "calibrated"
+CHECKED = "checked"
+
+#: A task record as sent: [first index, count, pid, native thread id, start, end]. A count of 0
+#: marks a failed task; a count above 1 sums a long chunk.
+RawRecord = tuple[int, int, int, int, float, float]
+
+
+class LaneStartedMessage(TypedDict):
+    event: str
+    t: float  # the lane's clock starts here: after imports and data, before any worker exists
+    pid: int
+
+
+class PoolReadyMessage(TypedDict):
+    event: str
+    startup_s: float  # from the lane's start until its workers answered
+    details: dict[str, Any]  # engine facts the figures and the explanation name (see Outcome.details)
+
+
+class TasksMessage(TypedDict):
+    event: str
+    done: int
+    started: list[RawRecord]
+    finished: list[RawRecord]
+
+
+class LaneFinishedMessage(TypedDict):
+    event: str
+    status: str  # "ok" or "error"
+    error: str | None
+    wall_s: float
+    startup_s: float
+    cpu_s: float
+    tasks_done: int
+    details: dict[str, Any]
+    bytes_sent: int
+    transfer_s: float
+    python: str  # the host's version, "3.14.0t" for a free-threaded build
+    gil_enabled: bool  # measured after the workload's imports, which can turn it back on
+
+
+class CalibratedMessage(TypedDict, total=False):
+    event: str
+    size: int
+    seconds: float
+    error: str
+
+
+class CheckedMessage(TypedDict, total=False):
+    event: str
+    call: str
+    error: str | None
+
+
+Message = (
+    LaneStartedMessage | PoolReadyMessage | TasksMessage | LaneFinishedMessage | CalibratedMessage | CheckedMessage
+)

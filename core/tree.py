@@ -1,0 +1,140 @@
+"""A lane's process tree seen from outside with psutil, and what the rest of the machine did meanwhile."""
+
+from __future__ import annotations
+
+import os
+import time
+from dataclasses import dataclass, field
+
+import psutil
+from paraviz.core.events import WorkerLoad
+
+
+@dataclass
+class TreeSample:
+    cpu_percent: float
+    threads: int
+    processes: int
+    rss_bytes: int
+    workers: tuple[WorkerLoad, ...]
+
+
+@dataclass
+class ProcessTree:
+    """Keeps psutil.Process objects between ticks: cpu_percent() needs the previous reading."""
+
+    root_pid: int
+    known: dict[int, psutil.Process] = field(default_factory=dict)
+    thread_times: dict[int, float] = field(default_factory=dict)
+    last_sample: float = 0.0
+    last_thread_sample: float = 0.0
+    peak_threads: int = 0
+    peak_processes: int = 0
+    peak_rss_bytes: int = 0
+
+    def __post_init__(self) -> None:
+        try:
+            root = psutil.Process(self.root_pid)
+            root.cpu_percent()
+            self.known[self.root_pid] = root
+        except psutil.Error:
+            pass
+        self.last_sample = time.monotonic()
+
+    def pids(self) -> list[int]:
+        return list(self.known)
+
+    def sample(self, per_thread: bool = True) -> TreeSample | None:
+        """One look at the tree; ``per_thread`` adds each thread's CPU share for one-process lanes."""
+        root = self.known.get(self.root_pid)
+        if root is None:
+            return None
+        try:
+            children = root.children(recursive=True)
+        except psutil.Error:
+            return None
+        alive = {self.root_pid: root}
+        for child in children:
+            proc = self.known.get(child.pid)
+            if proc is None:
+                proc = child
+                try:
+                    proc.cpu_percent()  # baseline: the first reading is meaningless
+                except psutil.Error:
+                    continue
+            alive[child.pid] = proc
+        self.known = alive
+        self.last_sample = time.monotonic()
+        cpu = 0.0
+        threads = rss = 0
+        loads: list[WorkerLoad] = []
+        for pid, proc in alive.items():
+            try:
+                with proc.oneshot():
+                    pct = proc.cpu_percent()
+                    threads += proc.num_threads()
+                    rss += proc.memory_info().rss
+            except psutil.Error:
+                continue
+            cpu += pct
+            if pid != self.root_pid:
+                loads.append(WorkerLoad(f"pid {pid}", pct, pid=pid))
+        if len(alive) == 1 and per_thread:
+            loads = self._thread_loads(root)
+        self.peak_threads = max(self.peak_threads, threads)
+        self.peak_processes = max(self.peak_processes, len(alive))
+        self.peak_rss_bytes = max(self.peak_rss_bytes, rss)
+        return TreeSample(cpu, threads, len(alive), rss, tuple(loads))
+
+    def _thread_loads(self, root: psutil.Process) -> list[WorkerLoad]:
+        """Per-thread CPU share of a single-process lane since the last such reading: the GIL made visible."""
+        try:
+            threads = root.threads()
+        except psutil.Error:
+            return []
+        now = time.monotonic()
+        dt = max(now - self.last_thread_sample, 1e-6)
+        self.last_thread_sample = now
+        loads = []
+        seen: dict[int, float] = {}
+        for thread in threads:
+            total = thread.user_time + thread.system_time
+            seen[thread.id] = total
+            before = self.thread_times.get(thread.id)
+            if before is not None:
+                label = "main thread" if thread.id == root.pid else f"thread {thread.id}"
+                loads.append(WorkerLoad(label, 100 * (total - before) / dt, pid=root.pid, tid=thread.id))
+        self.thread_times = seen
+        return loads
+
+
+# -- what the rest of the machine did meanwhile -------------------------------------------------
+
+
+def machine_busy_seconds() -> float:
+    """CPU seconds every core of the machine spent busy since boot (not idle, not waiting on I/O)."""
+    t = psutil.cpu_times()
+    return sum(t) - t.idle - getattr(t, "iowait", 0.0)
+
+
+def own_cpu_seconds() -> float:
+    """This process's CPU seconds: paraviz itself (the app or the CLI), which is not background."""
+    t = os.times()
+    return t.user + t.system
+
+
+@dataclass
+class BackgroundMeter:
+    """Busy CPU of the whole machine over a lane, less the lane's own and paraviz's own.
+
+    Counters, not samples: exact to the kernel's 10 ms tick however short the lane."""
+
+    machine0: float = field(default_factory=lambda: machine_busy_seconds())
+    own0: float = field(default_factory=lambda: own_cpu_seconds())
+    cores: float | None = None
+
+    def finish(self, lane_cpu_s: float, wall_s: float) -> float:
+        if self.cores is None:
+            others = machine_busy_seconds() - self.machine0 - (own_cpu_seconds() - self.own0) - lane_cpu_s
+            self.cores = max(0.0, others / wall_s) if wall_s > 0 else 0.0
+        return self.cores
