@@ -89,4 +89,22 @@ class LaneFinished:
     result: RunResult
 
 
-Event = Calibrating | Calibrated | LaneStarted | PoolReady | TasksReported | LaneSampled | LaneFinished
+@dataclass(frozen=True)
+class RemoteWorker:
+    """One worker of an existing Dask cluster: its CPU % over the last interval, measured there."""
+
+    address: str
+    host: str
+    cpu_percent: float
+    memory_bytes: int
+
+
+@dataclass(frozen=True)
+class ClusterSampled:
+    """An existing cluster's workers (``--scheduler``), measured on their own machines."""
+
+    mode: str
+    workers: tuple[RemoteWorker, ...]
+
+
+Event = ClusterSampled | Calibrating | Calibrated | LaneStarted | PoolReady | TasksReported | LaneSampled | LaneFinished

@@ -7,15 +7,26 @@ from collections.abc import Callable
 from typing import Any, cast
 
 from paraviz.core.config import RunConfig
-from paraviz.core.events import Event, LaneSampled, LaneStarted, PoolReady, TaskRecord, TasksReported
+from paraviz.core.events import (
+    ClusterSampled,
+    Event,
+    LaneSampled,
+    LaneStarted,
+    PoolReady,
+    RemoteWorker,
+    TaskRecord,
+    TasksReported,
+)
 from paraviz.core.figures import RunResult
 from paraviz.core.hosts import HostProcess, host_config
 from paraviz.core.i18n import _
 from paraviz.core.protocol import (
+    CLUSTER_SAMPLED,
     LANE_FINISHED,
     LANE_STARTED,
     POOL_READY,
     TASKS,
+    ClusterSampledMessage,
     LaneFinishedMessage,
     LaneStartedMessage,
     Message,
@@ -62,6 +73,9 @@ class Lane:
             self.sink(PoolReady(self.mode, self.startup_s))
         elif kind == TASKS:
             self.tasks_reported(cast(TasksMessage, message))
+        elif kind == CLUSTER_SAMPLED:
+            rows = cast(ClusterSampledMessage, message)["workers"]
+            self.sink(ClusterSampled(self.mode, tuple(RemoteWorker(*row) for row in rows)))
         elif kind == LANE_FINISHED:
             self.finished = cast(LaneFinishedMessage, message)
             self.background.finish(self.finished["cpu_s"], self.finished["wall_s"])

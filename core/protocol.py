@@ -15,6 +15,7 @@ TASKS = "tasks"
 LANE_FINISHED = "lane_finished"
 CALIBRATED = "calibrated"
 CHECKED = "checked"
+CLUSTER_SAMPLED = "cluster_sampled"
 
 #: A task record as sent: [first index, count, pid, native thread id, start, end]. A count of 0
 #: marks a failed task; a count above 1 sums a long chunk.
@@ -55,6 +56,13 @@ class LaneFinishedMessage(TypedDict):
     gil_enabled: bool  # measured after the workload's imports, which can turn it back on
 
 
+class ClusterSampledMessage(TypedDict):
+    """An existing Dask cluster's workers, measured on their machines (--scheduler only)."""
+
+    event: str
+    workers: list[tuple[str, str, float, int]]  # address, host, CPU % of the worker process, memory bytes
+
+
 class CalibratedMessage(TypedDict, total=False):
     event: str
     size: int
@@ -69,5 +77,11 @@ class CheckedMessage(TypedDict, total=False):
 
 
 Message = (
-    LaneStartedMessage | PoolReadyMessage | TasksMessage | LaneFinishedMessage | CalibratedMessage | CheckedMessage
+    LaneStartedMessage
+    | PoolReadyMessage
+    | TasksMessage
+    | LaneFinishedMessage
+    | ClusterSampledMessage
+    | CalibratedMessage
+    | CheckedMessage
 )

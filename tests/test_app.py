@@ -299,3 +299,28 @@ async def test_samples_queued_while_the_ui_is_busy_coalesce_and_keep_every_point
             app.post_message(RunEvent(event))
         await pilot.pause()
         assert [t for t, _cores in lane.chart.trace.samples] == [s.elapsed_s for s in samples]
+
+
+async def test_an_existing_clusters_workers_get_a_strip_each_under_the_cores():
+    from paraviz.core.events import ClusterSampled, RemoteWorker
+    from paraviz.tui.app import RunEvent
+
+    app = make_app(
+        quick_config(), cpu_source=fake_source(2), machine=MachineInfo(2, 2, "3.11.7", "CPython", True, "Linux")
+    )
+    async with app.run_test(size=(120, 40)) as pilot:
+        meter = app.query_one(CoreMeter)
+        rows_before = meter.size.height
+        for cpu in (20.0, 60.0, 97.0):
+            workers = (
+                RemoteWorker("tcp://10.0.0.5:40001", "10.0.0.5", cpu, 2**28),
+                RemoteWorker("tcp://10.0.0.6:40002", "10.0.0.6", cpu / 2, 2**28),
+            )
+            app.post_message(RunEvent(ClusterSampled("dask", workers)))
+        await pilot.pause()
+        lines = str(meter.render()).splitlines()
+        strips = [line for line in lines if line.startswith("dask 10.0.0.")]
+        assert len(strips) == 2 and strips[0].startswith("dask 10.0.0.5:40001")
+        assert strips[0].rstrip().endswith("97%") and strips[1].rstrip().endswith("48%")
+        # Within the rows the screen gives the meter: where they run short, the graphs give way.
+        assert rows_before < meter.size.height <= meter.max_rows

@@ -3,6 +3,7 @@ loopback (`dask scheduler` and two `dask worker` processes), both ended by pid."
 
 from __future__ import annotations
 
+import os
 import socket
 import subprocess
 import sys
@@ -11,7 +12,7 @@ import time
 
 import pytest
 from paraviz.core.config import ConfigError, RunConfig, parse_scheduler
-from paraviz.core.events import PoolReady
+from paraviz.core.events import ClusterSampled, PoolReady
 from paraviz.core.runner import run_lanes
 from paraviz.core.workloads import get_workload
 
@@ -143,10 +144,17 @@ def test_an_existing_cluster_through_scheduler(loopback_cluster):
         modes=("sequential", "dask"),
         scheduler=parse_scheduler(loopback_cluster),
     )
-    lanes = by_mode(run_lanes(config))
+    events = []
+    lanes = by_mode(run_lanes(config, sink=events.append))
     dask = lanes["dask"]
     assert dask.ok, dask.error
     assert dask.workers == 2  # the threads the cluster has, as found
+    # Each worker's CPU, measured on its own machine (they could be other machines): both seen, busy.
+    samples = [e for e in events if isinstance(e, ClusterSampled)]
+    assert samples and all(len(s.workers) == 2 for s in samples)
+    assert {w.host for s in samples for w in s.workers} == {os.uname().nodename}
+    assert all(w.address.startswith("tcp://127.0.0.1:") for s in samples for w in s.workers)
+    assert max(w.cpu_percent for s in samples for w in s.workers) > 50
     assert dask.effective_cores > 1.5  # from the workers' own counters
     # One core cannot give 1.25x (noise is ±10 %); the cluster's 0.35 s start sits inside the lane.
     assert dask.speedup > 1.25

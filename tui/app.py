@@ -14,6 +14,7 @@ from paraviz.core.engines import ENGINES
 from paraviz.core.events import (
     Calibrated,
     Calibrating,
+    ClusterSampled,
     Event,
     LaneFinished,
     LaneSampled,
@@ -431,6 +432,8 @@ class ParavizApp(App[int]):
         elif isinstance(event, LaneStarted):
             self.lane(event.mode).started(event.round, event.rounds)
             self.core_meter.lane_started(event.mode)
+        elif isinstance(event, ClusterSampled):
+            self.core_meter.remote_sampled(event.workers)
         elif isinstance(event, TasksReported):
             self.lane(event.mode).progress(event)
         elif isinstance(event, LaneSampled):

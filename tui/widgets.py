@@ -6,7 +6,7 @@ import math
 import platform
 from dataclasses import dataclass
 
-from paraviz.core.events import LaneSampled, TasksReported
+from paraviz.core.events import LaneSampled, RemoteWorker, TasksReported
 from paraviz.core.figures import MODES, RunResult, mode_title
 from paraviz.core.i18n import _, num
 from paraviz.core.sampler import CoreSnapshot
@@ -74,12 +74,30 @@ class CoreMeter(Widget):
     GUTTER = 10  # "c12  100% "
     MAX_GRAPH_ROWS = 6
     MAX_SPANS = 24
+    REMOTE_HISTORY = 240
+    MAX_REMOTE_ROWS = 8
+    REMOTE_LABEL = 22
 
     def __init__(self, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.max_rows = 8
         self.spans: list[LaneSpan] = []
         self._level_styles: dict[str, str] = {}
+        #: An existing Dask cluster's workers (--scheduler), by address: the latest reading and a history.
+        self.remote: dict[str, tuple[RemoteWorker, list[float]]] = {}
+
+    def remote_sampled(self, workers: tuple[RemoteWorker, ...]) -> None:
+        """The cluster's workers, measured on their own machines: one strip each under the cores."""
+        before = self.remote
+        self.remote = {
+            w.address: (w, [*before.get(w.address, (w, []))[1][-self.REMOTE_HISTORY + 1 :], w.cpu_percent])
+            for w in workers
+        }
+        self.refresh(layout=len(before) != len(self.remote))
+
+    @property
+    def remote_rows(self) -> int:
+        return min(len(self.remote), self.MAX_REMOTE_ROWS)
 
     def load_style(self, percent: float) -> str:
         return self._level_styles[load_level(percent)]
@@ -105,7 +123,7 @@ class CoreMeter(Widget):
         """(graphs per row, rows per graph) for the per-core history, or None for the heat strip."""
         columns = max(1, min(cores, width // self.MIN_GRAPH_WIDTH))
         grid_rows = math.ceil(cores / columns)
-        graph_rows = min(self.MAX_GRAPH_ROWS, (self.max_rows - 1) // grid_rows)
+        graph_rows = min(self.MAX_GRAPH_ROWS, (self.max_rows - 1 - self.remote_rows) // grid_rows)
         return (columns, graph_rows) if graph_rows >= 1 else None
 
     def uses_bars(self, width: int, cores: int) -> bool:
@@ -120,8 +138,8 @@ class CoreMeter(Widget):
         layout = self.graph_layout(width, cores)
         if layout is not None:
             columns, graph_rows = layout
-            return math.ceil(cores / columns) * graph_rows + 1
-        return math.ceil(cores / max(1, width - 5)) + 1
+            return math.ceil(cores / columns) * graph_rows + 1 + self.remote_rows
+        return math.ceil(cores / max(1, width - 5)) + 1 + self.remote_rows
 
     def render(self) -> Text:
         snap = self.snapshot
@@ -134,9 +152,27 @@ class CoreMeter(Widget):
         }
         width = self.content_size.width or 80
         layout = self.graph_layout(width, snap.cores)
-        if layout is not None:
-            return self._graphs(snap, width, *layout)
-        return self._heat(snap, width)
+        text = self._graphs(snap, width, *layout) if layout is not None else self._heat(snap, width)
+        self._remote(text, width)
+        return text
+
+    def _remote(self, text: Text, width: int) -> None:
+        """One strip per worker of an existing cluster: its address, its CPU history, its CPU % now
+        (a worker process may use more than one core, so a strip tops out at 100 % per cell)."""
+        hist_w = max(4, width - self.REMOTE_LABEL - 6)
+        for worker, history in list(self.remote.values())[: self.MAX_REMOTE_ROWS]:
+            text.rstrip()
+            text.append("\n")
+            label = worker.address.removeprefix("tcp://")[: self.REMOTE_LABEL - 6]
+            text.append("dask ", style=str(self.get_component_rich_style("lane--dask", partial=True)))
+            text.append(f"{label:<{self.REMOTE_LABEL - 5}}", style="dim")
+            recent = history[-hist_w:]
+            cells = [SPARK[min(7, int(min(p, 100) / 100 * 7.999))] for p in recent]
+            append_runs(text, cells, [self.load_style(p) for p in recent])
+            text.append(
+                f" {worker.cpu_percent:4.0f}%".rjust(hist_w - len(recent) + 6),
+                style=self.load_style(worker.cpu_percent),
+            )
 
     def _graphs(self, snap: CoreSnapshot, width: int, columns: int, graph_rows: int) -> Text:
         cell = width // columns

@@ -270,10 +270,14 @@ def run_windowed(
 
 
 def drain_from_thread(
-    lane: LaneContext, produce: Callable[[Callable[[Any], None]], None], on_item: Callable[[Any], str | None]
+    lane: LaneContext,
+    produce: Callable[[Callable[[Any], None]], None],
+    on_item: Callable[[Any], str | None],
+    tick: Callable[[], None] | None = None,
 ) -> str | None:
     """Run ``produce(put)`` in a helper thread (for engines whose calls block until done) while
-    this, the main thread, takes each item it puts and flushes events every FLUSH_EVERY_S."""
+    this, the main thread, takes each item it puts and flushes events every FLUSH_EVERY_S
+    (and calls ``tick``, which may emit events of its own)."""
     import queue
 
     items: queue.Queue[Any] = queue.Queue()
@@ -295,6 +299,8 @@ def drain_from_thread(
             item = items.get(timeout=FLUSH_EVERY_S)
         except queue.Empty:
             lane.emitter.flush()
+            if tick is not None:
+                tick()
             continue
         if item is done:
             break
@@ -302,6 +308,8 @@ def drain_from_thread(
         if error:
             return error
         lane.emitter.maybe_flush()
+        if tick is not None:
+            tick()
     thread.join()
     if failure:
         exc = failure[0]

@@ -16,10 +16,14 @@ from typing import Any
 from distributed import Client, LocalCluster, as_completed, get_task_stream
 from paraviz.core.engines.base import LaneContext, Outcome, drain_from_thread
 from paraviz.core.i18n import _
+from paraviz.core.protocol import CLUSTER_SAMPLED, ClusterSampledMessage
 from paraviz.core.worker import ChunkResult, run_chunk
 
 #: How long to wait for an existing scheduler before calling it unreachable.
 CONNECT_TIMEOUT_S = 5
+#: How often to ask an existing cluster's workers for their CPU: as often as the local lanes' trees
+#: are sampled, twice as rarely (each ask is a round trip to every worker).
+CLUSTER_SAMPLE_S = 0.5
 
 
 def dask_chunk(task: Any, index: int, arg: Any, payload: Any) -> tuple[ChunkResult, float]:
@@ -31,6 +35,14 @@ def dask_chunk(task: Any, index: int, arg: Any, payload: Any) -> tuple[ChunkResu
 def _worker_cpu() -> tuple[int, float, str]:
     times = os.times()
     return os.getpid(), times.user + times.system, os.uname().nodename
+
+
+def _worker_state() -> tuple[int, float, str, int]:
+    """On a worker: pid, CPU seconds, host name and resident memory (distributed needs psutil)."""
+    import psutil
+
+    pid, cpu_s, host = _worker_cpu()
+    return pid, cpu_s, host, psutil.Process().memory_info().rss
 
 
 def run(lane: LaneContext) -> Outcome:
@@ -107,7 +119,10 @@ def run(lane: LaneContext) -> Outcome:
         lane.emitter.finish([(i, n, p, t, s + shift, e + shift) for i, n, p, t, s, e in records])
         return error
 
-    outcome.error = drain_from_thread(lane, produce, take)
+    sampler = ClusterSampler(client, lane) if address else None
+    outcome.error = drain_from_thread(lane, produce, take, tick=sampler)
+    if sampler is not None and outcome.error is None:
+        sampler(force=True)  # the last interval, up to the lane's end
     if outcome.error is None:
         cpu_after = client.run(_worker_cpu)
         outcome.details["cluster_cpu_s"] = sum(cpu_after[a][1] - cpu_before[a][1] for a in cpu_after if a in cpu_before)
@@ -116,6 +131,30 @@ def run(lane: LaneContext) -> Outcome:
             outcome.children_counted = False
             outcome.worker_cpu = {0: outcome.details["cluster_cpu_s"]}
     return outcome
+
+
+class ClusterSampler:
+    """Every CLUSTER_SAMPLE_S, each worker's CPU % over the interval, from its own process
+    counters (``Client.run``: the workers may be other machines, which no psutil here can see),
+    with its host and memory. The scheduler's heartbeat metrics lag by a heartbeat or two, which
+    on a lane of a second or less showed idle workers throughout (seen in the loopback test)."""
+
+    def __init__(self, client: Client, lane: LaneContext) -> None:
+        self.client, self.lane, self.next_at = client, lane, 0.0
+        self.before: dict[str, tuple[float, float]] = {}  # address -> (CPU seconds, monotonic time)
+
+    def __call__(self, force: bool = False) -> None:
+        now = time.monotonic()
+        if now < self.next_at and not force:
+            return
+        self.next_at = now + CLUSTER_SAMPLE_S
+        rows = []
+        for address, (_pid, cpu_s, host, rss) in sorted(self.client.run(_worker_state).items()):
+            cpu_before, t_before = self.before.get(address, (cpu_s, now))
+            percent = 100 * (cpu_s - cpu_before) / (now - t_before) if now > t_before else 0.0
+            self.before[address] = (cpu_s, now)
+            rows.append((address, host, max(0.0, percent), rss))
+        self.lane.emitter.emit(ClusterSampledMessage(event=CLUSTER_SAMPLED, workers=rows))
 
 
 def _first_line(text: str) -> str:
