@@ -92,3 +92,13 @@ def sigterm_leaves_nothing(args: list[str], at_least: int, wait_s: float = 30) -
     assert proc.wait(timeout=15) == 130
     _, alive = psutil.wait_procs(tree, timeout=5)
     assert not alive, alive
+
+
+@pytest.fixture
+def spanish():
+    """The app and the CLI in Spanish for one test, English again after it."""
+    from paraviz.core.i18n import set_language
+
+    set_language("es")
+    yield
+    set_language("en")

@@ -25,13 +25,6 @@ PO = LOCALE_DIR / "es" / "LC_MESSAGES" / "paraviz.po"
 pytestmark = pytest.mark.usefixtures("no_leftover_processes")
 
 
-@pytest.fixture
-def spanish():
-    set_language("es")
-    yield
-    set_language("en")
-
-
 def catalog() -> Catalog:
     with PO.open("rb") as f:
         return read_po(f)

@@ -8,7 +8,6 @@ import sys
 import pytest
 from paraviz.core.config import RunConfig
 from paraviz.core.figures import RunResult
-from paraviz.core.i18n import set_language
 from paraviz.core.lecture import STEPS, answer_line, expectation_failures, parse_step, step_by_key, step_config
 from paraviz.tui.lecture import make_lecture
 
@@ -108,18 +107,14 @@ async def test_keys_move_between_steps_and_r_runs_the_step_then_shows_its_answer
         assert digits.value == f"{app.results['threads'].speedup:.2f}x"  # the answer's figure, large
 
 
-async def test_lecture_in_spanish_shows_no_english():
-    set_language("es")
-    try:
-        app = make_lecture(RunConfig(workers=2), first_step=3)
-        async with app.run_test(size=(120, 40)) as pilot:
-            await pilot.press("r")
-            await wait_idle(app, pilot)
-            seen = screen_lines(app)
-            assert any("Paso 3/" in line for line in seen) and any("Hilos: aceleración" in line for line in seen)
-            assert english_leftovers(seen) == [], seen
-    finally:
-        set_language("en")
+async def test_lecture_in_spanish_shows_no_english(spanish):
+    app = make_lecture(RunConfig(workers=2), first_step=3)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("r")
+        await wait_idle(app, pilot)
+        seen = screen_lines(app)
+        assert any("Paso 3/" in line for line in seen) and any("Hilos: aceleración" in line for line in seen)
+        assert english_leftovers(seen) == [], seen
 
 
 async def test_a_step_shows_only_the_lanes_it_runs_unless_one_is_run_by_hand():

@@ -168,9 +168,8 @@ def lecture_for_snapshot(big: bool = False):
 
 
 @pytest.mark.parametrize("big", [False, True], ids=["lecture", "projector"])
-def test_lecture_in_spanish_at_80x24(snap_compare, big):
+def test_lecture_in_spanish_at_80x24(snap_compare, big, spanish):
     """Step 1 after a (replayed) GIL run, in Spanish: the question, the highlighted answer."""
-    from paraviz.core.i18n import set_language
 
     async def run_before(pilot):
         app = pilot.app
@@ -179,11 +178,7 @@ def test_lecture_in_spanish_at_80x24(snap_compare, big):
         app.show_step()
         await pilot.pause()
 
-    set_language("es")
-    try:
-        assert snap_compare(lecture_for_snapshot(big), terminal_size=(80, 24), run_before=run_before)
-    finally:
-        set_language("en")
+    assert snap_compare(lecture_for_snapshot(big), terminal_size=(80, 24), run_before=run_before)
 
 
 @pytest.mark.parametrize("no_color", [False, True])

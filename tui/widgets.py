@@ -82,7 +82,7 @@ class CoreMeter(Widget):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.max_rows = 8
         self.spans: list[LaneSpan] = []
-        self._level_styles: dict[str, str] = {}
+        self._styles: dict[str, str] = {}  # component class -> Rich style, looked up once a frame
         #: An existing Dask cluster's workers (--scheduler), by address: the latest reading and a history.
         self.remote: dict[str, tuple[RemoteWorker, list[float]]] = {}
 
@@ -100,7 +100,7 @@ class CoreMeter(Widget):
         return min(len(self.remote), self.MAX_REMOTE_ROWS)
 
     def load_style(self, percent: float) -> str:
-        return self._level_styles[load_level(percent)]
+        return self._styles[load_level(percent)]
 
     def fit(self, max_rows: int) -> None:
         """The rows the screen can give the meter; the graphs grow or shrink to them."""
@@ -146,10 +146,7 @@ class CoreMeter(Widget):
         if snap is None:
             return Text(_("CPU  sampling…"), style="dim")
         # Looked up once a frame, not once a cell (256 cores are 256 cells).
-        self._level_styles = {
-            level: str(self.get_component_rich_style(level, partial=True))
-            for level in ("load--hot", "load--busy", "load--some", "load--idle")
-        }
+        self._styles = {name: str(self.get_component_rich_style(name, partial=True)) for name in self.COMPONENT_CLASSES}
         width = self.content_size.width or 80
         layout = self.graph_layout(width, snap.cores)
         text = self._graphs(snap, width, *layout) if layout is not None else self._heat(snap, width)
@@ -160,11 +157,12 @@ class CoreMeter(Widget):
         """One strip per worker of an existing cluster: its address, its CPU history, its CPU % now
         (a worker process may use more than one core, so a strip tops out at 100 % per cell)."""
         hist_w = max(4, width - self.REMOTE_LABEL - 6)
-        for worker, history in list(self.remote.values())[: self.MAX_REMOTE_ROWS]:
+        if self.remote:
             text.rstrip()
+        for worker, history in list(self.remote.values())[: self.MAX_REMOTE_ROWS]:
             text.append("\n")
             label = worker.address.removeprefix("tcp://")[: self.REMOTE_LABEL - 6]
-            text.append("dask ", style=str(self.get_component_rich_style("lane--dask", partial=True)))
+            text.append("dask ", style=self._styles["lane--dask"])
             text.append(f"{label:<{self.REMOTE_LABEL - 5}}", style="dim")
             recent = history[-hist_w:]
             cells = [SPARK[min(7, int(min(p, 100) / 100 * 7.999))] for p in recent]
@@ -201,9 +199,6 @@ class CoreMeter(Widget):
     def _markers(self, text: Text, snap: CoreSnapshot, columns: int, hist_w: int) -> None:
         """Under the graphs: which lane ran at each moment of the history, in the lane's colour."""
         cells, styles = [" "] * hist_w, [""] * hist_w
-        lane_styles = {
-            span.mode: str(self.get_component_rich_style(f"lane--{span.mode}", partial=True)) for span in self.spans
-        }
         oldest = snap.tick - hist_w + 1
         for span in self.spans:
             end = snap.tick if span.end_tick is None else span.end_tick
@@ -216,7 +211,7 @@ class CoreMeter(Widget):
             for x in range(first, min(hist_w - 1, last) + 1):
                 k = x - first
                 cells[x] = name[k] if k < len(name) else "━"
-                styles[x] = lane_styles.get(span.mode, "")
+                styles[x] = self._styles.get(f"lane--{span.mode}", "")
         for _column in range(columns):
             text.append(_("lanes").ljust(self.GUTTER), style="dim")
             append_runs(text, cells, styles)

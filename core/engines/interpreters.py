@@ -10,7 +10,6 @@ there: config.check_interpreter refuses such workloads before anything runs.
 from __future__ import annotations
 
 import time
-from typing import Any
 
 from paraviz.core.engines import futures
 from paraviz.core.engines.base import LaneContext, Outcome, run_windowed
@@ -32,11 +31,7 @@ def run(lane: LaneContext) -> Outcome:
     outcome.startup_s = time.monotonic() - lane.t0
     lane.ready(outcome.startup_s, interpreters=lane.workers)
     if outcome.error is None:
-
-        def submit(fn: Any, *args: Any) -> Any:
-            return executor.submit(fn, *args)
-
         # No live "started" records: a deque cannot cross into another interpreter.
-        outcome.error = run_windowed(lane, submit, 1, outcome, None)
+        outcome.error = run_windowed(lane, executor.submit, 1, outcome, None)
     outcome.cleanup = lambda: executor.shutdown(wait=True)
     return outcome
