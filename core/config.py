@@ -230,6 +230,8 @@ class RunConfig:
     scheduler: str | None = None
     #: Another Python for every lane's host (--python PATH; None: this one).
     python: str | None = None
+    #: Seconds after which a lane still running is stopped and reported so (None: no limit).
+    time_limit_s: float | None = None
 
     @property
     def payload(self) -> float:
@@ -353,6 +355,12 @@ def validate(config: RunConfig) -> RunConfig:
                 max_seconds=num(MAX_SECONDS, ".0f")
             )
         )
+    if config.time_limit_s is not None and not 0 < config.time_limit_s <= MAX_SECONDS:
+        raise ConfigError(
+            _("the time limit must be more than 0 and at most {max_seconds} seconds").format(
+                max_seconds=num(MAX_SECONDS, ".0f")
+            )
+        )
     if not config.modes:
         raise ConfigError(_("choose at least one mode of {choices}").format(choices=", ".join(MODES)))
     return config
@@ -361,7 +369,7 @@ def validate(config: RunConfig) -> RunConfig:
 #: Text fields a person can set, by the name the CLI and the options dialog share.
 TEXT_FIELDS = (
     "workload", "modes", "workers", "tasks", "size", "sizes", "items", "seconds", "start_method", "engine",
-    "chunksize", "inner_threads", "repeat", "payload", "scheduler", "target_seconds", "python",
+    "chunksize", "inner_threads", "repeat", "payload", "scheduler", "target_seconds", "python", "time_limit",
 )  # fmt: skip
 MIN_REFRESH_S, MAX_REFRESH_S = 0.05, 10.0
 
@@ -415,6 +423,10 @@ def config_from_text(base: RunConfig, fields: Mapping[str, str | None]) -> RunCo
         changes["start_method"] = str(fields["start_method"]).strip()
     if given("engine") and not _blank(fields["engine"]):
         changes["engine"] = parse_engine(str(fields["engine"]))
+    if given("time_limit"):
+        changes["time_limit_s"] = (
+            None if _blank(fields["time_limit"]) else parse_float(str(fields["time_limit"]), _("time limit"))
+        )
     if given("target_seconds") and not _blank(fields["target_seconds"]):
         changes["target_seconds"] = parse_float(str(fields["target_seconds"]), _("target seconds"))
     return validate(replace(base, **changes))

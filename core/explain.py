@@ -77,6 +77,13 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
         for r in results
         if r.status == "error"
     ]
+    lines += [
+        _("{lane}: {reason}, on {cores} cores while it ran.").format(
+            lane=mode_title(r.mode), reason=r.error or _("stopped"), cores=num(r.effective_cores)
+        )
+        for r in results
+        if r.status == "stopped"
+    ]
     noisy = noise(results, config, logical_cores)
     lines.extend(noisy.values())
     seq = lanes.get("sequential")
@@ -240,19 +247,37 @@ def engine_sentences(thr: RunResult | None, proc: RunResult | None, logical_core
         )
     for lane in (thr, proc):
         if lane and lane.ok and lane.engine == "raw" and lane.workers > logical_cores:
-            text = (
-                _(
-                    "One thread per task: {workers} threads at once on {logical} cores used {cores} cores; "
-                    "more threads buy no more cores."
-                )
-                if lane.mode == "threads"
-                else _(
-                    "One process per task: {workers} processes at once on {logical} cores used {cores} cores; "
-                    "more processes buy no more cores."
-                )
-            )
-            lines.append(text.format(workers=lane.workers, logical=logical_cores, cores=num(lane.effective_cores)))
+            lines.append(one_per_task_sentence(lane, logical_cores))
     return lines
+
+
+def one_per_task_sentence(lane: RunResult, logical_cores: int) -> str:
+    """--engine raw with more tasks than cores; 'at once' only where the samples saw them at once
+    (a thread's start waits for the GIL: 32 pure-Python threads were seen 2 at a time)."""
+    # The host's own main thread and the host process itself are in the peaks.
+    alive = lane.peak_threads - 1 if lane.mode == "threads" else lane.peak_processes - 1
+    figures = {"workers": lane.workers, "logical": logical_cores, "cores": num(lane.effective_cores), "alive": alive}
+    if lane.mode == "threads" and alive * 2 <= lane.workers:
+        text = _(
+            "One thread per task: {workers} threads, but never more than {alive} alive at once in the samples "
+            "(each start waits for the GIL); they used {cores} of {logical} cores: more threads buy no more cores."
+        )
+    elif lane.mode == "threads":
+        text = _(
+            "One thread per task: {workers} threads at once on {logical} cores used {cores} cores; "
+            "more threads buy no more cores."
+        )
+    elif alive * 2 <= lane.workers:
+        text = _(
+            "One process per task: {workers} processes, never more than {alive} alive at once in the samples; "
+            "they used {cores} of {logical} cores."
+        )
+    else:
+        text = _(
+            "One process per task: {workers} processes at once on {logical} cores used {cores} cores; "
+            "more processes buy no more cores."
+        )
+    return text.format(**figures)
 
 
 #: Share of a process lane's wall time spent receiving data above which moving data is the story.

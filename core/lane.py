@@ -19,7 +19,7 @@ from paraviz.core.events import (
 )
 from paraviz.core.figures import RunResult
 from paraviz.core.hosts import HostProcess, host_config
-from paraviz.core.i18n import _
+from paraviz.core.i18n import _, num
 from paraviz.core.protocol import (
     CLUSTER_SAMPLED,
     LANE_FINISHED,
@@ -58,6 +58,9 @@ class Lane:
         self.details: dict[str, Any] = {}
         self.longest_task_s = 0.0
         self.background = BackgroundMeter()
+        self.tasks_done = 0
+        #: Set when the runner stopped the lane at config.time_limit_s.
+        self.over_time_limit = False
 
     def handle(self, message: Message) -> None:
         kind = message["event"]
@@ -91,6 +94,7 @@ class Lane:
         self.longest_task_s = max([self.longest_task_s, *singles])
         if time.monotonic() - self.host.tree.last_sample >= MIN_EXTRA_SAMPLE_S:
             self.sample(per_thread=False)  # an extra, cheaper look between ticks: short lanes' peaks
+        self.tasks_done = message["done"]
         self.sink(TasksReported(self.mode, message["done"], records(message["started"]), finished))
 
     def sample(self, per_thread: bool = True) -> None:
@@ -114,7 +118,12 @@ class Lane:
     def result(self, stopped: bool) -> RunResult:
         tree = self.host.tree
         f = self.finished or {}
-        if stopped and not self.finished:
+        if self.over_time_limit:
+            status = "stopped"
+            error = _("stopped at the {limit} s time limit with {done} of {tasks} tasks done").format(
+                limit=num(self.config.time_limit_s or 0, "g"), done=self.tasks_done, tasks=self.config.task_count
+            )
+        elif stopped and not self.finished:
             status, error = "stopped", _("stopped by the user")
         elif not self.finished:
             code = self.host.popen.returncode
@@ -138,8 +147,8 @@ class Lane:
             compute_s=(f.get("details") or {}).get("compute_s"),
             wall_s=f.get("wall_s", time.monotonic() - self.started_at),
             startup_s=f.get("startup_s", self.startup_s),
-            cpu_s=f.get("cpu_s", 0.0),
-            tasks_done=f.get("tasks_done", 0),
+            cpu_s=f.get("cpu_s", tree.sampled_cpu_s),
+            tasks_done=f.get("tasks_done", self.tasks_done),
             peak_threads=tree.peak_threads,
             peak_processes=tree.peak_processes,
             peak_rss_bytes=tree.peak_rss_bytes,

@@ -139,6 +139,11 @@ def run_lanes(
     return RunReport(machine_info(), config, size, results)
 
 
+def over_time_limit(lane: Lane) -> bool:
+    limit = lane.config.time_limit_s
+    return limit is not None and time.monotonic() - lane.started_at > limit
+
+
 def _drive(lanes: list[Lane], stop: threading.Event, sample_interval: float) -> list[RunResult]:
     """Relay events and sample every live lane until all hosts have closed their pipes."""
     running = list(lanes)
@@ -158,6 +163,10 @@ def _drive(lanes: list[Lane], stop: threading.Event, sample_interval: float) -> 
                     lane.handle(message)
                 if lane.host.closed:
                     lane.host.close()
+                    running.remove(lane)
+                elif over_time_limit(lane):
+                    lane.over_time_limit = True
+                    lane.host.kill()
                     running.remove(lane)
             if time.monotonic() >= next_sample:
                 next_sample = time.monotonic() + sample_interval

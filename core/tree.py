@@ -31,6 +31,8 @@ class ProcessTree:
     peak_threads: int = 0
     peak_processes: int = 0
     peak_rss_bytes: int = 0
+    #: CPU seconds of the tree summed from the samples: a lane stopped before it reported its own.
+    sampled_cpu_s: float = 0.0
 
     def __post_init__(self) -> None:
         try:
@@ -64,6 +66,7 @@ class ProcessTree:
                     continue
             alive[child.pid] = proc
         self.known = alive
+        interval = time.monotonic() - self.last_sample
         self.last_sample = time.monotonic()
         cpu = 0.0
         threads = rss = 0
@@ -81,6 +84,7 @@ class ProcessTree:
                 loads.append(WorkerLoad(f"pid {pid}", pct, pid=pid))
         if len(alive) == 1 and per_thread:
             loads = self._thread_loads(root)
+        self.sampled_cpu_s += cpu / 100 * interval
         self.peak_threads = max(self.peak_threads, threads)
         self.peak_processes = max(self.peak_processes, len(alive))
         self.peak_rss_bytes = max(self.peak_rss_bytes, rss)

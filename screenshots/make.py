@@ -1,12 +1,15 @@
 """Regenerate the SVG screenshots of the real app after real runs: python screenshots/make.py
 
 Each shot runs the workload for real on this machine, so the figures in the pictures are
-the figures of that run. Pass --png to also write PNG copies (needs cairosvg) for a quick look.
+the figures of that run. Pass --png to also write PNG copies (needs cairosvg) for a quick look,
+--out DIR to write elsewhere, and --cores for the shots named after this machine's core count
+(one worker per logical core, two tasks per worker), taken where more than 2 cores are lent.
 """
 
 from __future__ import annotations
 
 import asyncio
+import os
 import sys
 import time
 from pathlib import Path
@@ -18,6 +21,7 @@ from paraviz.tui.app import make_app
 from paraviz.tui.lecture import make_lecture
 
 HERE = Path(__file__).parent
+OUT = Path(sys.argv[sys.argv.index("--out") + 1]) if "--out" in sys.argv else HERE
 
 SHOTS = [
     ("cumsum-120x40", (120, 40), RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=10_000_000)),
@@ -61,8 +65,8 @@ async def shoot(name: str, size: tuple[int, int], config: RunConfig) -> Path:
         while app.running and time.monotonic() < deadline and not name.endswith("-midrun"):
             await pilot.pause(0.2)
         await pilot.pause(0.0 if name.endswith("-midrun") else 1.0)
-        path = HERE / f"{name}.svg"
-        app.save_screenshot(filename=path.name, path=str(HERE))
+        path = OUT / f"{name}.svg"
+        app.save_screenshot(filename=path.name, path=str(OUT))
     return path
 
 
@@ -74,8 +78,8 @@ async def shoot_sweep(name: str, size: tuple[int, int], config: RunConfig) -> Pa
         while getattr(app.screen, "running", False) and time.monotonic() < deadline:
             await pilot.pause(0.2)
         await pilot.pause(0.5)
-        path = HERE / f"{name}.svg"
-        app.save_screenshot(filename=path.name, path=str(HERE))
+        path = OUT / f"{name}.svg"
+        app.save_screenshot(filename=path.name, path=str(OUT))
     return path
 
 
@@ -100,23 +104,36 @@ async def shoot_lecture(name: str, size: tuple[int, int], language: str, step: i
             while app.running and time.monotonic() < deadline:
                 await pilot.pause(0.2)
             await pilot.pause(1.0)
-            path = HERE / f"{name}.svg"
-            app.save_screenshot(filename=path.name, path=str(HERE))
+            path = OUT / f"{name}.svg"
+            app.save_screenshot(filename=path.name, path=str(OUT))
     finally:
         set_language("en")
     return path
 
 
+def core_count_shots() -> list[tuple[str, tuple[int, int], RunConfig]]:
+    """The lesson at this machine's width: a worker per logical core and two tasks for each."""
+    cores = os.cpu_count() or 1
+    cumsum = get_workload("cumsum")
+    return [
+        (f"cumsum-{cores}cores-120x40", (120, 40), RunConfig(workload=cumsum, tasks=2 * cores, size=15_000_000)),
+        (f"cumsum-{cores}cores-120x40-midrun", (120, 40), RunConfig(workload=cumsum, tasks=2 * cores, size=40_000_000)),
+        (f"cumsum-{cores}cores-80x24", (80, 24), RunConfig(workload=cumsum, tasks=2 * cores, size=15_000_000)),
+        (f"sweep-{cores}cores-120x40", (120, 40), RunConfig(workload=cumsum, tasks=2 * cores, size=5_000_000)),
+    ]
+
+
 def main() -> None:
     """All shots, or only those whose name starts with the first argument (``lecture``…)."""
-    only = next((a for a in sys.argv[1:] if not a.startswith("--")), "")
+    only = next((a for a in sys.argv[1:] if not a.startswith("--") and a != str(OUT)), "")
     sweep = ("sweep-120x40", (120, 40), RunConfig(workload=get_workload("cumsum"), tasks=8, size=5_000_000))
-    for name, size, config in [*SHOTS, sweep]:
+    shots = core_count_shots() if "--cores" in sys.argv else [*SHOTS, sweep]
+    for name, size, config in shots:
         if name.startswith(only):
             shot = shoot_sweep if name.startswith("sweep") else shoot
             written(asyncio.run(shot(name, size, config)))
     for name, size, language, step, big in LECTURE_SHOTS:
-        if name.startswith(only):
+        if name.startswith(only) and "--cores" not in sys.argv:
             written(asyncio.run(shoot_lecture(name, size, language, step, big)))
 
 

@@ -84,6 +84,8 @@ def test_table_is_the_default():
         (["--modes", "fibers"], "unknown mode"),
         (["-w", "nosuchmodule:f"], "cannot import 'nosuchmodule'"),
         (["--bogus"], "unrecognized arguments"),
+        (["--time-limit", "0"], "time limit must be more than 0"),
+        (["--time-limit", "soon"], "time limit must be a number"),
     ],
 )
 def test_bad_input_is_one_line_and_exit_2(args, message):

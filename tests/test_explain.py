@@ -123,3 +123,30 @@ def test_threads_past_one_core_say_why_from_the_engine_and_the_interpreter():
     assert "Python 3.14.0t ran without the GIL" in text and "compiled code" not in text
     numpy = result("threads", 3.0, 4.1)  # the GIL on, a library's compiled code in parallel
     assert "compiled code" in explained([seq, numpy], RunConfig(workers=2))
+
+
+def test_one_thread_per_task_says_at_once_only_when_the_samples_saw_them_at_once():
+    config = RunConfig(workers=8, engine="raw")
+    seen_two = explained(
+        [result("sequential", 2.0, 2.0, 1), result("threads", 2.1, 2.1, workers=8, engine="raw", peak_threads=3)],
+        config,
+    )
+    assert "8 threads, but never more than 2 alive at once" in seen_two and "8 threads at once" not in seen_two
+    seen_all = explained(
+        [result("sequential", 2.0, 2.0, 1), result("threads", 2.1, 2.1, workers=8, engine="raw", peak_threads=9)],
+        config,
+    )
+    assert "8 threads at once on 2 cores" in seen_all
+    processes = explained(
+        [result("sequential", 2.0, 2.0, 1), result("processes", 1.1, 2.0, workers=8, engine="raw", peak_processes=9)],
+        config,
+    )
+    assert "8 processes at once on 2 cores" in processes
+
+
+def test_a_stopped_lane_says_why_and_how_busy_it_kept_the_cores():
+    stopped = result(
+        "processes", 20.0, 316.0, status="stopped", error="stopped at the 20 s time limit with 0 of 32 tasks done"
+    )
+    text = explained([stopped])
+    assert "Processes: stopped at the 20 s time limit with 0 of 32 tasks done, on 15.80 cores while it ran." in text

@@ -64,6 +64,23 @@ def test_a_step_quotes_the_earlier_step_it_answers():
     assert "0.03 s" in line and "2.90 s" in line and "Tiny tasks" in line
 
 
+def test_a_step_stopped_at_the_time_limit_says_how_far_it_got_and_the_next_step_quotes_it():
+    stopped = result(
+        "processes", 20.1, 300.0, status="stopped", error="stopped at the 20 s time limit with 3 of 32 tasks done"
+    )
+    line = answer_line(step_by_key("oversubscribed"), {"processes": stopped}, {})
+    assert "3 of 32 tasks done" in line and "Processes" in line
+    later = answer_line(
+        step_by_key("one-inner-thread"), {"processes": result("processes", 0.5, 1.0)}, {"processes": stopped}
+    )
+    assert "0.50 s" in later and "3 of 32 tasks done" in later
+
+
+def test_every_step_has_a_time_limit_unless_the_teacher_set_one():
+    assert step_config(STEPS[0], RunConfig(workers=2), 2).time_limit_s == 20.0
+    assert step_config(STEPS[0], RunConfig(workers=2, time_limit_s=60.0), 2).time_limit_s == 60.0
+
+
 def test_step_numbers_are_checked():
     assert parse_step("4") == 4
     for bad in ("0", "99", "x"):

@@ -5,6 +5,7 @@ from __future__ import annotations
 import contextlib
 import threading
 import time
+from dataclasses import replace
 
 import psutil
 import pytest
@@ -143,6 +144,30 @@ def test_stop_ends_every_lane_and_its_workers_quickly(user_module):
     assert time.monotonic() - t0 < 5
     assert lane.status == "stopped"
     assert pids and not any(psutil.pid_exists(p) and psutil.Process(p).status() != "zombie" for p in pids)
+
+
+def test_a_lane_past_its_time_limit_is_stopped_and_says_how_far_it_got():
+    """Sequential sleeps of 0.1 s for 1 s: about 10 of 40 tasks; the threads lane, 4 s of work
+    over 4 threads, ends in about 1 s, inside the limit, so it is not touched."""
+    config = RunConfig(
+        workload=get_workload("sleep"), workers=4, tasks=40, size=100, modes=("sequential", "threads"), time_limit_s=2.0
+    )
+    t0 = time.monotonic()
+    sequential, threads = run_lanes(config).results
+    assert time.monotonic() - t0 < 6
+    assert sequential.status == "stopped" and 2.0 <= sequential.wall_s < 3.5
+    assert 4 <= sequential.tasks_done <= 19
+    assert f"with {sequential.tasks_done} of 40 tasks done" in sequential.error
+    assert "2 s time limit" in sequential.error
+    assert sequential.effective_cores < 0.3  # sleeping, measured from the samples
+    assert threads.ok and threads.tasks_done == 40
+
+
+def test_a_lane_stopped_at_its_time_limit_reports_the_cores_it_kept_busy():
+    config = RunConfig(workload=get_workload("cumsum"), workers=2, tasks=64, size=30_000_000, modes=("processes",))
+    (lane,) = run_lanes(replace(config, time_limit_s=1.5)).results
+    assert lane.status == "stopped" and lane.tasks_done < 64
+    assert lane.effective_cores > 1.4
 
 
 def test_memory_guard_refuses_a_pool_that_would_not_fit(monkeypatch):

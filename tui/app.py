@@ -491,6 +491,8 @@ class ParavizApp(App[int]):
         lines = explain(ordered, self.config, self.machine.logical_cores)
         if not lines and self.running:
             lines = [_("Running: what the figures say appears here as each lane ends.")]
+        elif not lines and ordered and "sequential" not in self.results:
+            lines = [_("Nothing to compare these figures with: run the sequential lane too (s) for speedups.")]
         elif not lines:
             lines = [_("Press r to run all three lanes, s/t/p for one, w for another workload, ? for help.")]
         self.explanation.update("\n".join(lines))

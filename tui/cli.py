@@ -98,6 +98,11 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--together", action="store_true", help=_("run the lanes at the same time (contention)"))
     parser.add_argument("--target-seconds", default="4", help=_("calibration target for the sequential lane"))
     parser.add_argument(
+        "--time-limit",
+        metavar="SECONDS",
+        help=_("stop a lane still running after this many seconds; its figures say how far it got"),
+    )
+    parser.add_argument(
         "--repeat",
         default="1",
         help=_("rounds per lane, interleaved; figures are medians with min-max (default %(default)s)"),
