@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import io
 import json
+import math
 from pathlib import Path
 from typing import Any
 
@@ -218,6 +219,6 @@ def fit_line(mode: str, fit: AmdahlFit) -> str:
     line = _("{mode}: serial fraction {fraction}, max speedup {ceiling}").format(
         mode=mode_name(mode), fraction=num(fit.serial_fraction), ceiling=ceiling
     )
-    if fit.serial_fraction < 0.95:  # R² of a flat line says nothing useful
+    if fit.serial_fraction < 0.95 and not math.isnan(fit.r2):  # R² of a flat line says nothing useful
         line += f", R² {num(fit.r2)}"
     return line + (f" — {fit.note}" if fit.note else "")

@@ -324,3 +324,29 @@ async def test_an_existing_clusters_workers_get_a_strip_each_under_the_cores():
         assert strips[0].rstrip().endswith("97%") and strips[1].rstrip().endswith("48%")
         # Within the rows the screen gives the meter: where they run short, the graphs give way.
         assert rows_before < meter.size.height <= meter.max_rows
+
+
+async def test_a_lane_shorter_than_one_column_still_draws_its_cores():
+    """Mid-run on 16 cores: a processes lane 0.9 s in, on the minute-long axis the sequential lane
+    set, showed an empty chart. The column it has reached is drawn."""
+    from paraviz.core.events import LaneSampled
+    from paraviz.tui.charts import LANE_COLOURS, LaneChart
+    from textual.app import App
+
+    class One(App):
+        def get_theme_variable_defaults(self):
+            return {**super().get_theme_variable_defaults(), **{f"lane-{m}": c for m, c in LANE_COLOURS.items()}}
+
+        def compose(self):
+            yield LaneChart("processes")
+
+    app = One()
+    async with app.run_test(size=(50, 12)):
+        chart = app.query_one(LaneChart)
+        chart.configure(cores=16, usable=16, workers=16)
+        chart.set_span(60.0)
+        for elapsed in (0.2, 0.4, 0.6):
+            chart.trace.sampled(LaneSampled("processes", elapsed, 1590.0, 19, 17, 0))
+        text = chart.render().plain
+        area = [line for line in text.splitlines() if "┤" in line]
+        assert any("█" in line for line in area), text

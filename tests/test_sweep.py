@@ -2,11 +2,13 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import subprocess
 
 import pandas as pd
 import pytest
 from paraviz.core.config import RunConfig
+from paraviz.core.report import fit_line
 from paraviz.core.sweep import amdahl, default_worker_counts, fit_amdahl, run_sweep
 from paraviz.core.workloads import get_workload
 
@@ -38,6 +40,19 @@ def test_fit_says_where_the_model_does_not_fit():
 def test_fit_says_when_speedup_stops_at_the_core_count():
     fit = fit_amdahl([1, 2, 4], [0.95, 1.78, 1.77], cores=2)
     assert "flat past 2 cores" in fit.note
+    # On 2 cores only n = 2 is fitted: one point fixes f, and an R² of 1.00 would say nothing.
+    assert math.isnan(fit.r2) and "R²" not in fit_line("processes", fit)
+
+
+def test_fit_is_of_each_modes_own_scaling_up_to_the_core_count():
+    """A sweep on 16 cores (cumsum, 32 tasks) whose sequential baseline ran slow: every point
+    is 1.1-1.3x too high. Threads never left one core; processes scaled to the core count."""
+    workers = [1, 2, 4, 8, 16, 32]
+    threads = fit_amdahl(workers, [1.22, 1.16, 1.29, 1.29, 1.18, 1.24], cores=16)
+    assert threads.serial_fraction > 0.95 and "did not help" in threads.note and "flat past" not in threads.note
+    processes = fit_amdahl(workers, [1.13, 2.05, 4.89, 7.58, 12.59, 14.17], cores=16)
+    assert processes.serial_fraction < 0.05 and processes.r2 > 0.95
+    assert processes.speedup_at(1) == pytest.approx(1.13)
 
 
 def test_default_counts_reach_twice_the_cores():

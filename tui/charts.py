@@ -162,14 +162,17 @@ class LaneChart(Widget):
         step = self.span_s / plot_w
         mids = [(c + 0.5) * step for c in range(plot_w)]
         text = Text(no_wrap=True, overflow="crop")
-        self._area(text, mids, chart_rows, plot_w, style)
+        self._area(text, mids, step, chart_rows, plot_w, style)
         self._timeline(text, mids, step, timeline_rows, plot_w, style)
         axis_end = f"{num(self.span_s, 'g')} s"
         text.append(" " * LEFT + "0" + axis_end.rjust(plot_w - 1)[: plot_w - 1], style="dim")
         return text
 
-    def _area(self, text: Text, mids: list[float], rows: int, plot_w: int, style: str) -> None:
-        values = [self.trace.cores_at(t) for t in mids]
+    def _area(self, text: Text, mids: list[float], step: float, rows: int, plot_w: int, style: str) -> None:
+        # A column the lane has reached is drawn, however little of it has passed: a one-second
+        # lane on a minute's axis is one column, not none (seen on 16 cores, mid-run).
+        now = self.trace.now_s
+        values = [self.trace.cores_at(min(t, now)) if t - step / 2 <= now else None for t in mids]
         refs = {max(1, round(level / self.cores * rows)): level for level in sorted({1, self.usable})}
         top = rows  # the top row is labelled with the core count, the axis maximum
         labels = {**refs, top: refs.get(top, self.cores)}

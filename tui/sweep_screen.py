@@ -11,7 +11,7 @@ from paraviz.core.hosts import stop_all_hosts
 from paraviz.core.i18n import N_, _
 from paraviz.core.report import fit_line, sweep_row, tasks_text
 from paraviz.core.runner import RunError
-from paraviz.core.sweep import AmdahlFit, SweepReport, amdahl, fit_amdahl, run_sweep
+from paraviz.core.sweep import AmdahlFit, SweepReport, fit_amdahl, run_sweep
 from paraviz.core.workloads import WorkloadError
 from paraviz.tui.keys import translate_bindings
 from textual import work
@@ -51,7 +51,7 @@ def draw_speedup_plot(
     for mode, color in MODE_COLOR.items():  # the fitted curves under the measured points
         fit = fits.get(mode)
         if fit is not None:
-            plt.plot(xs, [amdahl(x, fit.serial_fraction) for x in xs], color=color, marker="dot")
+            plt.plot(xs, [fit.speedup_at(x) for x in xs], color=color, marker="dot")
     for mode, color in MODE_COLOR.items():
         measured = [p for p in points if p.mode == mode and p.speedup is not None]
         if measured:
