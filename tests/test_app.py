@@ -90,6 +90,20 @@ async def test_stop_ends_the_run_and_leaves_no_process():
         assert not alive
 
 
+async def test_a_lane_past_its_time_limit_says_so_in_its_panel_and_the_explanation():
+    config = quick_config(workload=get_workload("sleep"), size=100, tasks=40, modes=("sequential",), time_limit_s=1.0)
+    app = make_app(config, refresh=0.1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("r")
+        await wait_idle(app, pilot, timeout=15)
+        lane = app.results["sequential"]
+        assert lane.status == "stopped" and 0 < lane.tasks_done < 40
+        panel = app.lane("sequential")
+        assert f"stopped after {lane.tasks_done} tasks" in panel.status_text
+        assert "1 s time limit" in str(panel.headline.render())
+        assert "1 s time limit" in str(app.explanation.render())
+
+
 async def test_keys_answer_while_a_gil_bound_lane_runs():
     app = make_app(quick_config(tasks=8, size=20_000_000, modes=("threads",)), refresh=0.1)
     async with app.run_test(size=(120, 40)) as pilot:

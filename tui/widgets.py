@@ -8,7 +8,7 @@ from dataclasses import dataclass
 
 from paraviz.core.events import LaneSampled, RemoteWorker, TasksReported
 from paraviz.core.figures import MODES, RunResult, mode_title
-from paraviz.core.i18n import _, num
+from paraviz.core.i18n import _, ngettext, num
 from paraviz.core.sampler import CoreSnapshot
 from paraviz.tui.charts import LANE_COMPONENTS, LANE_SHORT, LaneChart, append_runs, lane_css, lane_mark, level_char
 from rich.text import Text
@@ -410,8 +410,11 @@ class LanePanel(Vertical):
             self._set(Text(_("failed"), style=f"bold {error}"), Text(result.error or "", style=error))
             return
         if result.status == "stopped":
-            stopped = _("stopped after {done} tasks").format(done=num(result.tasks_done, ","))
-            self._set(Text(stopped, style=self.app.theme_variables.get("warning", "yellow")))
+            stopped = ngettext("stopped after {done} task", "stopped after {done} tasks", result.tasks_done).format(
+                done=num(result.tasks_done, ",")
+            )
+            warning = self.app.theme_variables.get("warning", "yellow")
+            self._set(Text(stopped, style=warning), Text(result.error or "", style=warning))
             return
         rounds = _(" · median of {rounds} rounds").format(rounds=len(result.rounds)) if len(result.rounds) > 1 else ""
         status = _("{done} done").format(done=num(result.tasks_done, ",")) + (
