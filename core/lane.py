@@ -62,6 +62,10 @@ class Lane:
         #: Set when the runner stopped the lane at config.time_limit_s.
         self.over_time_limit = False
 
+    def past_time_limit(self) -> bool:
+        limit = self.config.time_limit_s
+        return limit is not None and time.monotonic() - self.started_at > limit
+
     def handle(self, message: Message) -> None:
         kind = message["event"]
         if kind == LANE_STARTED:

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
+from typing import TypeGuard
 
 from paraviz.core.config import RunConfig, config_from_text
 from paraviz.core.figures import RunResult, mode_title
@@ -244,17 +245,22 @@ def answer_line(step: Step, results: Mapping[str, RunResult], earlier: Mapping[s
     """The measured figure that answers the step's question, with the earlier step's for comparison."""
     lane, figure = step.answer
     result = results.get(lane)
-    if result is None or not (result.ok or result.status == "stopped"):
+    if not has_answer(result):
         return None
     line = _("{lane}: {figure} {value}").format(
         lane=mode_title(lane), figure=_(FIGURE_NAMES[figure]), value=answer_value(result, figure)
     )
     before = earlier.get(lane)
-    if step.compare_with and before is not None and (before.ok or before.status == "stopped"):
+    if step.compare_with and has_answer(before):
         line += _(" (step «{step}»: {value})").format(
             step=_(step_by_key(step.compare_with).title), value=answer_value(before, figure)
         )
     return line
+
+
+def has_answer(result: RunResult | None) -> TypeGuard[RunResult]:
+    """A finished lane, or one stopped part-way (time limit, x), whose answer says how far it got."""
+    return result is not None and (result.ok or result.status == "stopped")
 
 
 def answer_value(result: RunResult, figure: str) -> str:

@@ -139,11 +139,6 @@ def run_lanes(
     return RunReport(machine_info(), config, size, results)
 
 
-def over_time_limit(lane: Lane) -> bool:
-    limit = lane.config.time_limit_s
-    return limit is not None and time.monotonic() - lane.started_at > limit
-
-
 def _drive(lanes: list[Lane], stop: threading.Event, sample_interval: float) -> list[RunResult]:
     """Relay events and sample every live lane until all hosts have closed their pipes."""
     running = list(lanes)
@@ -164,7 +159,7 @@ def _drive(lanes: list[Lane], stop: threading.Event, sample_interval: float) -> 
                 if lane.host.closed:
                     lane.host.close()
                     running.remove(lane)
-                elif over_time_limit(lane):
+                elif lane.past_time_limit():
                     lane.over_time_limit = True
                     lane.host.kill()
                     running.remove(lane)

@@ -55,12 +55,11 @@ def fit_amdahl(workers: list[int], speedups: list[float], cores: int | None = No
     import numpy as np
 
     n = np.asarray(workers, dtype=float)
-    s_measured = np.asarray(speedups, dtype=float)
-    ones = s_measured[n == 1]
+    measured = np.asarray(speedups, dtype=float)
+    ones = measured[n == 1]
     scale = float(ones[0]) if len(ones) and ones[0] > 0 else 1.0
-    s_all = s_measured / scale
     fitted = n <= cores if cores else np.ones_like(n, dtype=bool)
-    n_fit, s = n[fitted], s_all[fitted]
+    n_fit, s = n[fitted], measured[fitted] / scale
     use = n_fit > 1
     x, y = 1 - 1 / n_fit[use], 1 / s[use] - 1 / n_fit[use]
     f = float(np.clip((x @ y) / (x @ x), 0.0, 1.0)) if use.any() else 1.0
@@ -70,7 +69,7 @@ def fit_amdahl(workers: list[int], speedups: list[float], cores: int | None = No
     r2 = 1 - residual / spread if spread > 0 else (1.0 if residual < 1e-12 else 0.0)
     if use.sum() < 2:  # one point past n = 1 fixes f exactly: R² would say 1.00 about nothing
         r2 = math.nan
-    s = s_all
+    s = measured  # the notes compare points with each other: the scale cancels
     notes = []
     best = int(np.argmax(s))
     if best < len(s) - 1 and s[-1] < 0.9 * s[best]:
@@ -81,9 +80,9 @@ def fit_amdahl(workers: list[int], speedups: list[float], cores: int | None = No
                 "Amdahl's model has no term for overhead or contention"
             ).format(
                 slower=slower,
-                last=num(s_measured[-1]),
+                last=num(s[-1]),
                 last_workers=int(n[-1]),
-                best=num(s_measured[best]),
+                best=num(s[best]),
                 best_workers=int(n[best]),
             )
         )
@@ -93,7 +92,7 @@ def fit_amdahl(workers: list[int], speedups: list[float], cores: int | None = No
         if abs(s[-1] - at_cores) <= 0.1 * at_cores:
             notes.append(
                 _("flat past {cores} cores ({speedup}× at {workers}): there are no more cores to use").format(
-                    cores=cores, speedup=num(s_measured[-1], ".2f"), workers=int(n[-1])
+                    cores=cores, speedup=num(s[-1], ".2f"), workers=int(n[-1])
                 )
             )
     if f >= 0.95:

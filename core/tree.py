@@ -66,8 +66,8 @@ class ProcessTree:
                     continue
             alive[child.pid] = proc
         self.known = alive
-        interval = time.monotonic() - self.last_sample
-        self.last_sample = time.monotonic()
+        now = time.monotonic()
+        interval, self.last_sample = now - self.last_sample, now
         cpu = 0.0
         threads = rss = 0
         loads: list[WorkerLoad] = []
