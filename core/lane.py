@@ -102,22 +102,27 @@ class Lane:
         self.sink(TasksReported(self.mode, message["done"], records(message["started"]), finished))
 
     def sample(self, per_thread: bool = True) -> None:
+        """One look at the lane's tree; sent as a LaneSampled only once the lane's clock started.
+
+        Before the host says LaneStarted (its imports) a look still sets psutil's baselines and
+        the peaks, but nothing is sent: a sample timed from Popen would land before the start
+        on a clock that is not the lane's, and LaneStarted would then clear it from the chart."""
         sample = self.host.tree.sample(per_thread)
-        if sample is not None:
-            # On the lane's own clock (the host's t0; CLOCK_MONOTONIC is one clock for every
-            # process), so samples and task records share one time axis.
-            elapsed = time.monotonic() - (self.lane_t0 or self.started_at)
-            self.sink(
-                LaneSampled(
-                    self.mode,
-                    elapsed,
-                    sample.cpu_percent,
-                    sample.threads,
-                    sample.processes,
-                    sample.rss_bytes,
-                    sample.workers,
-                )
+        if sample is None or self.lane_t0 is None:
+            return
+        # On the lane's own clock (the host's t0; CLOCK_MONOTONIC is one clock for every
+        # process), so samples and task records share one time axis.
+        self.sink(
+            LaneSampled(
+                self.mode,
+                time.monotonic() - self.lane_t0,
+                sample.cpu_percent,
+                sample.threads,
+                sample.processes,
+                sample.rss_bytes,
+                sample.workers,
             )
+        )
 
     def result(self, stopped: bool) -> RunResult:
         tree = self.host.tree

@@ -90,3 +90,4 @@ def replay(app, modes: tuple[str, ...], running: str | None = None, running_upto
             if isinstance(event, LaneFinished):
                 event = LaneFinished(replace(final[mode]))
             app.on_run_event(RunEvent(event))
+    app.paint_lanes()  # the frame that would follow

@@ -109,10 +109,12 @@ async def test_keys_answer_while_a_gil_bound_lane_runs():
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("t")
         await pilot.pause(0.5)
-        t0 = time.monotonic()
         await pilot.press("question_mark")
         assert app.screen.__class__.__name__ == "HelpScreen"
-        assert time.monotonic() - t0 < 1.0
+        # Measured inside the app, from the key event to the help screen's first frame (Pilot.press
+        # itself waits for idle twice, up to a second each, on a busy 2-core machine).
+        screen, seconds = app.responses[-1]
+        assert screen == "HelpScreen" and seconds < 1.0, app.responses
         await pilot.press("escape")
         await pilot.press("x")
         await wait_idle(app, pilot)
@@ -171,7 +173,7 @@ async def test_every_core_is_drawn_and_nothing_overflows(size, cores):
     async with app.run_test(size=size) as pilot:
         await pilot.pause(0.3)
         meter = app.query_one(CoreMeter)
-        drawn = str(meter.render())
+        drawn = meter.plain_text()
         if meter.uses_bars(meter.content_size.width, cores):
             assert all(f"c{i} " in drawn for i in range(cores))
         else:
@@ -332,7 +334,7 @@ async def test_an_existing_clusters_workers_get_a_strip_each_under_the_cores():
             )
             app.post_message(RunEvent(ClusterSampled("dask", workers)))
         await pilot.pause()
-        lines = str(meter.render()).splitlines()
+        lines = meter.plain_text().splitlines()
         strips = [line for line in lines if line.startswith("dask 10.0.0.")]
         assert len(strips) == 2 and strips[0].startswith("dask 10.0.0.5:40001")
         assert strips[0].rstrip().endswith("97%") and strips[1].rstrip().endswith("48%")
@@ -361,6 +363,6 @@ async def test_a_lane_shorter_than_one_column_still_draws_its_cores():
         chart.set_span(60.0)
         for elapsed in (0.2, 0.4, 0.6):
             chart.trace.sampled(LaneSampled("processes", elapsed, 1590.0, 19, 17, 0))
-        text = chart.render().plain
+        text = chart.plain_text()
         area = [line for line in text.splitlines() if "┤" in line]
         assert any("█" in line for line in area), text

@@ -58,6 +58,34 @@ def test_events_stream_while_the_run_happens():
     assert samples and max(s.threads for s in samples) >= 3
 
 
+def test_every_event_of_a_lane_comes_between_its_start_and_its_end_in_time_order():
+    """All events, samples included: nothing of a lane before its LaneStarted (a sample timed from
+    Popen once reached the chart before it and was wiped by it), nothing after its LaneFinished,
+    and samples and task records on the lane's one clock, from zero on."""
+    seen = []
+    config = RunConfig(workload=get_workload("sleep"), workers=2, tasks=4, size=150, repeat=2)
+    run_lanes(config, sink=seen.append, sample_interval=0.05)
+    for mode in ("sequential", "threads", "processes"):
+        events = [e for e in seen if getattr(e, "mode", None) == mode or getattr(e, "result", None)]
+        events = [e for e in events if not isinstance(e, LaneFinished) or e.result.mode == mode]
+        rounds = []
+        for event in events:
+            if isinstance(event, LaneStarted):
+                rounds.append([])
+            assert rounds, f"{mode}: {type(event).__name__} before the lane started"
+            rounds[-1].append(event)
+        assert len(rounds) == 2, mode
+        for events_of_round in rounds:
+            assert isinstance(events_of_round[-1], LaneFinished), (mode, events_of_round[-1])
+            middle = events_of_round[1:-1]
+            assert not any(isinstance(e, LaneStarted | LaneFinished) for e in middle)
+            times = [e.elapsed_s for e in middle if isinstance(e, LaneSampled)]
+            assert times and times == sorted(times) and times[0] >= 0, (mode, times)
+            records = [r for e in middle if isinstance(e, TasksReported) for r in (*e.started, *e.finished)]
+            starts = [r.start for r in records]
+            assert starts and min(starts) >= 0, (mode, starts)
+
+
 def test_timed_mode_reports_throughput():
     config = RunConfig(workload=get_workload("sleep"), workers=4, size=50, seconds=0.5, modes=("sequential", "threads"))
     lanes = by_mode(run_lanes(config))

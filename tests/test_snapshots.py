@@ -144,7 +144,7 @@ async def test_threads_draw_at_one_core_and_processes_at_two():
     async with app.run_test(size=(120, 40)) as pilot:
         replay(app, ("sequential", "threads", "processes"))
         await pilot.pause()
-        rows = {m: str(app.lane(m).chart.render()).splitlines() for m in ("threads", "processes")}
+        rows = {m: app.lane(m).chart.plain_text().splitlines() for m in ("threads", "processes")}
         top = {m: rows[m][0] for m in rows}  # the row labelled with the 2-core maximum
         assert top["threads"].lstrip().startswith("2┤") and "█" not in top["threads"]
         assert "█" in top["processes"] or "▇" in top["processes"]

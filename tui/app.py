@@ -6,6 +6,8 @@ import asyncio
 import os
 import signal
 import threading
+import time
+from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 
@@ -39,11 +41,11 @@ from paraviz.tui.screens import ExportScreen, HelpScreen, OptionsScreen, OptionV
 from paraviz.tui.sweep_screen import SweepScreen
 from paraviz.tui.widgets import BigFigures, CoreMeter, LanePanel
 from rich.text import Text
-from textual import work
+from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
-from textual.events import Resize
+from textual.events import Key, Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
@@ -143,6 +145,11 @@ class ParavizApp(App[int]):
         self.results: dict[str, RunResult] = {}
         self.stop_event = threading.Event()
         self.running = False
+        #: When the latest key arrived, and (screen, seconds) for the screens keys opened since.
+        self.key_at = time.monotonic()
+        self.responses: deque[tuple[str, float]] = deque(maxlen=32)
+        #: A lane's clock moved since the last frame: the shared time axis may have to grow.
+        self.time_axis_moved = False
         self.last_report: RunReport | SweepReport | None = None
         self.sweep_counts = default_worker_counts(self.machine.logical_cores)
         # Handles made once: the sampler and run events update them many times a second, and
@@ -177,8 +184,9 @@ class ParavizApp(App[int]):
         self.refresh_header()
         self.reset_lanes(_("not run"))
         self.lane("dask").display = "dask" in self.config.modes  # appears when chosen (d, or --modes)
-        self.sample_cpu()
-        self.set_interval(self.refresh_s, self.sample_cpu)
+        self.frame()
+        # The frame clock: the screen changes at this rate, whatever the run streams meanwhile.
+        self.set_interval(self.refresh_s, self.frame)
         loop = asyncio.get_running_loop()
         loop.add_signal_handler(signal.SIGTERM, self.action_quit)
         if not self.is_headless:
@@ -186,6 +194,15 @@ class ParavizApp(App[int]):
             signal.signal(signal.SIGHUP, hang_up)
         self.check_size(self.size.width, self.size.height)
         self.default_screen.set_class(self.big, "-big")
+
+    async def on_event(self, event: events.Event) -> None:
+        if isinstance(event, Key):
+            self.key_at = time.monotonic()
+        await super().on_event(event)
+
+    def key_answered(self, screen: str) -> None:
+        """A screen that a key opened has been drawn (AnswersAKey): how long the key took."""
+        self.responses.append((screen, time.monotonic() - self.key_at))
 
     def on_resize(self, event: Resize) -> None:
         self.check_size(event.size.width, event.size.height)
@@ -242,8 +259,20 @@ class ParavizApp(App[int]):
 
     # -- sampling ------------------------------------------------------------------------
 
+    def frame(self) -> None:
+        """One frame: a per-core reading, and each lane's samples and tasks folded in since the last."""
+        self.sample_cpu()
+        self.paint_lanes()
+
     def sample_cpu(self) -> None:
         self.core_meter.snapshot = self.sampler.sample()
+
+    def paint_lanes(self) -> None:
+        if self.time_axis_moved:
+            self.time_axis_moved = False
+            self.fit_time_axis()
+        for lane in self.lanes.values():
+            lane.paint()
 
     # -- actions -------------------------------------------------------------------------
 
@@ -438,7 +467,7 @@ class ParavizApp(App[int]):
             self.lane(event.mode).progress(event)
         elif isinstance(event, LaneSampled):
             self.lane(event.mode).sampled(event, message.earlier)
-            self.fit_time_axis()
+            self.time_axis_moved = True
         elif isinstance(event, LaneFinished):
             self.core_meter.lane_ended(event.result.mode)
             self.lane_finished(event.result)

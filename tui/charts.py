@@ -9,12 +9,16 @@ from __future__ import annotations
 
 import bisect
 import math
+from collections import deque
 from dataclasses import dataclass, field
 
 from paraviz.core.events import LaneSampled, TaskRecord
 from paraviz.core.i18n import _, num
+from paraviz.tui.strips import KeptLines, Line
+from rich.style import Style
 from rich.text import Text
-from textual.widget import Widget
+from textual.geometry import Region
+from textual.strip import Strip
 
 LEVELS = " ▁▂▃▄▅▆▇█"
 REFERENCE = "▔"  # drawn on the top edge of the row just under a reference level
@@ -57,35 +61,93 @@ def worker_key(pid: int, tid: int) -> tuple[str, int]:
     return ("t", tid) if tid else ("p", pid)
 
 
+#: Readings kept per series before the oldest half goes: columns already drawn keep them (a long
+#: lane stays bounded; only a redraw after a new time axis loses the oldest detail).
+MAX_READINGS = 8192
+#: Finished task records kept for a redraw: the newest, as Dask's task stream keeps them.
+MAX_RECORDS = 5000
+
+
+def bounded_append(readings: list[tuple[float, float]], reading: tuple[float, float]) -> None:
+    readings.append(reading)
+    if len(readings) > MAX_READINGS:
+        del readings[: MAX_READINGS // 2]
+
+
+@dataclass
+class WorkerRow:
+    """A worker (a pid and thread) of the lane: when it first ran a task, and how many it finished."""
+
+    first_start: float
+    seen: int  # order of first sight, for ties
+    done: int = 0
+
+
 @dataclass
 class LaneTrace:
-    """What one lane streamed so far: its tree's CPU over time, its tasks, its workers' CPU."""
+    """What one lane streamed so far: its tree's CPU over time, its tasks, its workers' CPU.
+
+    Events fold in here as they come; the chart reads it once a frame."""
 
     samples: list[tuple[float, float]] = field(default_factory=list)  # (elapsed s, cores in use)
-    records: list[TaskRecord] = field(default_factory=list)
+    records: deque[TaskRecord] = field(default_factory=lambda: deque(maxlen=MAX_RECORDS))
     running: dict[int, TaskRecord] = field(default_factory=dict)  # started, not yet finished
     worker_cpu: dict[tuple[str, int], list[tuple[float, float]]] = field(default_factory=dict)
+    rows: dict[tuple[int, int], WorkerRow] = field(default_factory=dict)
+    #: Finished records the chart has not drawn yet.
+    fresh: list[TaskRecord] = field(default_factory=list)
     end_s: float | None = None  # the lane's wall time once it ended
-    max_records: int = 5000
+    #: Bumped by every change: the chart draws only when it moved.
+    version: int = 0
 
     def sampled(self, sample: LaneSampled) -> None:
-        self.samples.append((sample.elapsed_s, sample.cores_in_use))
+        bounded_append(self.samples, (sample.elapsed_s, sample.cores_in_use))
         for load in sample.workers:
-            self.worker_cpu.setdefault(worker_key(load.pid, load.tid), []).append((sample.elapsed_s, load.cpu_percent))
+            readings = self.worker_cpu.setdefault(worker_key(load.pid, load.tid), [])
+            bounded_append(readings, (sample.elapsed_s, load.cpu_percent))
+        self.version += 1
 
     def reported(self, started: list[TaskRecord], finished: list[TaskRecord]) -> None:
         for record in started:
             self.running[record.index] = record
+            self.row(record)
         for record in finished:
             self.running.pop(record.index, None)
-        if len(self.records) < self.max_records:
-            self.records.extend(finished)
+            self.records.append(record)
+            self.fresh.append(record)
+            self.row(record).done += max(0, record.count)
+        self.version += 1
+
+    def ended(self, wall_s: float) -> None:
+        self.end_s = wall_s
+        self.version += 1
+
+    def row(self, record: TaskRecord) -> WorkerRow:
+        key = (record.pid, record.tid)
+        row = self.rows.get(key)
+        if row is None:
+            row = self.rows[key] = WorkerRow(record.start, len(self.rows))
+        elif record.start < row.first_start:
+            row.first_start = record.start
+        return row
+
+    def worker_order(self) -> list[tuple[int, int]]:
+        """Workers in the order they first started a task."""
+        return sorted(self.rows, key=lambda key: (self.rows[key].first_start, self.rows[key].seen))
 
     @property
     def now_s(self) -> float:
         if self.end_s is not None:
             return self.end_s
-        return max([0.0, *(t for t, _ in self.samples[-1:]), *(r.end for r in self.records[-1:])])
+        return max([0.0, *(t for t, _ in self.samples[-1:]), *(r.end for r in list(self.records)[-1:])])
+
+    @property
+    def final_s(self) -> float:
+        """Up to here nothing more will arrive: the last sample (a column's value is the first
+        sample at or after its middle), or everything once the lane ended."""
+        if self.end_s is not None:
+            return math.inf
+        return self.samples[-1][0] if self.samples else -math.inf
 
     def cores_at(self, t: float) -> float | None:
         """The sample covering time ``t`` (each sample is the average since the one before)."""
@@ -93,16 +155,6 @@ class LaneTrace:
             return None
         i = bisect.bisect_left(self.samples, (t, -1.0))
         return self.samples[min(i, len(self.samples) - 1)][1]
-
-    def workers(self) -> list[list[TaskRecord]]:
-        """Each worker's tasks (a worker is a pid and thread), in the order they first started one.
-        Tasks still running are drawn up to now (count -1)."""
-        rows: dict[tuple[int, int], list[TaskRecord]] = {}
-        now = self.now_s
-        open_tasks = [TaskRecord(r.index, -1, r.pid, r.tid, r.start, now) for r in self.running.values()]
-        for record in sorted([*self.records, *open_tasks], key=lambda r: r.start):
-            rows.setdefault((record.pid, record.tid), []).append(record)
-        return list(rows.values())
 
     def share_at(self, record: TaskRecord, t: float) -> float | None:
         """The CPU share of the worker that ran ``record`` at time ``t``, if it was measured."""
@@ -113,9 +165,61 @@ class LaneTrace:
         return readings[min(i, len(readings) - 1)][1] / 100
 
 
-class LaneChart(Widget):
+@dataclass
+class Canvas:
+    """The cells a LaneChart drew for one geometry (size, time axis, worker rows): kept, and
+    extended column by column as the lane goes on. A new geometry starts a new canvas."""
+
+    plot_w: int
+    step: float
+    area_rows: list[list[str]]  # bottom row first
+    refs: dict[int, int]  # area row (from 1) -> the core count its reference line marks
+    keys: tuple[tuple[int, int], ...]  # the workers shown, top to bottom
+    cells: dict[tuple[int, int], list[str]]
+    owner: dict[tuple[int, int], list[float]]  # start of the task drawn in each cell: the later wins
+    values: list[float | None]
+    final_columns: int = 0  # leading columns that no later sample can change
+    pending: list[TaskRecord] = field(default_factory=list)  # drawn, not final yet
+    dirty: set[int] = field(default_factory=set)  # lines to turn into strips again
+
+    def column_value(self, c: int, value: float | None, cores: int) -> None:
+        """One column of the area: each row's cell from the column's cores in use."""
+        if value == self.values[c] and c < len(self.values):
+            return
+        self.values[c] = value
+        rows = len(self.area_rows)
+        for r, cells in enumerate(self.area_rows):
+            fill = 0.0 if value is None else value / cores * rows - r
+            cell = level_char(min(1.0, fill)) if fill > 0.0625 else REFERENCE if r + 1 in self.refs else " "
+            if cells[c] != cell:
+                cells[c] = cell
+                self.dirty.add(rows - 1 - r)
+
+    def task(self, trace: LaneTrace, task: TaskRecord, line: int) -> None:
+        """Draw one task on its worker's row, each cell as tall as the worker's measured share."""
+        cells, owner = self.cells[(task.pid, task.tid)], self.owner[(task.pid, task.tid)]
+        first = max(0, int(task.start / self.step))
+        last = min(self.plot_w - 1, int(max(task.start, task.end - 1e-9) / self.step))
+        for c in range(first, last + 1):
+            if owner[c] > task.start:  # a later task of this worker holds the cell
+                continue
+            owner[c] = task.start
+            if task.count == 0:
+                cell = "✗"
+            else:
+                share = trace.share_at(task, (c + 0.5) * self.step)
+                cell = "█" if share is None else level_char(max(0.125, min(1.0, share)))
+            if cells[c] != cell:
+                cells[c] = cell
+                self.dirty.add(line)
+
+
+class LaneChart(KeptLines):
     """Cores in use (an area over reference lines at 1 and at the usable cores) above one row per
-    worker (its tasks as blocks, each as tall as that worker's measured CPU share), one time axis."""
+    worker (its tasks as blocks, each as tall as that worker's measured CPU share), one time axis.
+
+    Drawn through the line API from a kept canvas: a frame computes only the columns the lane
+    reached since the last one (and tasks not final yet), and turns changed rows into strips."""
 
     COMPONENT_CLASSES = LANE_COMPONENTS
     DEFAULT_CSS = """
@@ -133,97 +237,161 @@ class LaneChart(Widget):
         self.cores = 1
         self.usable = 1
         self.worker_count = 1
+        self.canvas: Canvas | None = None
+        self.geometry: tuple[object, ...] = ()
+        self.painted_version = -1
 
     def configure(self, cores: int, usable: int, workers: int) -> None:
         self.cores, self.usable, self.worker_count = max(1, cores), max(1, usable), max(1, workers)
-        self.refresh()
+        self.paint()
 
     def clear(self) -> None:
         self.trace = LaneTrace()
-        self.refresh()
+        self.paint()
 
     def set_span(self, span_s: float) -> None:
         if span_s != self.span_s:
             self.span_s = span_s
-            self.refresh()
+            self.paint()
 
     def layout_rows(self, height: int) -> tuple[int, int]:
         """(chart rows, timeline rows) for this height; the timeline gives way to the chart."""
         body = max(1, height - 1)  # the axis takes the last row
-        rows = len(self.trace.workers()) or min(self.worker_count, 1)
+        rows = len(self.trace.rows) or min(self.worker_count, 1)
         timeline = max(0, min(rows, body - MIN_CHART_ROWS))
         return body - timeline, timeline
 
-    def render(self) -> Text:
-        width, height = self.content_size.width or 30, self.content_size.height or 10
+    def paint(self) -> None:
+        """Bring the canvas up to what the trace holds; repaint the lines that changed."""
+        width, height = self.content_size
+        if not (width and height and self.is_mounted):
+            return
+        self.painted_size = (width, height)
+        self.resolve_palette()
         plot_w = max(4, width - LEFT - RIGHT)
         chart_rows, timeline_rows = self.layout_rows(height)
-        style = str(self.get_component_rich_style(f"lane--{self.mode}", partial=True))
-        step = self.span_s / plot_w
-        mids = [(c + 0.5) * step for c in range(plot_w)]
-        text = Text(no_wrap=True, overflow="crop")
-        self._area(text, mids, step, chart_rows, plot_w, style)
-        self._timeline(text, mids, step, timeline_rows, plot_w, style)
-        axis_end = f"{num(self.span_s, 'g')} s"
-        text.append(" " * LEFT + "0" + axis_end.rjust(plot_w - 1)[: plot_w - 1], style="dim")
-        return text
+        order = self.trace.worker_order()
+        keys = tuple(order if len(order) <= timeline_rows else order[: max(0, timeline_rows - 1)])
+        geometry = (width, height, chart_rows, timeline_rows, keys, self.span_s, self.cores, self.usable)
+        geometry += (id(self.trace), self.palette.key)
+        if geometry != self.geometry or self.canvas is None:
+            self.geometry = geometry
+            self.canvas = self.new_canvas(plot_w, chart_rows, keys)
+        elif self.trace.version == self.painted_version:
+            return
+        self.painted_version = self.trace.version
+        canvas = self.canvas
+        self.draw_columns(canvas)
+        self.draw_tasks(canvas, chart_rows)
+        self.lines = self.build_lines(canvas, chart_rows, order, keys, width)
+        dirty, canvas.dirty = canvas.dirty, set()
+        if len(dirty) >= len(self.lines) - 1:
+            self.refresh()
+        else:
+            for y in sorted(dirty):
+                self.refresh(Region(0, y, width, 1))
 
-    def _area(self, text: Text, mids: list[float], step: float, rows: int, plot_w: int, style: str) -> None:
+    def new_canvas(self, plot_w: int, rows: int, keys: tuple[tuple[int, int], ...]) -> Canvas:
+        refs = {max(1, round(level / self.cores * rows)): level for level in sorted({1, self.usable})}
+        area_rows = [[REFERENCE if (r + 1) in refs else " "] * plot_w for r in range(rows)]
+        canvas = Canvas(
+            plot_w=plot_w,
+            step=self.span_s / plot_w,
+            area_rows=area_rows,
+            refs=refs,
+            keys=keys,
+            cells={key: [" "] * plot_w for key in keys},
+            owner={key: [-math.inf] * plot_w for key in keys},
+            values=[None] * plot_w,
+            pending=sorted(self.trace.records, key=lambda r: r.start),
+            dirty=set(range(rows + len(keys) + 2)),
+        )
+        self.trace.fresh.clear()
+        return canvas
+
+    def draw_columns(self, canvas: Canvas) -> None:
         # A column the lane has reached is drawn, however little of it has passed: a one-second
         # lane on a minute's axis is one column, not none (seen on 16 cores, mid-run).
-        now = self.trace.now_s
-        values = [self.trace.cores_at(min(t, now)) if t - step / 2 <= now else None for t in mids]
-        refs = {max(1, round(level / self.cores * rows)): level for level in sorted({1, self.usable})}
-        top = rows  # the top row is labelled with the core count, the axis maximum
-        labels = {**refs, top: refs.get(top, self.cores)}
-        for r in range(rows - 1, -1, -1):  # top row first; r counts rows from the bottom
-            ref = refs.get(r + 1)
-            mark = str(labels[r + 1]) if r + 1 in labels else ("0" if r == 0 else "")
-            label = f"{mark:>{LEFT - 1}}┤"
-            text.append(label, style="dim")
-            cells, spans = [], []
-            for value in values:
-                fill = 0.0 if value is None else value / self.cores * rows - r
-                if fill > 0.0625:
-                    cells.append(level_char(min(1.0, fill)))
-                    spans.append(style)
-                elif ref is not None:
-                    cells.append(REFERENCE)
-                    spans.append("dim")
-                else:
-                    cells.append(" ")
-                    spans.append("")
-            append_runs(text, cells, spans)
-            tail = axis_unit(RIGHT - 1) if r == rows - 1 and plot_w >= 12 else ""
-            text.append(f" {tail:<{RIGHT - 1}}"[:RIGHT] + "\n", style="dim")
+        trace, step = self.trace, canvas.step
+        now, final_s = trace.now_s, trace.final_s
+        reached = min(canvas.plot_w - 1, int(now / step)) if trace.samples or trace.end_s is not None else -1
+        for c in range(canvas.final_columns, reached + 1):
+            mid = (c + 0.5) * step
+            if mid - step / 2 > now:
+                break
+            canvas.column_value(c, trace.cores_at(min(mid, now)), self.cores)
+        while canvas.final_columns < canvas.plot_w and (canvas.final_columns + 0.5) * step <= final_s:
+            canvas.final_columns += 1
 
-    def _timeline(self, text: Text, mids: list[float], step: float, rows: int, plot_w: int, style: str) -> None:
-        if rows <= 0:
-            return
-        workers = self.trace.workers()
-        shown = workers if len(workers) <= rows else workers[: rows - 1]
-        for n, tasks in enumerate(shown):
-            label = "m" if len(workers) == 1 and self.mode == "sequential" else f"w{n}"
-            text.append(f"{label:<{LEFT}}"[:LEFT], style="bold")
-            cells, spans = [" "] * plot_w, [""] * plot_w
-            for task in tasks:
-                first = max(0, int(task.start / step))
-                last = min(plot_w - 1, int(max(task.start, task.end - 1e-9) / step))
-                for c in range(first, last + 1):
-                    if task.count == 0:
-                        cells[c], spans[c] = "✗", "bold red"
-                        continue
-                    share = self.trace.share_at(task, mids[c])
-                    cells[c] = "█" if share is None else level_char(max(0.125, min(1.0, share)))
-                    spans[c] = style
-            append_runs(text, cells, spans)
-            done = sum(t.count for t in tasks if t.count > 0)
-            text.append(f"{done:>{RIGHT}}"[-RIGHT:] + "\n")
-        if len(shown) < len(workers):
-            rest = workers[len(shown) :]
-            count = sum(t.count for tasks in rest for t in tasks if t.count > 0)
+    def draw_tasks(self, canvas: Canvas, chart_rows: int) -> None:
+        trace = self.trace
+        if trace.fresh:
+            canvas.pending.extend(trace.fresh)
+            canvas.pending.sort(key=lambda r: r.start)
+            trace.fresh.clear()
+        line_of = {key: chart_rows + n for n, key in enumerate(canvas.keys)}
+        final_s = trace.final_s
+        still: list[TaskRecord] = []
+        for task in canvas.pending:
+            line = line_of.get((task.pid, task.tid))
+            if line is not None:
+                canvas.task(trace, task, line)
+            if task.end > final_s:
+                still.append(task)
+        canvas.pending = still
+        now = trace.now_s
+        for r in sorted(trace.running.values(), key=lambda r: r.start):  # drawn up to now (count -1)
+            line = line_of.get((r.pid, r.tid))
+            if line is not None:
+                canvas.task(trace, TaskRecord(r.index, -1, r.pid, r.tid, r.start, now), line)
+
+    def build_lines(
+        self, canvas: Canvas, chart_rows: int, order: list[tuple[int, int]], keys: tuple, width: int
+    ) -> list[Strip]:
+        """The canvas as strips: changed lines anew, the others as they were."""
+        p = self.palette
+        lane = p[f"lane--{self.mode}"]
+        dim, bold, failed, base = p["dim"], p["bold"], p["bold red"], p[""]
+
+        def area_style(cell: str) -> Style:
+            return base if cell == " " else dim if cell == REFERENCE else lane
+
+        def task_style(cell: str) -> Style:
+            return base if cell == " " else failed if cell == "✗" else lane
+
+        old = self.lines
+        lines: list[Strip] = []
+
+        def keep(y: int) -> bool:
+            return y not in canvas.dirty and y < len(old)
+
+        top = chart_rows  # the top row is labelled with the core count, the axis maximum
+        labels = {**canvas.refs, top: canvas.refs.get(top, self.cores)}
+        for y, r in enumerate(range(chart_rows - 1, -1, -1)):
+            if keep(y):
+                lines.append(old[y])
+                continue
+            mark = str(labels[r + 1]) if r + 1 in labels else ("0" if r == 0 else "")
+            tail = axis_unit(RIGHT - 1) if r == chart_rows - 1 and canvas.plot_w >= 12 else ""
+            line = Line().add(f"{mark:>{LEFT - 1}}┤", dim).add_runs(canvas.area_rows[r], area_style)
+            lines.append(line.add(f" {tail:<{RIGHT - 1}}"[:RIGHT], dim).strip(width, base))
+        single = len(order) == 1 and self.mode == "sequential"
+        for n, key in enumerate(keys):
+            y = chart_rows + n
+            label = "m" if single else f"w{n}"
+            line = Line().add(f"{label:<{LEFT}}"[:LEFT], bold).add_runs(canvas.cells[key], task_style)
+            lines.append(line.add(f"{self.trace.rows[key].done:>{RIGHT}}"[-RIGHT:], base).strip(width, base))
+        if len(keys) < len(order):
+            rest = order[len(keys) :]
+            count = sum(self.trace.rows[key].done for key in rest)
             summary = _("+{workers} more workers: {tasks} tasks").format(workers=len(rest), tasks=num(count, ","))
-            text.append(" " * LEFT + summary[: plot_w + RIGHT].ljust(plot_w + RIGHT) + "\n", style="dim")
+            text = " " * LEFT + summary[: canvas.plot_w + RIGHT].ljust(canvas.plot_w + RIGHT)
+            lines.append(Line().add(text, dim).strip(width, base))
+        axis_end = f"{num(self.span_s, 'g')} s"
+        axis = " " * LEFT + "0" + axis_end.rjust(canvas.plot_w - 1)[: canvas.plot_w - 1]
+        lines.append(Line().add(axis, dim).strip(width, base))
+        canvas.dirty.update(range(chart_rows, len(lines)))  # counts and the axis: cheap, always anew
+        return lines
 
 
 def axis_unit(width: int) -> str:

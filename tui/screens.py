@@ -17,7 +17,15 @@ from textual.widgets import Button, Input, Label, OptionList, Select, Static
 from textual.widgets.option_list import Option
 
 
-class HelpScreen(ModalScreen[None]):
+class AnswersAKey:
+    """A screen a key opens: once it is drawn, the app learns how long the key took to answer
+    (measured inside the app, from the key event to this screen's first refresh)."""
+
+    def on_mount(self) -> None:
+        self.call_after_refresh(self.app.key_answered, type(self).__name__)  # type: ignore[attr-defined]
+
+
+class HelpScreen(AnswersAKey, ModalScreen[None]):
     """Every key of the app, from its bindings."""
 
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", N_("close"))]
@@ -35,7 +43,7 @@ class HelpScreen(ModalScreen[None]):
             yield Static(_("[dim]Ctrl+P opens the command palette with the same actions. Esc closes.[/dim]"))
 
 
-class WorkloadScreen(ModalScreen[str | None]):
+class WorkloadScreen(AnswersAKey, ModalScreen[str | None]):
     """Pick a workload; each line says what it teaches."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", N_("cancel"))]
@@ -80,7 +88,7 @@ class OptionValues:
     python: str
 
 
-class OptionsScreen(ModalScreen[OptionValues | None]):
+class OptionsScreen(AnswersAKey, ModalScreen[OptionValues | None]):
     """Tasks, size(s), items, engine, start method, chunksize, inner threads, timed mode, rounds."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", N_("cancel"))]
@@ -164,7 +172,7 @@ class OptionsScreen(ModalScreen[OptionValues | None]):
         self.dismiss(self._values())
 
 
-class ExportScreen(ModalScreen[str | None]):
+class ExportScreen(AnswersAKey, ModalScreen[str | None]):
     """Ask where to write the CSV and JSON of the last run or sweep."""
 
     BINDINGS = [Binding("escape", "dismiss(None)", N_("cancel"))]

@@ -14,6 +14,7 @@ from paraviz.core.runner import RunError
 from paraviz.core.sweep import AmdahlFit, SweepReport, fit_amdahl, run_sweep
 from paraviz.core.workloads import WorkloadError
 from paraviz.tui.keys import translate_bindings
+from paraviz.tui.screens import AnswersAKey
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
@@ -76,7 +77,7 @@ class SweepEnded(Message):
     error: str | None = None
 
 
-class SweepScreen(Screen[SweepReport | None]):
+class SweepScreen(AnswersAKey, Screen[SweepReport | None]):
     """Runs threads and processes at each worker count, live, and fits Amdahl's law."""
 
     BINDINGS = [

@@ -4,16 +4,20 @@ from __future__ import annotations
 
 import math
 import platform
+from collections import deque
 from dataclasses import dataclass
 
 from paraviz.core.events import LaneSampled, RemoteWorker, TasksReported
 from paraviz.core.figures import MODES, RunResult, mode_title
 from paraviz.core.i18n import _, ngettext, num
 from paraviz.core.sampler import CoreSnapshot
-from paraviz.tui.charts import LANE_COMPONENTS, LANE_SHORT, LaneChart, append_runs, lane_css, lane_mark, level_char
+from paraviz.tui.charts import LANE_COMPONENTS, LANE_SHORT, LaneChart, lane_css, lane_mark, level_char
+from paraviz.tui.strips import KeptLines, Line
+from rich.style import Style
 from rich.text import Text
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
+from textual.events import Mount
 from textual.geometry import Size
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -50,7 +54,7 @@ class LaneSpan:
     end_tick: int | None = None
 
 
-class CoreMeter(Widget):
+class CoreMeter(KeptLines):
     """Every logical core in one widget: a history graph per core (several rows high while they
     fit, as btop draws them) over a strip that marks which lane ran when; else a heat strip of one
     cell per core (so 256 cores cost one widget, not 256)."""
@@ -82,7 +86,9 @@ class CoreMeter(Widget):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.max_rows = 8
         self.spans: list[LaneSpan] = []
-        self._styles: dict[str, str] = {}  # component class -> Rich style, looked up once a frame
+        self.graph_key: tuple[int, int, int] = (0, 0, 0)
+        self.graph_tick = 0
+        self.graph_cells: list[list[deque[str]]] = []
         #: An existing Dask cluster's workers (--scheduler), by address: the latest reading and a history.
         self.remote: dict[str, tuple[RemoteWorker, list[float]]] = {}
 
@@ -93,14 +99,16 @@ class CoreMeter(Widget):
             w.address: (w, [*before.get(w.address, (w, []))[1][-self.REMOTE_HISTORY + 1 :], w.cpu_percent])
             for w in workers
         }
-        self.refresh(layout=len(before) != len(self.remote))
+        if len(before) != len(self.remote):
+            self.refresh(layout=True)
+        self.paint()
 
     @property
     def remote_rows(self) -> int:
         return min(len(self.remote), self.MAX_REMOTE_ROWS)
 
-    def load_style(self, percent: float) -> str:
-        return self._styles[load_level(percent)]
+    def load_style(self, percent: float) -> Style:
+        return self.palette[load_level(percent)]
 
     def fit(self, max_rows: int) -> None:
         """The rows the screen can give the meter; the graphs grow or shrink to them."""
@@ -111,6 +119,7 @@ class CoreMeter(Widget):
     def lane_started(self, mode: str) -> None:
         tick = self.snapshot.tick if self.snapshot else 0
         self.spans = [*self.spans[-self.MAX_SPANS + 1 :], LaneSpan(mode, tick)]
+        self.paint()
 
     def lane_ended(self, mode: str) -> None:
         tick = self.snapshot.tick if self.snapshot else 0
@@ -118,6 +127,7 @@ class CoreMeter(Widget):
             if span.mode == mode and span.end_tick is None:
                 span.end_tick = tick
                 break
+        self.paint()
 
     def graph_layout(self, width: int, cores: int) -> tuple[int, int] | None:
         """(graphs per row, rows per graph) for the per-core history, or None for the heat strip."""
@@ -132,6 +142,7 @@ class CoreMeter(Widget):
     def watch_snapshot(self, old: CoreSnapshot | None, new: CoreSnapshot | None) -> None:
         if new is not None and (old is None or old.cores != new.cores):
             self.refresh(layout=True)
+        self.paint()
 
     def get_content_height(self, container: Size, viewport: Size, width: int) -> int:
         cores = self.snapshot.cores if self.snapshot else 1
@@ -141,64 +152,83 @@ class CoreMeter(Widget):
             return math.ceil(cores / columns) * graph_rows + 1 + self.remote_rows
         return math.ceil(cores / max(1, width - 5)) + 1 + self.remote_rows
 
-    def render(self) -> Text:
-        snap = self.snapshot
+    def paint(self) -> None:
+        """The lines for the latest snapshot: each graph row gains the newest reading's cell."""
+        snap, width = self.snapshot, self.content_size.width
+        if not (width and self.is_mounted):
+            return
+        self.painted_size = tuple(self.content_size)
+        base = self.resolve_palette()
         if snap is None:
-            return Text(_("CPU  sampling…"), style="dim")
-        # Looked up once a frame, not once a cell (256 cores are 256 cells).
-        self._styles = {name: str(self.get_component_rich_style(name, partial=True)) for name in self.COMPONENT_CLASSES}
-        width = self.content_size.width or 80
-        layout = self.graph_layout(width, snap.cores)
-        text = self._graphs(snap, width, *layout) if layout is not None else self._heat(snap, width)
-        self._remote(text, width)
-        return text
+            lines = [Line().add(_("CPU  sampling…"), self.palette["dim"])]
+        else:
+            layout = self.graph_layout(width, snap.cores)
+            lines = self._graphs(snap, width, *layout) if layout is not None else self._heat(snap, width)
+            lines += self._remote(width)
+        self.lines = [line.strip(width, base) for line in lines]
+        self.refresh()
 
-    def _remote(self, text: Text, width: int) -> None:
+    def _remote(self, width: int) -> list[Line]:
         """One strip per worker of an existing cluster: its address, its CPU history, its CPU % now
         (a worker process may use more than one core, so a strip tops out at 100 % per cell)."""
         hist_w = max(4, width - self.REMOTE_LABEL - 6)
-        if self.remote:
-            text.rstrip()
+        lines = []
         for worker, history in list(self.remote.values())[: self.MAX_REMOTE_ROWS]:
-            text.append("\n")
             label = worker.address.removeprefix("tcp://")[: self.REMOTE_LABEL - 6]
-            text.append("dask ", style=self._styles["lane--dask"])
-            text.append(f"{label:<{self.REMOTE_LABEL - 5}}", style="dim")
+            line = Line().add("dask ", self.palette["lane--dask"])
+            line.add(f"{label:<{self.REMOTE_LABEL - 5}}", self.palette["dim"])
             recent = history[-hist_w:]
             cells = [SPARK[min(7, int(min(p, 100) / 100 * 7.999))] for p in recent]
-            append_runs(text, cells, [self.load_style(p) for p in recent])
-            text.append(
-                f" {worker.cpu_percent:4.0f}%".rjust(hist_w - len(recent) + 6),
-                style=self.load_style(worker.cpu_percent),
-            )
+            line.add_styled(cells, [self.load_style(p) for p in recent])
+            now = worker.cpu_percent
+            lines.append(line.add(f" {now:4.0f}%".rjust(hist_w - len(recent) + 6), self.load_style(now)))
+        return lines
 
-    def _graphs(self, snap: CoreSnapshot, width: int, columns: int, graph_rows: int) -> Text:
+    def _graph_rows(self, snap: CoreSnapshot, hist_w: int, graph_rows: int) -> list[list[deque[str]]]:
+        """Each core's graph as rows of cells (top row first), kept between frames: a new reading
+        appends one cell to each row, and the oldest falls off the left."""
+        key = (snap.cores, hist_w, graph_rows)
+        fresh = snap.tick - self.graph_tick
+        if key != self.graph_key or not 0 <= fresh <= hist_w:
+            self.graph_key, fresh = key, hist_w
+            self.graph_cells = [[deque(maxlen=hist_w) for _ in range(graph_rows)] for _ in range(snap.cores)]
+        self.graph_tick = snap.tick
+        if fresh:
+            for rows, history in zip(self.graph_cells, snap.history, strict=True):
+                readings = list(history)[-fresh:] if fresh < len(history) else history
+                for r, cells in enumerate(rows):
+                    above = graph_rows - 1 - r  # whole rows under this one
+                    cells.extend(level_char(v / 100 * graph_rows - above) for v in readings)
+        return self.graph_cells
+
+    def _graphs(self, snap: CoreSnapshot, width: int, columns: int, graph_rows: int) -> list[Line]:
         cell = width // columns
         hist_w = max(1, cell - self.GUTTER - 1)
         label_w = len(f"c{snap.cores - 1}")
-        text = Text(no_wrap=True, overflow="crop")
+        graphs = self._graph_rows(snap, hist_w, graph_rows)
+        bold, blank = self.palette["bold"], " " * self.GUTTER
+        lines = []
         for first in range(0, snap.cores, columns):
             cores = range(first, min(snap.cores, first + columns))
             for r in range(graph_rows):  # top row first
-                above = graph_rows - 1 - r  # whole rows under this one
+                above = graph_rows - 1 - r
                 row_style = self.load_style(100 * (above + 0.5) / graph_rows)
+                line = Line()
                 for i in cores:
-                    pct, hist = snap.percents[i], snap.history[i]
                     if r == 0:
-                        text.append(f"c{i}".ljust(label_w + 1), style="bold")
-                        text.append(f"{pct:3.0f}%".ljust(self.GUTTER - label_w - 1), style=self.load_style(pct))
+                        pct = snap.percents[i]
+                        line.add(f"c{i}".ljust(label_w + 1), bold)
+                        line.add(f"{pct:3.0f}%".ljust(self.GUTTER - label_w - 1), self.load_style(pct))
                     else:
-                        text.append(" " * self.GUTTER)
-                    tail = list(hist)[-hist_w:]
-                    levels = (level_char(v / 100 * graph_rows - above) for v in tail)
-                    text.append("".join(levels).rjust(hist_w) + " ", style=row_style)
-                text.append("\n")
-        self._markers(text, snap, columns if snap.cores >= columns else snap.cores, hist_w)
-        return text
+                        line.add(blank, self.palette[""])
+                    line.add("".join(graphs[i][r]).rjust(hist_w) + " ", row_style)
+                lines.append(line)
+        lines.append(self._markers(snap, columns if snap.cores >= columns else snap.cores, hist_w))
+        return lines
 
-    def _markers(self, text: Text, snap: CoreSnapshot, columns: int, hist_w: int) -> None:
+    def _markers(self, snap: CoreSnapshot, columns: int, hist_w: int) -> Line:
         """Under the graphs: which lane ran at each moment of the history, in the lane's colour."""
-        cells, styles = [" "] * hist_w, [""] * hist_w
+        cells, styles = [" "] * hist_w, [self.palette[""]] * hist_w
         oldest = snap.tick - hist_w + 1
         for span in self.spans:
             end = snap.tick if span.end_tick is None else span.end_tick
@@ -208,33 +238,42 @@ class CoreMeter(Widget):
             # The lane's short name where the span has room, else its initial: readable without colour.
             name = LANE_SHORT.get(span.mode, span.mode)
             name = name if last - first >= len(name) else name[0]
+            style = self.palette[f"lane--{span.mode}"]
             for x in range(first, min(hist_w - 1, last) + 1):
                 k = x - first
                 cells[x] = name[k] if k < len(name) else "━"
-                styles[x] = self._styles.get(f"lane--{span.mode}", "")
+                styles[x] = style
+        line = Line()
         for _column in range(columns):
-            text.append(_("lanes").ljust(self.GUTTER), style="dim")
-            append_runs(text, cells, styles)
-            text.append(" ")
+            line.add(_("lanes").ljust(self.GUTTER), self.palette["dim"])
+            line.add_styled(cells, styles).add(" ", self.palette[""])
+        return line
 
-    def _heat(self, snap: CoreSnapshot, width: int) -> Text:
+    def _heat(self, snap: CoreSnapshot, width: int) -> list[Line]:
         per_row = max(1, width - 5)
-        text = Text(no_wrap=True, overflow="crop")
+        lines = []
         for start in range(0, snap.cores, per_row):
-            text.append(f"{start:>4} ", style="dim")
             values = snap.percents[start : start + per_row]
             cells = [SPARK[min(7, int(p / 100 * 7.999))] for p in values]
-            append_runs(text, cells, [self.load_style(p) for p in values])
-            text.append("\n")
+            line = Line().add(f"{start:>4} ", self.palette["dim"])
+            lines.append(line.add_styled(cells, [self.load_style(p) for p in values]))
         busy = sum(p >= 50 for p in snap.percents)
-        text.append(
-            "     "
-            + _("{cores} cores, one cell each · average {average} · {busy} over half busy").format(
-                cores=snap.cores, average=num(snap.total_percent / 100, ".0%"), busy=busy
-            ),
-            style="dim",
+        summary = _("{cores} cores, one cell each · average {average} · {busy} over half busy").format(
+            cores=snap.cores, average=num(snap.total_percent / 100, ".0%"), busy=busy
         )
-        return text
+        lines.append(Line().add("     " + summary, self.palette["dim"]))
+        return lines
+
+
+class QuietProgressBar(ProgressBar):
+    """Textual's ProgressBar without its once-a-second timer (there for the ETA, which the lanes
+    do not show): four idle bars woke the app four times a second. Updates come with the frames."""
+
+    def on_mount(self, event: Mount) -> None:
+        # Stops the MRO walk before ProgressBar.on_mount arms the timer; Widget._on_mount only
+        # shows scrollbars, which a bar has none of.
+        event.prevent_default()
+        self.update()
 
 
 def fmt_bytes(n: int) -> str:
@@ -286,10 +325,6 @@ class LanePanel(Vertical):
     LanePanel Static { text-wrap: nowrap; text-overflow: ellipsis; }
     """
 
-    done: reactive[int] = reactive(0, init=False)
-    """Tasks finished so far in this round (the status line follows it)."""
-    elapsed: reactive[float] = reactive(0.0, init=False)
-    """Seconds since the lane's clock started, from its latest sample."""
     result: reactive[RunResult | None] = reactive(None, init=False, always_update=True)
     """The lane's measured figures once it ended (the figures block follows it)."""
 
@@ -300,8 +335,13 @@ class LanePanel(Vertical):
         self.total = 1
         self.timed_seconds: float | None = None
         self.round_text = ""
+        #: Folded in as events arrive, drawn by paint() once a frame.
+        self.done = 0
+        self.elapsed = 0.0
+        self.latest: LaneSampled | None = None
+        self.dirty = False
         # Handles made once: events update them many times a second.
-        self.bar = ProgressBar(total=1, show_eta=False, show_percentage=False, id=f"progress-{mode}")
+        self.bar = QuietProgressBar(total=1, show_eta=False, show_percentage=False, id=f"progress-{mode}")
         self.status = TextLine(_("not run"), classes="lane--status")
         self.headline = TextLine("", classes="lane--headline")
         self.chart = LaneChart(mode, id=f"chart-{mode}")
@@ -331,14 +371,6 @@ class LanePanel(Vertical):
         self.headline.update(headline)
         self.figures.update(figures)
 
-    def watch_done(self) -> None:
-        self.status.update(self._progress_text())
-
-    def watch_elapsed(self, elapsed: float) -> None:
-        if self.timed_seconds is not None:
-            self.bar.update(progress=min(self.timed_seconds, elapsed))
-        self.status.update(self._progress_text())
-
     def watch_result(self) -> None:
         self.show_figures()
 
@@ -351,8 +383,7 @@ class LanePanel(Vertical):
 
     def waiting(self, total: int, timed_seconds: float | None, cores: int, usable: int, workers: int) -> None:
         self.reset(_("waiting"))
-        self.set_reactive(LanePanel.done, 0)
-        self.set_reactive(LanePanel.elapsed, 0.0)
+        self.done, self.elapsed, self.latest, self.dirty = 0, 0.0, None, False
         self.total, self.timed_seconds = total, timed_seconds
         self.bar.update(total=timed_seconds or total, progress=0)
         self.chart.configure(cores, usable, workers)
@@ -360,19 +391,40 @@ class LanePanel(Vertical):
     def started(self, round_number: int = 1, rounds: int = 1) -> None:
         self.add_class("-running")
         self.round_text = _(" · round {round}/{rounds}").format(round=round_number, rounds=rounds) if rounds > 1 else ""
-        self.set_reactive(LanePanel.done, 0)
-        self.set_reactive(LanePanel.elapsed, 0.0)
+        self.done, self.elapsed, self.latest, self.dirty = 0, 0.0, None, False
         self.chart.clear()
         if self.timed_seconds is None:
             self.bar.update(progress=0)
         self._set(_("starting…") + self.round_text)
 
+    # -- streamed: folded in now, drawn by the next frame ---------------------------------------
+
     def progress(self, report: TasksReported) -> None:
-        # The chart repaints on the next sample, not on every report: at most 4 times a second.
         self.chart.trace.reported(report.started, report.finished)
-        if self.timed_seconds is None:
-            self.bar.update(progress=report.done)
         self.done = report.done
+        self.dirty = True
+
+    def sampled(self, sample: LaneSampled, earlier: list[LaneSampled] | None = None) -> None:
+        for missed in earlier or ():
+            self.chart.trace.sampled(missed)
+        self.chart.trace.sampled(sample)
+        self.elapsed = sample.elapsed_s
+        self.latest = sample
+        self.dirty = True
+
+    def paint(self) -> None:
+        """One frame: what the lane streamed since the last one, on screen."""
+        if not self.dirty:
+            return
+        self.dirty = False
+        if self.timed_seconds is not None:
+            self.bar.update(progress=min(self.timed_seconds, self.elapsed))
+        else:
+            self.bar.update(progress=self.done)
+        self.status.update(self._progress_text())
+        if self.latest is not None:
+            self.headline.update(self._live_text(self.latest))
+        self.chart.paint()
 
     def _progress_text(self) -> str:
         if self.timed_seconds is not None:
@@ -383,12 +435,7 @@ class LanePanel(Vertical):
             )
         return f"{num(self.done, ',')}/{num(self.total, ',')} · {num(self.elapsed, '.1f')} s{self.round_text}"
 
-    def sampled(self, sample: LaneSampled, earlier: list[LaneSampled] | None = None) -> None:
-        for missed in earlier or ():
-            self.chart.trace.sampled(missed)
-        self.chart.trace.sampled(sample)
-        self.chart.refresh()
-        self.elapsed = sample.elapsed_s
+    def _live_text(self, sample: LaneSampled) -> Text:
         live = Text(no_wrap=True, overflow="ellipsis")
         live.append(_("{cores} cores").format(cores=num(sample.cores_in_use)), style="bold")
         narrow = (self.content_size.width or 30) < 28
@@ -396,13 +443,14 @@ class LanePanel(Vertical):
             processes=sample.processes, threads=sample.threads
         )
         live.append(f" · {counts}")
-        self.headline.update(live)
+        return live
 
     def finished(self, result: RunResult) -> None:
+        self.dirty = False  # the figures replace the live lines
         self.remove_class("-running")
         self.show_interpreter(result)
-        self.chart.trace.end_s = result.wall_s
-        self.chart.refresh()
+        self.chart.trace.ended(result.wall_s)
+        self.chart.paint()
         self.bar.update(progress=result.tasks_done if self.timed_seconds is None else self.timed_seconds)
         if result.status == "error":
             self.add_class("-error")
