@@ -53,6 +53,8 @@ class RunResult:
     longest_task_s: float = 0.0
     #: What the rest of the machine used meanwhile, in cores (not this lane, not paraviz).
     background_cores: float = 0.0
+    #: paraviz's own CPU (the app or CLI: drawing, the relay, the sampler) per wall second of the lane.
+    observer_cores: float = 0.0
     #: How the lane ran its tasks (core/engines); None for the sequential loop.
     engine: str | None = None
     #: Why the chunksize is what it is (Pool.map's default, --chunksize...).
@@ -115,6 +117,7 @@ RUN_FIELDS = (
     "peak_processes",
     "peak_rss_bytes",
     "background_cores",
+    "observer_cores",
     "bytes_sent",
     "transfer_s",
     "cluster_cpu_s",
@@ -125,7 +128,16 @@ RUN_FIELDS = (
     "error",
 )
 #: Figures that vary from round to round: CSV gives each a ``_min`` and a ``_max`` column.
-SPREAD_FIELDS = ("wall_s", "startup_s", "cpu_s", "effective_cores", "speedup", "throughput_per_s", "background_cores")
+SPREAD_FIELDS = (
+    "wall_s",
+    "startup_s",
+    "cpu_s",
+    "effective_cores",
+    "speedup",
+    "throughput_per_s",
+    "background_cores",
+    "observer_cores",
+)
 
 
 def median_of_rounds(rounds: list[RunResult]) -> RunResult:
@@ -149,6 +161,7 @@ def median_of_rounds(rounds: list[RunResult]) -> RunResult:
         cpu_s=median("cpu_s"),
         tasks_done=round(median("tasks_done")),
         background_cores=median("background_cores"),
+        observer_cores=median("observer_cores"),
         transfer_s=median("transfer_s"),
         peak_threads=max(r.peak_threads for r in rounds),
         peak_processes=max(r.peak_processes for r in rounds),

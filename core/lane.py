@@ -127,6 +127,8 @@ class Lane:
     def result(self, stopped: bool) -> RunResult:
         tree = self.host.tree
         f = self.finished or {}
+        if not self.finished:  # stopped or failed: the machine's counters up to now, the tree's samples
+            self.background.finish(tree.sampled_cpu_s, time.monotonic() - (self.lane_t0 or self.started_at))
         if self.over_time_limit:
             status = "stopped"
             error = _("stopped at the {limit} s time limit with {done} of {tasks} tasks done").format(
@@ -165,6 +167,7 @@ class Lane:
             error=error,
             longest_task_s=self.longest_task_s,
             background_cores=self.background.cores or 0.0,
+            observer_cores=self.background.observer_cores or 0.0,
             python=f.get("python"),
             gil_enabled=f.get("gil_enabled"),
         )

@@ -42,3 +42,13 @@ def machine_info() -> MachineInfo:
         gil_enabled=gil_enabled(),
         platform=platform.platform(terse=True),
     )
+
+
+def default_worker_counts(cores: int | None = None) -> list[int]:
+    """1, 2, 4, ... up to twice the logical cores."""
+    limit = 2 * (cores or logical_cores())
+    counts, n = [], 1
+    while n < limit:
+        counts.append(n)
+        n *= 2
+    return [*counts, limit]

@@ -6,13 +6,15 @@ import io
 import json
 import math
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from paraviz.core.config import CALL_ITEM, RunConfig
 from paraviz.core.figures import RUN_FIELDS, SPREAD_FIELDS, RunResult, mode_name, status_name
 from paraviz.core.i18n import _, ngettext, num
 from paraviz.core.run_report import RunReport
-from paraviz.core.sweep import AmdahlFit, SweepReport
+
+if TYPE_CHECKING:  # the sweep imports the runner: not needed to print a table
+    from paraviz.core.sweep import AmdahlFit, SweepReport
 
 
 def _fmt(value: float | None, pattern: str) -> str:
@@ -95,14 +97,14 @@ def to_table(report: RunReport) -> Any:
         ),
         caption=_(
             "{cores} logical cores · Python {python} · {gil} · others: cores used by other programs · "
-            "--format json has every round"
+            "paraviz: cores paraviz itself used · --format json has every round"
         ).format(cores=m.logical_cores, **lanes_python(report)),
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
     headers = [_("lane"), _("workers"), _("wall s"), _("start s"), _("cores"), _("speedup"), _("effic.")]  # CPU s: JSON
     headers += [_("tasks/s")] if c.timed else []
-    headers += [_("others"), _("thr/proc"), _("status")]
+    headers += [_("others"), _("paraviz"), _("thr/proc"), _("status")]
     for index, header in enumerate(headers):
         justify = "left" if index in (0, len(headers) - 1) else "right"
         table.add_column(header, justify=justify, no_wrap=True, min_width=len(header))
@@ -118,7 +120,11 @@ def to_table(report: RunReport) -> Any:
         ]
         row += [num(r.throughput_per_s, ",.1f")] if c.timed else []
         table.add_row(
-            *row, num(r.background_cores, ".2f"), f"{r.peak_threads}/{r.peak_processes}", status_name(r.status)
+            *row,
+            num(r.background_cores, ".2f"),
+            num(r.observer_cores, ".2f"),
+            f"{r.peak_threads}/{r.peak_processes}",
+            status_name(r.status),
         )
     return table
 
@@ -147,7 +153,7 @@ def rows_of(report: RunReport | SweepReport) -> list[dict[str, Any]]:
 
 
 def table_of(report: RunReport | SweepReport) -> Any:
-    return sweep_table(report) if isinstance(report, SweepReport) else to_table(report)
+    return to_table(report) if isinstance(report, RunReport) else sweep_table(report)
 
 
 def csv_of(report: RunReport | SweepReport) -> str:
@@ -192,11 +198,11 @@ def sweep_table(sweep: SweepReport) -> Any:
             workload=sweep.config.workload.name, wall=num(sweep.baseline.wall_s, ".3f")
         )
     )
-    headers = (_("mode"), _("workers"), _("wall s"), _("cores"), _("speedup"), _("effic."), _("status"))
+    headers = (_("mode"), _("workers"), _("wall s"), _("cores"), _("speedup"), _("effic."), _("paraviz"), _("status"))
     for index, header in enumerate(headers):
         table.add_column(header, justify="left" if index in (0, len(headers) - 1) else "right")
     for p in sweep.points:
-        table.add_row(*sweep_row(p), status_name(p.status))
+        table.add_row(*sweep_row(p), num(p.observer_cores, ".2f"), status_name(p.status))
     notes = [fit_line(mode, fit) for mode, fit in sweep.fits.items()]
     table.caption = "\n".join(notes)
     return table

@@ -102,16 +102,6 @@ def fit_amdahl(workers: list[int], speedups: list[float], cores: int | None = No
     return AmdahlFit(f, math.inf if f == 0 else scale / f, r2, "; ".join(notes), scale)
 
 
-def default_worker_counts(cores: int | None = None) -> list[int]:
-    """1, 2, 4, ... up to twice the logical cores."""
-    limit = 2 * (cores or logical_cores())
-    counts, n = [], 1
-    while n < limit:
-        counts.append(n)
-        n *= 2
-    return [*counts, limit]
-
-
 @dataclass(frozen=True)
 class SweepReport:
     machine: MachineInfo

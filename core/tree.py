@@ -129,16 +129,37 @@ def own_cpu_seconds() -> float:
 
 @dataclass
 class BackgroundMeter:
-    """Busy CPU of the whole machine over a lane, less the lane's own and paraviz's own.
+    """Busy CPU of the whole machine over a lane, split into the lane's own, paraviz's own (the
+    observer: the app or the CLI, its relay and sampler) and everything else (background).
 
     Counters, not samples: exact to the kernel's 10 ms tick however short the lane."""
 
     machine0: float = field(default_factory=lambda: machine_busy_seconds())
     own0: float = field(default_factory=lambda: own_cpu_seconds())
     cores: float | None = None
+    observer_cores: float | None = None
 
     def finish(self, lane_cpu_s: float, wall_s: float) -> float:
         if self.cores is None:
-            others = machine_busy_seconds() - self.machine0 - (own_cpu_seconds() - self.own0) - lane_cpu_s
+            own = own_cpu_seconds() - self.own0
+            others = machine_busy_seconds() - self.machine0 - own - lane_cpu_s
             self.cores = max(0.0, others / wall_s) if wall_s > 0 else 0.0
+            self.observer_cores = own / wall_s if wall_s > 0 else 0.0
         return self.cores
+
+
+class OwnCpuMeter:
+    """paraviz watching itself: this process's CPU per wall second since the last reading."""
+
+    def __init__(self) -> None:
+        self.cpu0, self.t0 = own_cpu_seconds(), time.monotonic()
+
+    def elapsed_s(self) -> float:
+        return time.monotonic() - self.t0
+
+    def take(self) -> float:
+        """Cores used since the last take (or since this meter was made), then start again."""
+        cpu, now = own_cpu_seconds(), time.monotonic()
+        cores = (cpu - self.cpu0) / (now - self.t0) if now > self.t0 else 0.0
+        self.cpu0, self.t0 = cpu, now
+        return cores

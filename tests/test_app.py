@@ -366,3 +366,21 @@ async def test_a_lane_shorter_than_one_column_still_draws_its_cores():
         text = chart.plain_text()
         area = [line for line in text.splitlines() if "┤" in line]
         assert any("█" in line for line in area), text
+
+
+def test_a_long_lane_keeps_bounded_buffers_and_its_newest_tasks():
+    """5,000 ticks and more of a run on screen: samples, readings and task records stay bounded,
+    and the newest records are the ones kept (a frozen worker row was the old failure)."""
+    from paraviz.core.events import LaneSampled, TaskRecord, WorkerLoad
+    from paraviz.tui.charts import MAX_READINGS, MAX_RECORDS, LaneTrace
+
+    trace = LaneTrace()
+    for tick in range(20_000):
+        t = tick * 0.25
+        load = WorkerLoad("w", 100.0, pid=7)
+        trace.sampled(LaneSampled("processes", t, 100.0, 3, 2, 0, (load,)))
+        trace.reported([], [TaskRecord(tick, 1, 7, 0, t, t + 0.2)])
+    assert len(trace.samples) <= MAX_READINGS and len(trace.worker_cpu[("p", 7)]) <= MAX_READINGS
+    assert len(trace.records) == MAX_RECORDS and trace.records[-1].index == 19_999
+    assert trace.rows[(7, 0)].done == 20_000  # the count is every task, not the kept ones
+    assert trace.samples[-1][0] == 19_999 * 0.25

@@ -71,6 +71,15 @@ def test_a_busy_machine_is_said_first_for_its_lane():
     assert "busy" not in explained(quiet)
 
 
+def test_paraviz_own_cpu_is_said_first_on_a_small_machine_only():
+    results = [result("sequential", 1.4, 1.4, 1), result("processes", 0.8, 1.5, observer_cores=0.26)]
+    lines = explain(with_comparisons(results, 2, False), RunConfig(workers=2), 2)
+    assert lines[0].startswith("paraviz itself used 0.26 cores during the processes lane, on a machine of 2 cores")
+    assert not any("paraviz itself" in line for line in explain(with_comparisons(results, 8, False), RunConfig(), 8))
+    light = [result("sequential", 1.4, 1.4, 1), result("processes", 0.8, 1.5, observer_cores=0.04)]
+    assert "paraviz itself" not in explained(light)
+
+
 def test_gil_bound_threads_faster_than_sequential_is_called_noise_not_an_effect():
     text = explained([result("sequential", 1.49, 1.49, 1), result("threads", 1.27, 1.28)])
     assert "Threads came out 1.17× faster than sequential on 1.01 cores" in text and "noise" in text

@@ -110,8 +110,9 @@ async def test_keys_move_between_steps_and_r_runs_the_step_then_shows_its_answer
         assert app.config.workers == 3
         await pilot.press("r")
         assert app.running
-        await pilot.press("n")  # refused while running: the step stays
+        await pilot.press("n")  # refused while running, and said: the step stays
         assert app.step.key == "io"
+        assert any("x stops it" in n.message for n in app._notifications)
         await wait_idle(app, pilot)
         shown = "\n".join(screen_lines(app))
         assert "Threads: speedup" in shown and "×" in shown
@@ -151,3 +152,16 @@ def test_moving_data_claims_processes_slower_than_threads():
     faster = {"threads": result("threads", 0.6, 0.6), "processes": result("processes", 0.2, 0.3)}
     (failure,) = expectation_failures(data, faster, 2)
     assert "Processes: wall time 0.20 s" in failure
+
+
+async def test_moving_past_the_first_or_last_step_is_said():
+    app = make_lecture(RunConfig(workers=2), first_step=len(STEPS))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("n")
+        assert app.step_index == len(STEPS) - 1
+        assert any("last step" in n.message for n in app._notifications)
+    app = make_lecture(RunConfig(workers=2), first_step=1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("left")
+        assert app.step_index == 0
+        assert any("first step" in n.message for n in app._notifications)

@@ -5,11 +5,13 @@ from __future__ import annotations
 import asyncio
 import os
 import signal
+import sys
 import threading
 import time
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
 
 from paraviz.core.config import ConfigError, RunConfig, validate, with_options
 from paraviz.core.engines import ENGINES
@@ -25,20 +27,16 @@ from paraviz.core.events import (
 )
 from paraviz.core.explain import explain
 from paraviz.core.figures import MODES, RunResult, mode_title, with_comparisons
-from paraviz.core.hosts import kill_all_hosts_now, stop_all_hosts
 from paraviz.core.i18n import N_, _, num
 from paraviz.core.interpreter import probe
-from paraviz.core.machine import MachineInfo, machine_info
-from paraviz.core.report import ExportError, arguments_text, export, gil_text, tasks_text
+from paraviz.core.machine import MachineInfo, default_worker_counts, machine_info
+from paraviz.core.report import arguments_text, gil_text, tasks_text
 from paraviz.core.run_report import RunReport
-from paraviz.core.runner import RunError, run_lanes
 from paraviz.core.sampler import CoreSource, CpuSampler
-from paraviz.core.sweep import SweepReport, default_worker_counts
+from paraviz.core.tree import OwnCpuMeter
 from paraviz.core.workloads import WorkloadError
 from paraviz.tui.charts import LANE_COLOURS, nice_ceiling
 from paraviz.tui.keys import help_rows, key_label, translate_bindings, translated
-from paraviz.tui.screens import ExportScreen, HelpScreen, OptionsScreen, OptionValues, WorkloadScreen
-from paraviz.tui.sweep_screen import SweepScreen
 from paraviz.tui.widgets import BigFigures, CoreMeter, LanePanel
 from rich.text import Text
 from textual import events, work
@@ -51,7 +49,13 @@ from textual.screen import Screen
 from textual.widgets import Footer, Static
 from textual.worker import Worker, WorkerState
 
+if TYPE_CHECKING:
+    from paraviz.core.sweep import SweepReport
+    from paraviz.tui.screens import OptionValues
+
 MIN_WIDTH, MIN_HEIGHT = 60, 20
+#: paraviz's own CPU is read over this window: shorter would jump with each frame's work.
+OBSERVER_WINDOW_S = 1.0
 #: Below this many lines the lanes drop their progress bars and show fewer figures.
 COMPACT_HEIGHT = 32
 
@@ -145,6 +149,10 @@ class ParavizApp(App[int]):
         self.results: dict[str, RunResult] = {}
         self.stop_event = threading.Event()
         self.running = False
+        #: paraviz's own CPU (this process: drawing, the run's relay and sampler), per second.
+        self.own_cpu = OwnCpuMeter()
+        self.observer_cores: float | None = None
+        self.header_text = ""
         #: When the latest key arrived, and (screen, seconds) for the screens keys opened since.
         self.key_at = time.monotonic()
         self.responses: deque[tuple[str, float]] = deque(maxlen=32)
@@ -158,7 +166,7 @@ class ParavizApp(App[int]):
         self.core_meter = CoreMeter(id="cores")
         self.lanes = {mode: LanePanel(mode) for mode in MODES}
         self.explanation = Static(id="explanation")
-        self.big_figures = BigFigures(id="big-figures")
+        self.big_figures = BigFigures(eager=big, id="big-figures")
         self.too_small = Static(id="too-small")
 
     # -- layout -------------------------------------------------------------------------
@@ -250,19 +258,38 @@ class ParavizApp(App[int]):
         right = _("{cores} cores ({physical} physical) · Python {python} · {gil}").format(
             cores=m.logical_cores, physical=m.physical_cores, python=python, gil=gil
         )
+        short = _("{cores} cores · {gil}").format(cores=m.logical_cores, gil=gil)
+        sides = [right, short]
+        if self.observer_cores is not None:  # paraviz's own CPU, shown whatever the room
+            own = num(self.observer_cores)
+            sides = [
+                f"{right} · " + _("paraviz {cores} cores").format(cores=own),
+                f"{short} · " + _("paraviz {cores} cores").format(cores=own),
+                f"{short} · paraviz {own}",
+            ]
         plain = len(Text.from_markup(left).plain)
         room = self.size.width - 2  # the header's padding (app.tcss: padding 0 1)
-        if plain + len(right) + 3 > room and self.size.width >= 120:  # one line at 120 columns: the short form
-            right = _("{cores} cores · {gil}").format(cores=m.logical_cores, gil=gil)
+        if self.size.width >= 120:  # one line at 120 columns: the first form that fits
+            right = next((side for side in sides if plain + len(side) + 3 <= room), sides[-1])
+        else:
+            right = sides[0]
         joiner = "   " if self.size.width >= 120 else "\n"
-        self.header_bar.update(f"{left}{joiner}[dim]{right}[/dim]")
+        header = f"{left}{joiner}[dim]{right}[/dim]"
+        # A new figure of the same width repaints the header; anything else lays the screen out again.
+        same_size = len(header) == len(self.header_text) and header.count("\n") == self.header_text.count("\n")
+        self.header_text = header
+        self.header_bar.update(header, layout=not same_size)
 
     # -- sampling ------------------------------------------------------------------------
 
     def frame(self) -> None:
-        """One frame: a per-core reading, and each lane's samples and tasks folded in since the last."""
+        """One frame: a per-core reading, and each lane's samples and tasks folded in since the last;
+        once a second, paraviz's own CPU in the header."""
         self.sample_cpu()
         self.paint_lanes()
+        if self.own_cpu.elapsed_s() >= OBSERVER_WINDOW_S:
+            self.observer_cores = self.own_cpu.take()
+            self.refresh_header()
 
     def sample_cpu(self) -> None:
         self.core_meter.snapshot = self.sampler.sample()
@@ -299,8 +326,13 @@ class ParavizApp(App[int]):
         self.reset_lanes(_("not run with these settings"))
         return True
 
+    def sweep_open(self) -> bool:
+        """Whether the sweep view is up (its module loads with the first v, not before)."""
+        module = sys.modules.get("paraviz.tui.sweep_screen")
+        return module is not None and isinstance(self.screen, module.SweepScreen)
+
     def action_run(self, which: str) -> None:
-        if isinstance(self.screen, SweepScreen):
+        if self.sweep_open():
             self.notify(_("Close the sweep view (Esc) before running lanes."), severity="warning")
             return
         if self.running:
@@ -321,6 +353,8 @@ class ParavizApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="run")
     def run_modes(self, config: RunConfig) -> None:
+        from paraviz.core.runner import RunError, run_lanes  # the launcher loads with the first run
+
         try:
             report = run_lanes(
                 config,
@@ -346,6 +380,8 @@ class ParavizApp(App[int]):
             if name and name != self.config.workload.name:
                 self.set_config(self.config.with_workload(name))
 
+        from paraviz.tui.screens import WorkloadScreen
+
         self.push_screen(WorkloadScreen(self.config.workload.name), chosen)
 
     def action_options(self) -> None:
@@ -360,6 +396,8 @@ class ParavizApp(App[int]):
             if config != self.config:
                 self.set_config(config)
 
+        from paraviz.tui.screens import OptionsScreen
+
         self.push_screen(OptionsScreen(self.config), chosen)
 
     def action_engine(self, name: str) -> None:
@@ -368,6 +406,8 @@ class ParavizApp(App[int]):
             self.notify(_("Engine: {name} ({what})").format(name=name, what=_(ENGINES[name][1])))
 
     def action_sweep(self) -> None:
+        from paraviz.tui.sweep_screen import SweepScreen  # plotext loads with the first sweep
+
         if isinstance(self.screen, SweepScreen):
             return
         if self.running:
@@ -384,6 +424,8 @@ class ParavizApp(App[int]):
         def chosen(path: str | None) -> None:
             if not path:
                 return
+            from paraviz.core.report import ExportError, export
+
             try:
                 csv_path, json_path = export(report, path)
             except ExportError as exc:
@@ -391,11 +433,15 @@ class ParavizApp(App[int]):
                 return
             self.notify(_("Wrote {csv} and {json}").format(csv=csv_path, json=json_path))
 
+        from paraviz.tui.screens import ExportScreen
+
         self.push_screen(ExportScreen(), chosen)
 
-    def action_big(self) -> None:
+    async def action_big(self) -> None:
         """Projector mode: the key figures in large digits, the per-core panel and lane tables hidden."""
         self.big = not self.big
+        if self.big:
+            await self.big_figures.ensure_cells()
         self.default_screen.set_class(self.big, "-big")
         self.show_big_figures()
 
@@ -414,6 +460,8 @@ class ParavizApp(App[int]):
             self.big_figures.show(self.big_figure_texts())
 
     def action_help(self) -> None:
+        from paraviz.tui.screens import HelpScreen
+
         self.push_screen(HelpScreen(help_rows(self.own_bindings())))
 
     def own_bindings(self) -> list[Binding]:
@@ -421,6 +469,8 @@ class ParavizApp(App[int]):
         return [translated(b) for b in self.BINDINGS if isinstance(b, Binding)]
 
     def action_quit(self) -> None:  # type: ignore[override]
+        from paraviz.core.hosts import stop_all_hosts
+
         self.stop_event.set()
         stop_all_hosts()
         self.exit(0)
@@ -493,6 +543,8 @@ class ParavizApp(App[int]):
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A run that raised something unexpected must not leave the app "running" for ever."""
         if event.worker.group == "run" and event.state == WorkerState.ERROR:
+            from paraviz.core.hosts import stop_all_hosts
+
             stop_all_hosts()
             error = event.worker.error
             self.post_message(
@@ -529,7 +581,9 @@ class ParavizApp(App[int]):
 
 def hang_up(_signum: int, _frame: object) -> None:
     """The terminal is gone (an SSH drop): end every lane and leave; there is no screen to restore."""
-    kill_all_hosts_now()
+    hosts = sys.modules.get("paraviz.core.hosts")  # loaded with the first run; no import in a handler
+    if hosts is not None:
+        hosts.kill_all_hosts_now()
     os._exit(129)
 
 

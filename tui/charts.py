@@ -99,6 +99,8 @@ class LaneTrace:
     end_s: float | None = None  # the lane's wall time once it ended
     #: Bumped by every change: the chart draws only when it moved.
     version: int = 0
+    #: Bumped when more records arrived than a hidden chart could take in: draw again from the ring.
+    redraws: int = 0
 
     def sampled(self, sample: LaneSampled) -> None:
         bounded_append(self.samples, (sample.elapsed_s, sample.cores_in_use))
@@ -116,6 +118,9 @@ class LaneTrace:
             self.records.append(record)
             self.fresh.append(record)
             self.row(record).done += max(0, record.count)
+        if len(self.fresh) > MAX_RECORDS:  # nobody drew them (a hidden lane): the ring has the newest
+            self.fresh.clear()
+            self.redraws += 1
         self.version += 1
 
     def ended(self, wall_s: float) -> None:
@@ -273,7 +278,7 @@ class LaneChart(KeptLines):
         order = self.trace.worker_order()
         keys = tuple(order if len(order) <= timeline_rows else order[: max(0, timeline_rows - 1)])
         geometry = (width, height, chart_rows, timeline_rows, keys, self.span_s, self.cores, self.usable)
-        geometry += (id(self.trace), self.palette.key)
+        geometry += (id(self.trace), self.trace.redraws, self.palette.key)
         if geometry != self.geometry or self.canvas is None:
             self.geometry = geometry
             self.canvas = self.new_canvas(plot_w, chart_rows, keys)

@@ -12,7 +12,7 @@ import sys
 import threading
 from collections.abc import Callable, Sequence
 from dataclasses import replace
-from typing import NoReturn
+from typing import TYPE_CHECKING, NoReturn
 
 from paraviz.core import __version__
 from paraviz.core.config import (
@@ -30,11 +30,12 @@ from paraviz.core.engines import DEFAULT_ENGINE, ENGINES
 from paraviz.core.figures import mode_name
 from paraviz.core.i18n import LANGUAGES, _, language, num, set_language
 from paraviz.core.lecture import STEPS, parse_step
-from paraviz.core.machine import logical_cores
+from paraviz.core.machine import default_worker_counts, logical_cores
 from paraviz.core.run_report import RunReport
-from paraviz.core.runner import run_lanes
-from paraviz.core.sweep import SweepReport, default_worker_counts, run_sweep
 from paraviz.core.workloads import WORKLOADS, WorkloadError
+
+if TYPE_CHECKING:
+    from paraviz.core.sweep import SweepReport
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 #: Rounds of `paraviz run` unless --repeat says otherwise: one round of cumsum on a 2-vCPU VM put
@@ -318,9 +319,13 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = config_from_args(args)
             counts = parse_worker_counts(counts_text, config)
             modes = tuple(m for m in config.modes if m != "sequential")
+            from paraviz.core.sweep import run_sweep  # the launcher: loaded by the commands that run
+
             return headless(lambda stop: run_sweep(config, counts, modes=modes, stop=stop), args.format)
         config = config_from_args(args)
         if args.command == "run":
+            from paraviz.core.runner import run_lanes
+
             return headless(lambda stop: run_lanes(config, stop=stop), args.format)
         refresh = parse_refresh(args.refresh)
         lecture_step = None

@@ -68,9 +68,11 @@ class LectureApp(ParavizApp):
     def action_step(self, delta: int) -> None:
         target = self.step_index + delta
         if not 0 <= target < len(STEPS):
+            last = _("This is the last step: ← goes back.") if delta > 0 else _("This is the first step: → goes on.")
+            self.notify(last)
             return
         if self.running:
-            self.notify(_("A run is in progress: stop it with x first."), severity="warning")
+            self.notify(_("A run is in progress: x stops it, then → or ← moves."), severity="warning")
             return
         self.step_index = target
         self.run_by_hand.clear()

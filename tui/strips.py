@@ -63,14 +63,11 @@ class Palette:
         self.styles: dict[str, Style] = {}
         self.base = Style()
 
-    def refresh(self, key: object, base: Style, named: Iterable[tuple[str, Style]]) -> bool:
-        """Resolve again when ``key`` (the theme, the widget's base style) changed; True if it did."""
-        if key == self.key:
-            return False
+    def refresh(self, key: object, base: Style, named: Iterable[tuple[str, Style]]) -> None:
+        """Resolve every name again, for ``key`` (the theme they were resolved under)."""
         self.key, self.base = key, base
         self.styles = {name: base + style for name, style in named}
         self.styles[""] = base
-        return True
 
     def __getitem__(self, name: str) -> Style:
         style = self.styles.get(name)
@@ -93,11 +90,13 @@ class KeptLines(Widget):
         raise NotImplementedError
 
     def resolve_palette(self) -> Style:
-        """The widget's base style, with its component classes resolved (again only after a change)."""
-        base = self.rich_style
-        named = [(name, self.get_component_rich_style(name, partial=True)) for name in self.COMPONENT_CLASSES]
-        self.palette.refresh((self.app.theme, base), base, named)
-        return base
+        """The widget's base style, with its component classes resolved: again only after a
+        change of theme or of the widget's styles (``rich_style`` walks every ancestor)."""
+        if self.palette.key != self.app.theme:
+            base = self.rich_style
+            named = [(name, self.get_component_rich_style(name, partial=True)) for name in self.COMPONENT_CLASSES]
+            self.palette.refresh(self.app.theme, base, named)
+        return self.palette.base
 
     def notify_style_update(self) -> None:
         super().notify_style_update()

@@ -71,7 +71,7 @@ class CoreMeter(KeptLines):
         + LOAD_CSS
     )
 
-    snapshot: reactive[CoreSnapshot | None] = reactive(None, always_update=True)
+    snapshot: reactive[CoreSnapshot | None] = reactive(None, always_update=True, repaint=False)
     """The latest per-core reading (a repaint; a new layout only when the core count changes)."""
 
     MIN_GRAPH_WIDTH = 30
@@ -531,17 +531,33 @@ def figures_text(result: RunResult, width: int = 40, max_lines: int = 5) -> Text
 
 
 class BigFigures(Horizontal):
-    """Projector mode: one large figure per lane (Textual's Digits), titled by the lane."""
+    """Projector mode: one large figure per lane (Textual's Digits), titled by the lane.
 
-    def __init__(self, **kwargs: object) -> None:
+    Its cells are made at start only in projector mode (--big), else the first time z is pressed."""
+
+    def __init__(self, eager: bool = False, **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
+        self.eager = eager
+        self.cells: dict[str, tuple[Static, Digits]] = {}
+
+    def make_cells(self) -> list[Vertical]:
+        """The cells, once; the containers to mount (none when they exist already)."""
+        if self.cells:
+            return []
         self.cells = {mode: (Static("", classes="big-title"), Digits("", classes="big-digits")) for mode in MODES}
+        return [
+            Vertical(title, digits, classes="big-figure", id=f"big-{mode}")
+            for mode, (title, digits) in self.cells.items()
+        ]
 
     def compose(self) -> ComposeResult:
-        for mode, (title, digits) in self.cells.items():
-            with Vertical(classes="big-figure", id=f"big-{mode}"):
-                yield title
-                yield digits
+        if self.eager:
+            yield from self.make_cells()
+
+    async def ensure_cells(self) -> None:
+        cells = self.make_cells()
+        if cells:
+            await self.mount_all(cells)
 
     def show(self, figures: dict[str, tuple[str, str]]) -> None:
         """``{mode: (title, text)}``; lanes not given are hidden. Digits draw 0-9 . x and a few more."""
