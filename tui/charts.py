@@ -144,7 +144,8 @@ class LaneTrace:
     def now_s(self) -> float:
         if self.end_s is not None:
             return self.end_s
-        return max([0.0, *(t for t, _ in self.samples[-1:]), *(r.end for r in list(self.records)[-1:])])
+        last_sample = self.samples[-1][0] if self.samples else 0.0
+        return max(0.0, last_sample, self.records[-1].end if self.records else 0.0)
 
     @property
     def final_s(self) -> float:
@@ -271,7 +272,6 @@ class LaneChart(KeptLines):
         width, height = self.content_size
         if not (width and height and self.is_mounted):
             return
-        self.painted_size = (width, height)
         self.resolve_palette()
         plot_w = max(4, width - LEFT - RIGHT)
         chart_rows, timeline_rows = self.layout_rows(height)

@@ -84,7 +84,6 @@ class KeptLines(Widget):
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.palette = Palette()
         self.lines: list[Strip] = []
-        self.painted_size: tuple[int, int] = (0, 0)
 
     def paint(self) -> None:
         raise NotImplementedError
@@ -102,9 +101,10 @@ class KeptLines(Widget):
         super().notify_style_update()
         self.palette.key = None  # a theme or CSS change: resolve the colours again
 
+    def on_resize(self) -> None:
+        self.paint()  # the lines are kept for one size
+
     def render_line(self, y: int) -> Strip:
-        if self.painted_size != tuple(self.content_size):  # resized since the last frame
-            self.paint()
         if y < len(self.lines):
             return self.lines[y]
         return Strip.blank(self.content_size.width, self.rich_style)

@@ -157,7 +157,6 @@ class CoreMeter(KeptLines):
         snap, width = self.snapshot, self.content_size.width
         if not (width and self.is_mounted):
             return
-        self.painted_size = tuple(self.content_size)
         base = self.resolve_palette()
         if snap is None:
             lines = [Line().add(_("CPU  sampling…"), self.palette["dim"])]
