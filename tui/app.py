@@ -269,11 +269,12 @@ class ParavizApp(App[int]):
             ]
         plain = len(Text.from_markup(left).plain)
         room = self.size.width - 2  # the header's padding (app.tcss: padding 0 1)
-        if self.size.width >= 120:  # one line at 120 columns: the first form that fits
-            right = next((side for side in sides if plain + len(side) + 3 <= room), sides[-1])
-        else:
-            right = sides[0]
-        joiner = "   " if self.size.width >= 120 else "\n"
+        # One line from 120 columns, in the first form that fits; else the full right side on a line
+        # of its own (never a wrap in the middle of a figure).
+        fitting = next((side for side in sides if plain + len(side) + 3 <= room), None)
+        one_line = self.size.width >= 120 and fitting is not None
+        right = fitting if one_line and fitting else sides[0]
+        joiner = "   " if one_line else "\n"
         header = f"{left}{joiner}[dim]{right}[/dim]"
         # A new figure of the same width repaints the header; anything else lays the screen out again.
         same_size = len(header) == len(self.header_text) and header.count("\n") == self.header_text.count("\n")
