@@ -153,6 +153,7 @@ class ParavizApp(App[int]):
         self.own_cpu = OwnCpuMeter()
         self.observer_cores: float | None = None
         self.header_text = ""
+        self.explanation_text = ""
         #: When the latest key arrived, and (screen, seconds) for the screens keys opened since.
         self.key_at = time.monotonic()
         self.responses: deque[tuple[str, float]] = deque(maxlen=32)
@@ -499,16 +500,16 @@ class ParavizApp(App[int]):
     def on_run_event(self, message: RunEvent) -> None:
         event = message.event
         if isinstance(event, Calibrating):
-            self.explanation.update(_("Calibrating {workload}: timing one task…").format(workload=event.workload))
+            self.explanation_text = _("Calibrating {workload}: timing one task…").format(workload=event.workload)
+            self.explanation.update(self.explanation_text)
         elif isinstance(event, Calibrated):
             # Keep the size, so that lanes run later compare against the same work.
             self.config = replace(self.config, size=event.size)
             self.refresh_header()
-            self.explanation.update(
-                _("Calibrated: size {size} (≈{seconds} s a task here).").format(
-                    size=num(event.size, ","), seconds=num(event.task_seconds)
-                )
+            self.explanation_text = _("Calibrated: size {size} (≈{seconds} s a task here).").format(
+                size=num(event.size, ","), seconds=num(event.task_seconds)
             )
+            self.explanation.update(self.explanation_text)
         elif isinstance(event, LaneStarted):
             self.lane(event.mode).started(event.round, event.rounds)
             self.core_meter.lane_started(event.mode)
@@ -534,11 +535,13 @@ class ParavizApp(App[int]):
     def lane_finished(self, result: RunResult) -> None:
         """Show a lane's figures as soon as it ends, with speedups against whatever sequential
         lane these settings produced, in this run or an earlier one."""
+        before = dict(self.results)
         self.results[result.mode] = result
         results = with_comparisons(list(self.results.values()), self.machine.logical_cores, self.config.timed)
         self.results = {r.mode: r for r in results}
         for mode, lane_result in self.results.items():
-            self.lane(mode).finished(lane_result)
+            if mode == result.mode or before.get(mode) != lane_result:  # a new baseline changes speedups
+                self.lane(mode).finished(lane_result)
         self.show_explanation()
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
@@ -577,7 +580,10 @@ class ParavizApp(App[int]):
             lines = [_("Nothing to compare these figures with: run the sequential lane too (s) for speedups.")]
         elif not lines:
             lines = [_("Press r to run all three lanes, s/t/p for one, w for another workload, ? for help.")]
-        self.explanation.update("\n".join(lines))
+        text = "\n".join(lines)
+        if text != self.explanation_text:  # the same sentences again: no new layout
+            self.explanation_text = text
+            self.explanation.update(text)
 
 
 def hang_up(_signum: int, _frame: object) -> None:

@@ -339,6 +339,8 @@ class LanePanel(Vertical):
         self.elapsed = 0.0
         self.latest: LaneSampled | None = None
         self.dirty = False
+        self.figures_shown: str | Text = ""
+        self.figures_lines = 0
         # Handles made once: events update them many times a second.
         self.bar = QuietProgressBar(total=1, show_eta=False, show_percentage=False, id=f"progress-{mode}")
         self.status = TextLine(_("not run"), classes="lane--status")
@@ -368,7 +370,7 @@ class LanePanel(Vertical):
     def _set(self, status: str | Text, headline: str | Text = "", figures: str | Text = "") -> None:
         self.status.update(status)
         self.headline.update(headline)
-        self.figures.update(figures)
+        self.show_figure_text(figures)
 
     def watch_result(self) -> None:
         self.show_figures()
@@ -489,7 +491,16 @@ class LanePanel(Vertical):
             return
         compact = self.screen.has_class("-compact") if self.is_mounted else False
         width = self.content_size.width or 36
-        self.figures.update(figures_text(self.result, width, max_lines=2 if compact else 5))
+        self.show_figure_text(figures_text(self.result, width, max_lines=2 if compact else 5))
+
+    def show_figure_text(self, text: str | Text) -> None:
+        """The figures block; the screen is laid out again only when its number of lines changes
+        (a new layout recomposes every widget: 11 ms a time on 2 vCPUs, at each lane's end)."""
+        if text == self.figures_shown:
+            return
+        lines = str(text).count("\n") + 1 if str(text) else 0
+        self.figures.update(text, layout=lines != self.figures_lines)
+        self.figures_shown, self.figures_lines = text, lines
 
     def on_resize(self) -> None:
         self.show_figures()
