@@ -10,8 +10,8 @@ import subprocess
 import sys
 import time
 
-from paraviz.core.sampler import CpuSampler
-from paraviz.core.tree import ProcessTree
+from paraviz.core.measure.sampler import CpuSampler
+from paraviz.core.measure.tree import ProcessTree
 
 SPAWNER = (
     "import subprocess, sys, time; n = int(sys.argv[1]); "

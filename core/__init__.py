@@ -1,7 +1,9 @@
-"""paraviz engine: workloads, run hosts, psutil measurement and figures.
+"""paraviz engine, by where it runs (nothing here imports Textual):
 
-Nothing in this package imports Textual; the modules that run inside a run host
-(``host``, ``tasks_pure``, ``events``, ``workloads``) import only the standard library.
+- ``model``: plain values (settings, results and figures, events, workloads, export);
+- ``host``: what runs inside a run host, a child process maybe under another Python (standard library only);
+- ``measure``: launching hosts and measuring them from outside (relay, process trees, sampler, runner, sweep);
+- ``teach``: what the figures say, the lecture, the translations.
 """
 
 __version__ = "0.1.0"

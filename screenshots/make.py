@@ -14,9 +14,9 @@ import sys
 import time
 from pathlib import Path
 
-from paraviz.core.config import RunConfig
-from paraviz.core.i18n import set_language
-from paraviz.core.workloads import get_workload
+from paraviz.core.model.config import RunConfig
+from paraviz.core.model.workloads import get_workload
+from paraviz.core.teach.i18n import set_language
 from paraviz.tui.app import make_app
 from paraviz.tui.lecture import make_lecture
 

@@ -4,9 +4,17 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from paraviz.core.events import Event, LaneFinished, LaneSampled, LaneStarted, TaskRecord, TasksReported, WorkerLoad
-from paraviz.core.figures import RunResult, with_comparisons
-from paraviz.core.machine import MachineInfo
+from paraviz.core.measure.machine import MachineInfo
+from paraviz.core.model.events import (
+    Event,
+    LaneFinished,
+    LaneSampled,
+    LaneStarted,
+    TaskRecord,
+    TasksReported,
+    WorkerLoad,
+)
+from paraviz.core.model.figures import RunResult, with_comparisons
 
 MACHINE = MachineInfo(2, 2, "3.11.7", "CPython", True, "Linux")
 

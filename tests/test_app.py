@@ -7,10 +7,10 @@ import time
 
 import psutil
 import pytest
-from paraviz.core.config import RunConfig
-from paraviz.core.machine import MachineInfo
-from paraviz.core.sampler import fake_source
-from paraviz.core.workloads import get_workload
+from paraviz.core.measure.machine import MachineInfo
+from paraviz.core.measure.sampler import fake_source
+from paraviz.core.model.config import RunConfig
+from paraviz.core.model.workloads import get_workload
 from paraviz.tui.app import ParavizApp, make_app
 from paraviz.tui.widgets import CoreMeter, figure_pairs
 from textual.widgets import ProgressBar
@@ -267,7 +267,7 @@ async def test_export_holds_every_lane_on_screen(tmp_path):
     import json
     from pathlib import Path
 
-    from paraviz.core.report import export
+    from paraviz.core.model.export import export
 
     app = make_app(quick_config(tasks=2, size=500_000), refresh=0.1)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -294,7 +294,7 @@ async def test_the_header_fits_one_line_at_120_columns_inside_its_padding():
 
 
 async def test_samples_queued_while_the_ui_is_busy_coalesce_and_keep_every_point():
-    from paraviz.core.events import LaneSampled, TasksReported
+    from paraviz.core.model.events import LaneSampled, TasksReported
     from paraviz.tui.app import RunEvent
 
     from tests.fakes import lane_events
@@ -318,7 +318,7 @@ async def test_samples_queued_while_the_ui_is_busy_coalesce_and_keep_every_point
 
 
 async def test_an_existing_clusters_workers_get_a_strip_each_under_the_cores():
-    from paraviz.core.events import ClusterSampled, RemoteWorker
+    from paraviz.core.model.events import ClusterSampled, RemoteWorker
     from paraviz.tui.app import RunEvent
 
     app = make_app(
@@ -345,8 +345,9 @@ async def test_an_existing_clusters_workers_get_a_strip_each_under_the_cores():
 async def test_a_lane_shorter_than_one_column_still_draws_its_cores():
     """Mid-run on 16 cores: a processes lane 0.9 s in, on the minute-long axis the sequential lane
     set, showed an empty chart. The column it has reached is drawn."""
-    from paraviz.core.events import LaneSampled
-    from paraviz.tui.charts import LANE_COLOURS, LaneChart
+    from paraviz.core.model.events import LaneSampled
+    from paraviz.tui.widgets.lane_chart import LaneChart
+    from paraviz.tui.widgets.lane_colours import LANE_COLOURS
     from textual.app import App
 
     class One(App):
@@ -371,8 +372,8 @@ async def test_a_lane_shorter_than_one_column_still_draws_its_cores():
 def test_a_long_lane_keeps_bounded_buffers_and_its_newest_tasks():
     """5,000 ticks and more of a run on screen: samples, readings and task records stay bounded,
     and the newest records are the ones kept (a frozen worker row was the old failure)."""
-    from paraviz.core.events import LaneSampled, TaskRecord, WorkerLoad
-    from paraviz.tui.charts import MAX_READINGS, MAX_RECORDS, LaneTrace
+    from paraviz.core.model.events import LaneSampled, TaskRecord, WorkerLoad
+    from paraviz.core.model.trace import MAX_READINGS, MAX_RECORDS, LaneTrace
 
     trace = LaneTrace()
     for tick in range(20_000):

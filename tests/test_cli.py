@@ -8,7 +8,7 @@ import subprocess
 
 import pandas as pd
 import pytest
-from paraviz.core.figures import RUN_FIELDS
+from paraviz.core.model.figures import RUN_FIELDS
 
 from tests.conftest import PARAVIZ
 

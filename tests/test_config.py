@@ -1,7 +1,7 @@
 from __future__ import annotations
 
 import pytest
-from paraviz.core.config import (
+from paraviz.core.model.config import (
     ConfigError,
     RunConfig,
     max_workers,
@@ -11,7 +11,7 @@ from paraviz.core.config import (
     parse_sizes,
     validate,
 )
-from paraviz.core.workloads import WorkloadError, get_workload
+from paraviz.core.model.workloads import WorkloadError, get_workload
 
 
 @pytest.mark.parametrize(
@@ -83,10 +83,10 @@ def test_repeat_is_bounded():
 
 
 def test_one_parser_for_the_cli_and_the_dialog():
-    from paraviz.core.config import config_from_text, parse_worker_counts, with_options
+    from paraviz.core.model.config import config_from_text, parse_worker_counts, with_options
 
     base = RunConfig()
-    from paraviz.core.machine import logical_cores
+    from paraviz.core.measure.machine import logical_cores
 
     assert base.workers == logical_cores()  # the CLI's default too
     with pytest.raises(ConfigError, match="a size or sizes, not both"):

@@ -11,10 +11,10 @@ import threading
 import time
 
 import pytest
-from paraviz.core.config import ConfigError, RunConfig, parse_scheduler
-from paraviz.core.events import ClusterSampled, PoolReady
-from paraviz.core.runner import run_lanes
-from paraviz.core.workloads import get_workload
+from paraviz.core.measure.runner import run_lanes
+from paraviz.core.model.config import ConfigError, RunConfig, parse_scheduler
+from paraviz.core.model.events import ClusterSampled, PoolReady
+from paraviz.core.model.workloads import get_workload
 
 from tests.conftest import PARAVIZ, sigterm_leaves_nothing
 

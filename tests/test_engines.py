@@ -10,12 +10,12 @@ import threading
 from pathlib import Path
 
 import pytest
-from paraviz.core.config import ConfigError, RunConfig, validate
-from paraviz.core.engines import ENGINES
-from paraviz.core.engines.pool import default_chunksize
-from paraviz.core.events import LaneStarted
-from paraviz.core.runner import run_lanes
-from paraviz.core.workloads import get_workload
+from paraviz.core.host.engines import ENGINES
+from paraviz.core.host.engines.pool import default_chunksize
+from paraviz.core.measure.runner import run_lanes
+from paraviz.core.model.config import ConfigError, RunConfig, validate
+from paraviz.core.model.events import LaneStarted
+from paraviz.core.model.workloads import get_workload
 
 from tests.conftest import PARAVIZ, sigterm_leaves_nothing
 

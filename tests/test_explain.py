@@ -1,9 +1,9 @@
 from __future__ import annotations
 
-from paraviz.core.config import RunConfig
-from paraviz.core.explain import explain
-from paraviz.core.figures import with_comparisons
-from paraviz.core.workloads import get_workload
+from paraviz.core.model.config import RunConfig
+from paraviz.core.model.figures import with_comparisons
+from paraviz.core.model.workloads import get_workload
+from paraviz.core.teach.explain import explain
 
 from tests.fakes import result
 
@@ -102,7 +102,7 @@ def test_waiting_threads_without_a_sequential_lane_are_not_called_gil_bound():
 
 
 def test_data_sentence_only_when_moving_data_dominated():
-    from paraviz.core.explain import data_sentences
+    from paraviz.core.teach.explain import data_sentences
 
     config = RunConfig(workload=get_workload("transfer"))
     thr = result("threads", 0.2, 0.2)
@@ -116,7 +116,7 @@ def test_data_sentence_only_when_moving_data_dominated():
 
 
 def test_a_lane_too_short_to_judge_is_not_called_busy():
-    from paraviz.core.explain import busy_machine
+    from paraviz.core.teach.explain import busy_machine
 
     assert busy_machine([result("sequential", 0.025, 0.02, background_cores=0.81)]) == []
     assert busy_machine([result("sequential", 0.8, 0.8, background_cores=0.81)])

@@ -3,7 +3,7 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from paraviz.core.figures import RUN_FIELDS, efficiency, speedup, with_comparisons
+from paraviz.core.model.figures import RUN_FIELDS, efficiency, speedup, with_comparisons
 
 from tests.fakes import result
 
@@ -59,7 +59,7 @@ def test_to_dict_has_every_run_field_in_order():
 
 
 def test_rounds_give_medians_and_keep_the_spread():
-    from paraviz.core.figures import median_of_rounds
+    from paraviz.core.model.figures import median_of_rounds
 
     rounds = [result("threads", w, c) for w, c in [(1.0, 1.0), (1.3, 1.2), (1.1, 1.1)]]
     merged = median_of_rounds(rounds)
@@ -70,7 +70,7 @@ def test_rounds_give_medians_and_keep_the_spread():
 
 
 def test_speedup_of_every_round_is_against_the_median_sequential_time():
-    from paraviz.core.figures import median_of_rounds
+    from paraviz.core.model.figures import median_of_rounds
 
     seq = median_of_rounds([result("sequential", w, w, 1) for w in (4.0, 5.0, 4.2)])
     proc = median_of_rounds([result("processes", w, 2 * w) for w in (2.0, 2.1, 2.5)])
@@ -81,7 +81,7 @@ def test_speedup_of_every_round_is_against_the_median_sequential_time():
 
 
 def test_a_failed_round_fails_the_lane():
-    from paraviz.core.figures import median_of_rounds
+    from paraviz.core.model.figures import median_of_rounds
 
     merged = median_of_rounds([result("threads", 1.0, 1.0), result("threads", 0.2, 0.2, status="error")])
     assert merged.status == "error" and len(merged.rounds) == 2

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import psutil
 import pytest
-from paraviz.core.config import ConfigError, RunConfig, config_from_text
-from paraviz.core.events import LaneStarted
-from paraviz.core.interpreter import probe
-from paraviz.core.runner import run_lanes
+from paraviz.core.measure.interpreter import probe
+from paraviz.core.measure.runner import run_lanes
+from paraviz.core.model.config import ConfigError, RunConfig, config_from_text
+from paraviz.core.model.events import LaneStarted
 
 from tests.test_app import wait_idle
 

@@ -6,9 +6,9 @@ import subprocess
 import sys
 
 import pytest
-from paraviz.core.config import RunConfig
-from paraviz.core.figures import RunResult
-from paraviz.core.lecture import STEPS, answer_line, expectation_failures, parse_step, step_by_key, step_config
+from paraviz.core.model.config import RunConfig
+from paraviz.core.model.figures import RunResult
+from paraviz.core.teach.lecture import STEPS, answer_line, expectation_failures, parse_step, step_by_key, step_config
 from paraviz.tui.lecture import make_lecture
 
 from tests.fakes import result

@@ -9,10 +9,10 @@ from dataclasses import replace
 
 import psutil
 import pytest
-from paraviz.core.config import RunConfig
-from paraviz.core.events import LaneFinished, LaneSampled, LaneStarted, PoolReady, TasksReported
-from paraviz.core.runner import calibrate, run_lanes
-from paraviz.core.workloads import WorkloadError, get_workload
+from paraviz.core.measure.runner import calibrate, run_lanes
+from paraviz.core.model.config import RunConfig
+from paraviz.core.model.events import LaneFinished, LaneSampled, LaneStarted, PoolReady, TasksReported
+from paraviz.core.model.workloads import WorkloadError, get_workload
 
 pytestmark = pytest.mark.usefixtures("no_leftover_processes")
 
@@ -201,7 +201,7 @@ def test_a_lane_stopped_at_its_time_limit_reports_the_cores_it_kept_busy():
 def test_memory_guard_refuses_a_pool_that_would_not_fit(monkeypatch):
     from collections import namedtuple
 
-    from paraviz.core import runner
+    from paraviz.core.measure import runner
 
     memory = namedtuple("memory", "available")
     monkeypatch.setattr(runner.psutil, "virtual_memory", lambda: memory(500 * 2**20))
@@ -212,7 +212,7 @@ def test_memory_guard_refuses_a_pool_that_would_not_fit(monkeypatch):
 
 
 def test_background_is_the_machine_less_the_lane_and_paraviz(monkeypatch):
-    from paraviz.core import tree
+    from paraviz.core.measure import tree
 
     machine = iter([100.0, 103.5])  # busy CPU seconds of every core, at the lane's start and end
     own = iter([10.0, 10.1])  # paraviz's own

@@ -2,7 +2,7 @@ from __future__ import annotations
 
 import sys
 
-from paraviz.core.sampler import CpuSampler, fake_source, psutil_source
+from paraviz.core.measure.sampler import CpuSampler, fake_source, psutil_source
 
 
 def test_real_sampler_reads_every_logical_core():

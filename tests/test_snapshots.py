@@ -9,13 +9,13 @@ from __future__ import annotations
 import threading
 
 import pytest
-from paraviz.core.config import RunConfig
-from paraviz.core.events import LaneSampled
-from paraviz.core.sampler import fake_source
-from paraviz.core.sweep import SweepReport, fit_amdahl
-from paraviz.core.workloads import get_workload
-from paraviz.tui import sweep_screen
+from paraviz.core.measure.sampler import fake_source
+from paraviz.core.measure.sweep import SweepReport, fit_amdahl
+from paraviz.core.model.config import RunConfig
+from paraviz.core.model.events import LaneSampled
+from paraviz.core.model.workloads import get_workload
 from paraviz.tui.app import make_app
+from paraviz.tui.screens import sweep as sweep_screen
 
 from tests.fakes import MACHINE, replay, result
 

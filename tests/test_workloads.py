@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from paraviz.core import tasks_pure
-from paraviz.core.workloads import WORKLOADS, WorkloadError, check_picklable, get_workload, resolve
+from paraviz.core.host import tasks_pure
+from paraviz.core.model.workloads import WORKLOADS, WorkloadError, check_picklable, get_workload, resolve
 
 
 def test_registry_has_the_lessons_of_the_notebooks():
@@ -20,7 +20,7 @@ def test_pure_tasks_compute_what_they_say():
 
 
 def test_ml_tasks_run_on_embedded_or_generated_data():
-    from paraviz.core import tasks_ml
+    from paraviz.core.host import tasks_ml
 
     X, y, source = tasks_ml.housing()
     assert X.shape == (20640, 8) and len(y) == 20640 and source

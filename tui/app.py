@@ -13,9 +13,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from paraviz.core.config import ConfigError, RunConfig, validate, with_options
-from paraviz.core.engines import ENGINES
-from paraviz.core.events import (
+from paraviz.core.host.engines import ENGINES
+from paraviz.core.measure.interpreter import probe
+from paraviz.core.measure.machine import MachineInfo, default_worker_counts, machine_info
+from paraviz.core.measure.sampler import CoreSource, CpuSampler
+from paraviz.core.measure.tree import OwnCpuMeter
+from paraviz.core.model.config import ConfigError, RunConfig, validate, with_options
+from paraviz.core.model.events import (
     Calibrated,
     Calibrating,
     ClusterSampled,
@@ -25,19 +29,17 @@ from paraviz.core.events import (
     LaneStarted,
     TasksReported,
 )
-from paraviz.core.explain import explain
-from paraviz.core.figures import MODES, RunResult, mode_title, with_comparisons
-from paraviz.core.i18n import N_, _, num
-from paraviz.core.interpreter import probe
-from paraviz.core.machine import MachineInfo, default_worker_counts, machine_info
-from paraviz.core.report import arguments_text, gil_text, tasks_text
-from paraviz.core.run_report import RunReport
-from paraviz.core.sampler import CoreSource, CpuSampler
-from paraviz.core.tree import OwnCpuMeter
-from paraviz.core.workloads import WorkloadError
-from paraviz.tui.charts import LANE_COLOURS, nice_ceiling
+from paraviz.core.model.export import arguments_text, gil_text, tasks_text
+from paraviz.core.model.figures import MODES, RunResult, mode_title, with_comparisons
+from paraviz.core.model.results import RunReport
+from paraviz.core.model.workloads import WorkloadError
+from paraviz.core.teach.explain import explain
+from paraviz.core.teach.i18n import N_, _, num
+from paraviz.tui.failures import unexpected_failure
 from paraviz.tui.keys import help_rows, key_label, translate_bindings, translated
 from paraviz.tui.widgets import BigFigures, CoreMeter, LanePanel
+from paraviz.tui.widgets.lane_chart import nice_ceiling
+from paraviz.tui.widgets.lane_colours import LANE_COLOURS
 from rich.text import Text
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -47,11 +49,11 @@ from textual.events import Key, Resize
 from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-from textual.worker import Worker, WorkerState
+from textual.worker import Worker
 
 if TYPE_CHECKING:
-    from paraviz.core.sweep import SweepReport
-    from paraviz.tui.screens import OptionValues
+    from paraviz.core.measure.sweep import SweepReport
+    from paraviz.tui.screens.dialogs import OptionValues
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 #: paraviz's own CPU is read over this window: shorter would jump with each frame's work.
@@ -330,7 +332,7 @@ class ParavizApp(App[int]):
 
     def sweep_open(self) -> bool:
         """Whether the sweep view is up (its module loads with the first v, not before)."""
-        module = sys.modules.get("paraviz.tui.sweep_screen")
+        module = sys.modules.get("paraviz.tui.screens.sweep")
         return module is not None and isinstance(self.screen, module.SweepScreen)
 
     def action_run(self, which: str) -> None:
@@ -355,7 +357,7 @@ class ParavizApp(App[int]):
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="run")
     def run_modes(self, config: RunConfig) -> None:
-        from paraviz.core.runner import RunError, run_lanes  # the launcher loads with the first run
+        from paraviz.core.measure.runner import RunError, run_lanes  # the launcher loads with the first run
 
         try:
             report = run_lanes(
@@ -382,7 +384,7 @@ class ParavizApp(App[int]):
             if name and name != self.config.workload.name:
                 self.set_config(self.config.with_workload(name))
 
-        from paraviz.tui.screens import WorkloadScreen
+        from paraviz.tui.screens.dialogs import WorkloadScreen
 
         self.push_screen(WorkloadScreen(self.config.workload.name), chosen)
 
@@ -398,7 +400,7 @@ class ParavizApp(App[int]):
             if config != self.config:
                 self.set_config(config)
 
-        from paraviz.tui.screens import OptionsScreen
+        from paraviz.tui.screens.dialogs import OptionsScreen
 
         self.push_screen(OptionsScreen(self.config), chosen)
 
@@ -408,7 +410,7 @@ class ParavizApp(App[int]):
             self.notify(_("Engine: {name} ({what})").format(name=name, what=_(ENGINES[name][1])))
 
     def action_sweep(self) -> None:
-        from paraviz.tui.sweep_screen import SweepScreen  # plotext loads with the first sweep
+        from paraviz.tui.screens.sweep import SweepScreen  # plotext loads with the first sweep
 
         if isinstance(self.screen, SweepScreen):
             return
@@ -426,7 +428,7 @@ class ParavizApp(App[int]):
         def chosen(path: str | None) -> None:
             if not path:
                 return
-            from paraviz.core.report import ExportError, export
+            from paraviz.core.model.export import ExportError, export
 
             try:
                 csv_path, json_path = export(report, path)
@@ -435,7 +437,7 @@ class ParavizApp(App[int]):
                 return
             self.notify(_("Wrote {csv} and {json}").format(csv=csv_path, json=json_path))
 
-        from paraviz.tui.screens import ExportScreen
+        from paraviz.tui.screens.dialogs import ExportScreen
 
         self.push_screen(ExportScreen(), chosen)
 
@@ -462,7 +464,7 @@ class ParavizApp(App[int]):
             self.big_figures.show(self.big_figure_texts())
 
     def action_help(self) -> None:
-        from paraviz.tui.screens import HelpScreen
+        from paraviz.tui.screens.dialogs import HelpScreen
 
         self.push_screen(HelpScreen(help_rows(self.own_bindings())))
 
@@ -471,7 +473,7 @@ class ParavizApp(App[int]):
         return [translated(b) for b in self.BINDINGS if isinstance(b, Binding)]
 
     def action_quit(self) -> None:  # type: ignore[override]
-        from paraviz.core.hosts import stop_all_hosts
+        from paraviz.core.measure.launch import stop_all_hosts
 
         self.stop_event.set()
         stop_all_hosts()
@@ -546,14 +548,9 @@ class ParavizApp(App[int]):
 
     def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
         """A run that raised something unexpected must not leave the app "running" for ever."""
-        if event.worker.group == "run" and event.state == WorkerState.ERROR:
-            from paraviz.core.hosts import stop_all_hosts
-
-            stop_all_hosts()
-            error = event.worker.error
-            self.post_message(
-                RunEnded(None, _("the run failed: {kind}: {error}").format(kind=type(error).__name__, error=error))
-            )
+        reason = unexpected_failure(event, "run", _("the run failed: {kind}: {error}"))
+        if reason is not None:
+            self.post_message(RunEnded(None, reason))
 
     def on_run_ended(self, message: RunEnded) -> None:
         self.running = False
@@ -588,7 +585,7 @@ class ParavizApp(App[int]):
 
 def hang_up(_signum: int, _frame: object) -> None:
     """The terminal is gone (an SSH drop): end every lane and leave; there is no screen to restore."""
-    hosts = sys.modules.get("paraviz.core.hosts")  # loaded with the first run; no import in a handler
+    hosts = sys.modules.get("paraviz.core.measure.launch")  # loaded with the first run; no import in a handler
     if hosts is not None:
         hosts.kill_all_hosts_now()
     os._exit(129)

@@ -15,7 +15,9 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, NoReturn
 
 from paraviz.core import __version__
-from paraviz.core.config import (
+from paraviz.core.host.engines import DEFAULT_ENGINE, ENGINES
+from paraviz.core.measure.machine import default_worker_counts, logical_cores
+from paraviz.core.model.config import (
     START_METHODS,
     TEXT_FIELDS,
     ConfigError,
@@ -26,16 +28,14 @@ from paraviz.core.config import (
     parse_refresh,
     parse_worker_counts,
 )
-from paraviz.core.engines import DEFAULT_ENGINE, ENGINES
-from paraviz.core.figures import mode_name
-from paraviz.core.i18n import LANGUAGES, _, language, num, set_language
-from paraviz.core.lecture import STEPS, parse_step
-from paraviz.core.machine import default_worker_counts, logical_cores
-from paraviz.core.run_report import RunReport
-from paraviz.core.workloads import WORKLOADS, WorkloadError
+from paraviz.core.model.figures import mode_name
+from paraviz.core.model.results import RunReport
+from paraviz.core.model.workloads import WORKLOADS, WorkloadError
+from paraviz.core.teach.i18n import LANGUAGES, _, language, num, set_language
+from paraviz.core.teach.lecture import STEPS, parse_step
 
 if TYPE_CHECKING:
-    from paraviz.core.sweep import SweepReport
+    from paraviz.core.measure.sweep import SweepReport
 
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 #: Rounds of `paraviz run` unless --repeat says otherwise: one round of cumsum on a 2-vCPU VM put
@@ -189,8 +189,8 @@ def print_workloads() -> None:
 
 def headless(measure: Callable[[threading.Event], RunReport | SweepReport], output_format: str) -> int:
     """Run ``measure`` with Ctrl+C, SIGTERM and SIGHUP stopping it, print the report, pick the exit code."""
-    from paraviz.core import report as reports
-    from paraviz.core.runner import RunError
+    from paraviz.core.measure.runner import RunError
+    from paraviz.core.model import export as reports
 
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -319,12 +319,12 @@ def main(argv: Sequence[str] | None = None) -> int:
             config = config_from_args(args)
             counts = parse_worker_counts(counts_text, config)
             modes = tuple(m for m in config.modes if m != "sequential")
-            from paraviz.core.sweep import run_sweep  # the launcher: loaded by the commands that run
+            from paraviz.core.measure.sweep import run_sweep  # the launcher: loaded by the commands that run
 
             return headless(lambda stop: run_sweep(config, counts, modes=modes, stop=stop), args.format)
         config = config_from_args(args)
         if args.command == "run":
-            from paraviz.core.runner import run_lanes
+            from paraviz.core.measure.runner import run_lanes
 
             return headless(lambda stop: run_lanes(config, stop=stop), args.format)
         refresh = parse_refresh(args.refresh)

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from paraviz.core.i18n import _
+from paraviz.core.teach.i18n import _
 from textual.binding import Binding
 from textual.dom import DOMNode
 

@@ -1,0 +1,245 @@
+"""The run host: one child process per lane, started with ``python -c`` (see runner.HOST_MAIN).
+
+It runs one batch (a sequential loop, or the chosen engine's threads or processes, see
+core/engines) and writes small JSON-line events to the file descriptor it is given. It imports only the
+standard library and the workload's own module, so a pure-Python lane can run under another
+interpreter (a free-threaded ``python3.14t``, say) and the UI never shares its GIL.
+
+Events are coalesced to at most about ten writes a second, each carrying at most
+``MAX_RECORDS`` task records, so that reporting never slows the run it reports on.
+"""
+
+from __future__ import annotations
+
+import json
+import os
+import platform
+import signal
+import sys
+import sysconfig
+import threading
+import time
+from collections.abc import Callable
+from typing import Any
+
+from paraviz.core.host.engines import load_lane_runner
+from paraviz.core.host.engines.base import Batch, Emitter, Engine, LaneContext, Outcome, kill_own_group, proc_stat
+from paraviz.core.host.protocol import (
+    CALIBRATED,
+    CHECKED,
+    LANE_FINISHED,
+    LANE_STARTED,
+    POOL_READY,
+    CalibratedMessage,
+    CheckedMessage,
+    LaneFinishedMessage,
+    LaneStartedMessage,
+    PoolReadyMessage,
+)
+from paraviz.core.host.worker import ItemCall, hold_payload
+from paraviz.core.model.workloads import WorkloadError, check_picklable, resolve, signature_contract
+from paraviz.core.teach.i18n import _
+
+
+def run_sequential(task: Callable[[int, Any], Any], batch: Batch, emitter: Emitter, t0: float) -> str | None:
+    pid, tid = os.getpid(), threading.get_native_id()
+    index = 0
+    while batch.more(index, t0):
+        ts = time.monotonic()
+        emitter.started.append((index, 1, pid, tid, ts, ts))
+        try:
+            task(index, batch.arg_of(index))
+        except Exception as exc:
+            emitter.finish([(index, 0, pid, tid, ts, time.monotonic())])  # count 0: a failed task
+            return _("task {index} raised {kind}: {error}").format(index=index, kind=type(exc).__name__, error=exc)
+        te = time.monotonic()
+        emitter.finish([(index, 1, pid, tid, ts, te)])
+        emitter.maybe_flush(te)
+        index += 1
+    return None
+
+
+def _die_with_parent() -> None:
+    """Ask Linux to send SIGTERM when the caller dies (an SSH drop), so no lane outlives it."""
+    try:
+        import ctypes
+
+        libc = ctypes.CDLL(None, use_errno=True)
+        libc.prctl(1, signal.SIGTERM)  # PR_SET_PDEATHSIG
+    except (OSError, AttributeError):
+        pass
+
+
+def configure(cfg: dict[str, Any]) -> None:
+    """Limit the workload's inner threads in the host itself (pool workers do it in init_worker)."""
+    if cfg.get("configure"):
+        resolve(cfg["configure"])(cfg.get("inner_threads"))
+
+
+def load_task(cfg: dict[str, Any]) -> Callable[[int, Any], Any]:
+    """The workload's function, called as task(index, size) whatever its own contract."""
+    function = resolve(cfg["task"])
+    return ItemCall(function) if cfg.get("call") == "item" else function
+
+
+def python_label() -> str:
+    """This host's Python version, marked "t" for a free-threaded build as Python marks it."""
+    return platform.python_version() + ("t" if sysconfig.get_config_var("Py_GIL_DISABLED") else "")
+
+
+def gil_enabled() -> bool:
+    """Whether the GIL is on now, after the workload's imports (importing an extension that does
+    not declare free-threading support turns it back on)."""
+    return bool(getattr(sys, "_is_gil_enabled", lambda: True)())
+
+
+def finished_message(outcome: Outcome, wall_s: float, cpu_s: float, tasks_done: int) -> LaneFinishedMessage:
+    return LaneFinishedMessage(
+        event=LANE_FINISHED,
+        status="error" if outcome.error else "ok",
+        error=outcome.error,
+        wall_s=wall_s,
+        startup_s=outcome.startup_s,
+        cpu_s=cpu_s,
+        tasks_done=tasks_done,
+        details=outcome.details,
+        bytes_sent=outcome.bytes_sent,
+        transfer_s=outcome.transfer_s,
+        python=python_label(),
+        gil_enabled=gil_enabled(),
+    )
+
+
+def lane_error(emitter: Emitter, error: str) -> int:
+    emitter.emit(finished_message(Outcome(error=error), 0.0, 0.0, 0))
+    return 1
+
+
+def prepare_lane(cfg: dict[str, Any]) -> tuple[Callable[[int, Any], Any], Engine | None]:
+    """Before the clock: import the workload, limit its inner threads, build its data, import the
+    engine. WorkloadError with one line when any of it fails."""
+    mode = cfg["mode"]
+    task = load_task(cfg)
+    if mode == "processes":
+        check_picklable(cfg["task"])
+    configure(cfg)
+    if cfg.get("prepare"):
+        resolve(cfg["prepare"])(cfg["size"])
+    try:
+        return task, load_lane_runner(mode, cfg.get("engine") or "futures")
+    except ImportError as exc:  # an engine's library missing from this interpreter
+        what = _("the dask lane") if mode == "dask" else _("engine {name!r}").format(name=cfg.get("engine"))
+        raise WorkloadError(
+            _("{what} needs {module}: pip install {name}").format(what=what, module=exc.name or exc, name=exc.name)
+        ) from None
+
+
+def run_lane(cfg: dict[str, Any], emitter: Emitter) -> int:
+    try:
+        task, engine = prepare_lane(cfg)
+    except WorkloadError as exc:
+        return lane_error(emitter, str(exc))
+    batch = Batch(cfg)
+    # Made before the clock, as a notebook holds its DataFrame before it maps over it.
+    payload = bytes(int(cfg["payload_mb"] * 2**20)) if cfg.get("payload_mb") else None
+    hold_payload(payload)
+    times0 = os.times()
+    t0 = time.monotonic()
+    emitter.emit(LaneStartedMessage(event=LANE_STARTED, t=t0, pid=os.getpid()))
+    if engine is None:
+        emitter.emit(PoolReadyMessage(event=POOL_READY, startup_s=0.0, details={}))
+        outcome = Outcome(error=run_sequential(task, batch, emitter, t0))
+    else:
+        outcome = engine.run(LaneContext(cfg["mode"], cfg, task, batch, emitter, t0, payload))
+    t_end = time.monotonic()
+    emitter.flush()
+    if outcome.error is None and outcome.cleanup is not None:
+        outcome.cleanup()  # after the clock: shutting a pool down is not the lane's work
+    cpu_s = lane_cpu_seconds(times0, os.times(), outcome)
+    emitter.emit(finished_message(outcome, t_end - t0, cpu_s, emitter.done))
+    if outcome.error:
+        kill_own_group()  # do not wait for tasks still running in a failed lane
+    return 0
+
+
+def lane_cpu_seconds(before: os.times_result, after: os.times_result, outcome: Outcome) -> float:
+    """This host's CPU, plus its workers': from os.times() where they were reaped children, else
+    from what each worker reported with its results (forkserver's); plus helpers still alive (a
+    fork server, loky's resource tracker: 0.19 s of CPU importing joblib, measured)."""
+    own = (after.user + after.system) - (before.user + before.system)
+    helpers = live_children_cpu()
+    if outcome.children_counted:
+        reaped = (after.children_user + after.children_system) - (before.children_user + before.children_system)
+        return own + reaped + helpers
+    return own + sum(outcome.worker_cpu.values()) + helpers
+
+
+def live_children_cpu() -> float:
+    """CPU seconds of this process's children still running, from /proc (Linux; else 0)."""
+    total = 0.0
+    me = str(os.getpid())
+    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+    try:
+        entries = [e for e in os.listdir("/proc") if e.isdigit()]
+    except OSError:
+        return 0.0
+    for entry in entries:
+        fields = proc_stat(entry)
+        # After the command name: state, ppid, ... utime and stime are fields 14 and 15 of stat.
+        if fields is not None and fields[1].decode() == me and fields[0] != b"Z":
+            total += (int(fields[11]) + int(fields[12])) / ticks
+    return total
+
+
+def calibrate(cfg: dict[str, Any], emitter: Emitter) -> int:
+    """Time one task, doubling the size until it takes long enough to measure."""
+    try:
+        task = load_task(cfg)
+        configure(cfg)
+        if cfg.get("prepare"):
+            resolve(cfg["prepare"])(cfg["size"])
+    except WorkloadError as exc:
+        emitter.emit(CalibratedMessage(event=CALIBRATED, error=str(exc)))
+        return 1
+    size = cfg["size"]
+    for _round in range(8):
+        t0 = time.monotonic()
+        task(0, size)
+        seconds = time.monotonic() - t0
+        if seconds >= 0.15:
+            break
+        size *= 2
+    emitter.emit(CalibratedMessage(event=CALIBRATED, size=size, seconds=seconds))
+    return 0
+
+
+def check(cfg: dict[str, Any], emitter: Emitter) -> int:
+    """Whether the workload imports and pickles, and how it is called (from its signature)."""
+    try:
+        check_picklable(cfg["task"])
+        call = signature_contract(resolve(cfg["task"]), cfg["task"])
+        emitter.emit(CheckedMessage(event=CHECKED, error=None, call=call))
+    except WorkloadError as exc:
+        emitter.emit(CheckedMessage(event=CHECKED, error=str(exc)))
+    return 0
+
+
+def read_config(argument: str) -> dict[str, Any]:
+    """The lane's settings: JSON, or @path of a JSON file (long --items lists exceed argv's limit)."""
+    if argument.startswith("@"):
+        with open(argument[1:], encoding="utf-8") as handle:
+            return json.load(handle)
+    return json.loads(argument)
+
+
+def main(argv: list[str]) -> int:
+    cfg = read_config(argv[1])
+    emitter = Emitter(cfg["event_fd"])
+    signal.signal(signal.SIGTERM, lambda *_: kill_own_group())
+    _die_with_parent()
+    action = cfg.get("action", "run")
+    if action == "check":
+        return check(cfg, emitter)
+    if action == "calibrate":
+        return calibrate(cfg, emitter)
+    return run_lane(cfg, emitter)

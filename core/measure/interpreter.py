@@ -1,0 +1,105 @@
+"""Another Python for the lanes (``--python PATH``): asked once what it is; the run host runs under it.
+
+The host imports only the standard library for pure-Python work, so any CPython 3.11 or newer
+can run it: paraviz's own ``core`` package is put on that interpreter's path through a one-package
+folder (a link), never this interpreter's site-packages, whose compiled modules would not load there.
+"""
+
+from __future__ import annotations
+
+import functools
+import json
+import os
+import subprocess
+import sys
+import tempfile
+from dataclasses import dataclass
+from pathlib import Path
+
+from paraviz.core.teach.i18n import _
+
+MIN_VERSION = (3, 11)
+#: Modules a workload or engine may need beyond the standard library, asked of the interpreter.
+OPTIONAL_MODULES = ("numpy", "sklearn", "pandas", "threadpoolctl", "joblib", "distributed")
+PROBE = (
+    "import json, sys, sysconfig, importlib.util as u\n"
+    "gil = getattr(sys, '_is_gil_enabled', lambda: True)()\n"
+    "print(json.dumps({'version': list(sys.version_info[:3]), 'implementation': sys.implementation.name,"
+    " 'free_threaded': bool(sysconfig.get_config_var('Py_GIL_DISABLED')), 'gil_enabled': gil,"
+    " 'executable': sys.executable,"
+    f" 'modules': [m for m in {OPTIONAL_MODULES!r} if u.find_spec(m) is not None]}}))"
+)
+
+
+class InterpreterError(ValueError):
+    """A --python that is missing, not executable, not a Python, or too old (one line)."""
+
+
+@dataclass(frozen=True)
+class Interpreter:
+    path: str
+    version: str
+    implementation: str
+    #: Built with the GIL optional (PEP 703): ``python3.13t``, ``python3.14t``.
+    free_threaded: bool
+    #: Whether the GIL was on when the interpreter started (it can come back on at import).
+    gil_enabled: bool
+    modules: frozenset[str]
+
+    @property
+    def label(self) -> str:
+        """``Python 3.13.0`` or ``Python 3.14.0t``: the free-threaded build marked as Python marks it."""
+        return f"Python {self.version}{'t' if self.free_threaded else ''}"
+
+
+@functools.cache
+def probe(path: str) -> Interpreter:
+    """Run ``path`` once and ask it what it is; InterpreterError with one line when it will not do."""
+    file = Path(path).expanduser()
+    if not file.exists():
+        raise InterpreterError(_("--python {path!r}: no such file").format(path=path))
+    if not os.access(file, os.X_OK) or file.is_dir():
+        raise InterpreterError(_("--python {path!r} is not an executable file").format(path=path))
+    try:
+        done = subprocess.run([str(file), "-I", "-c", PROBE], capture_output=True, text=True, timeout=20)
+        answer = json.loads(done.stdout)
+    except (OSError, subprocess.TimeoutExpired, ValueError):
+        raise InterpreterError(
+            _("--python {path!r} does not answer as a Python interpreter").format(path=path)
+        ) from None
+    version = tuple(answer["version"])
+    if version < MIN_VERSION:
+        raise InterpreterError(
+            _("--python {path!r} is Python {version}; paraviz needs {minimum} or newer").format(
+                path=path, version=".".join(map(str, version)), minimum=".".join(map(str, MIN_VERSION))
+            )
+        )
+    return Interpreter(
+        path=str(file.absolute()),
+        version=".".join(map(str, version)),
+        implementation=answer["implementation"],
+        free_threaded=answer["free_threaded"],
+        gil_enabled=answer["gil_enabled"],
+        modules=frozenset(answer["modules"]),
+    )
+
+
+def missing_modules(interpreter: Interpreter, needed: tuple[str, ...]) -> list[str]:
+    return [m for m in needed if m not in interpreter.modules]
+
+
+@functools.cache
+def import_folder() -> str:
+    """A folder holding only ``paraviz/core`` (a link to this package), for another interpreter's path."""
+    folder = Path(tempfile.mkdtemp(prefix="paraviz-import-"))
+    (folder / "paraviz").mkdir()
+    (folder / "paraviz" / "__init__.py").write_text("")
+    (folder / "paraviz" / "core").symlink_to(Path(__file__).resolve().parents[1], target_is_directory=True)
+    return str(folder)
+
+
+def host_argv(python: str | None, code: str) -> tuple[list[str], dict[str, str]]:
+    """The command and environment changes that start a run host under ``python`` (None: this one)."""
+    if python is None or python == sys.executable:
+        return [sys.executable, "-c", code], {}
+    return [python, "-c", code], {"PYTHONPATH": import_folder()}

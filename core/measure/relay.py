@@ -1,0 +1,173 @@
+"""One lane's relay: its host's messages become events, and its tree is sampled from outside."""
+
+from __future__ import annotations
+
+import time
+from collections.abc import Callable
+from typing import Any, cast
+
+from paraviz.core.host.protocol import (
+    CLUSTER_SAMPLED,
+    LANE_FINISHED,
+    LANE_STARTED,
+    POOL_READY,
+    TASKS,
+    ClusterSampledMessage,
+    LaneFinishedMessage,
+    LaneStartedMessage,
+    Message,
+    PoolReadyMessage,
+    RawRecord,
+    TasksMessage,
+)
+from paraviz.core.measure.launch import HostProcess, host_config
+from paraviz.core.measure.tree import BackgroundMeter
+from paraviz.core.model.config import RunConfig
+from paraviz.core.model.events import (
+    ClusterSampled,
+    Event,
+    LaneSampled,
+    LaneStarted,
+    PoolReady,
+    RemoteWorker,
+    TaskRecord,
+    TasksReported,
+)
+from paraviz.core.model.figures import RunResult
+from paraviz.core.teach.i18n import _, num
+
+#: Task reports may add a sample between ticks; no two samples are closer than this.
+MIN_EXTRA_SAMPLE_S = 0.1
+
+EventSink = Callable[[Event], None]
+
+
+class Lane:
+    """One mode's run: its host, the events it sent, and its tree sampled from outside."""
+
+    def __init__(self, config: RunConfig, mode: str, size: int, sink: EventSink, round_number: int = 1) -> None:
+        self.mode = mode
+        self.round_number = round_number
+        self.config = config
+        self.sink = sink
+        self.host = HostProcess(host_config(config, config.workload, mode, size))
+        self.started_at = time.monotonic()
+        self.lane_t0: float | None = None
+        self.finished: LaneFinishedMessage | None = None
+        self.startup_s = 0.0
+        self.details: dict[str, Any] = {}
+        self.longest_task_s = 0.0
+        self.background = BackgroundMeter()
+        self.tasks_done = 0
+        #: Set when the runner stopped the lane at config.time_limit_s.
+        self.over_time_limit = False
+
+    def past_time_limit(self) -> bool:
+        limit = self.config.time_limit_s
+        return limit is not None and time.monotonic() - self.started_at > limit
+
+    def handle(self, message: Message) -> None:
+        kind = message["event"]
+        if kind == LANE_STARTED:
+            started = cast(LaneStartedMessage, message)
+            self.lane_t0 = started["t"]
+            self.background = BackgroundMeter()  # from the lane's clock start, not the host's imports
+            self.sink(LaneStarted(self.mode, started["pid"], self.round_number, self.config.repeat))
+        elif kind == POOL_READY:
+            ready = cast(PoolReadyMessage, message)
+            self.startup_s, self.details = ready["startup_s"], ready["details"]
+            self.sample()  # workers exist now; make sure the peaks see them
+            self.sink(PoolReady(self.mode, self.startup_s))
+        elif kind == TASKS:
+            self.tasks_reported(cast(TasksMessage, message))
+        elif kind == CLUSTER_SAMPLED:
+            rows = cast(ClusterSampledMessage, message)["workers"]
+            self.sink(ClusterSampled(self.mode, tuple(RemoteWorker(*row) for row in rows)))
+        elif kind == LANE_FINISHED:
+            self.finished = cast(LaneFinishedMessage, message)
+            self.background.finish(self.finished["cpu_s"], self.finished["wall_s"])
+
+    def tasks_reported(self, message: TasksMessage) -> None:
+        t0 = self.lane_t0 or 0.0
+
+        def records(raw: list[RawRecord]) -> list[TaskRecord]:
+            return [TaskRecord(i, n, pid, tid, s - t0, e - t0) for i, n, pid, tid, s, e in raw]
+
+        finished = records(message["finished"])
+        singles = [r.end - r.start for r in finished if r.count == 1]
+        self.longest_task_s = max([self.longest_task_s, *singles])
+        if time.monotonic() - self.host.tree.last_sample >= MIN_EXTRA_SAMPLE_S:
+            self.sample(per_thread=False)  # an extra, cheaper look between ticks: short lanes' peaks
+        self.tasks_done = message["done"]
+        self.sink(TasksReported(self.mode, message["done"], records(message["started"]), finished))
+
+    def sample(self, per_thread: bool = True) -> None:
+        """One look at the lane's tree; sent as a LaneSampled only once the lane's clock started.
+
+        Before the host says LaneStarted (its imports) a look still sets psutil's baselines and
+        the peaks, but nothing is sent: a sample timed from Popen would land before the start
+        on a clock that is not the lane's, and LaneStarted would then clear it from the chart."""
+        sample = self.host.tree.sample(per_thread)
+        if sample is None or self.lane_t0 is None:
+            return
+        # On the lane's own clock (the host's t0; CLOCK_MONOTONIC is one clock for every
+        # process), so samples and task records share one time axis.
+        self.sink(
+            LaneSampled(
+                self.mode,
+                time.monotonic() - self.lane_t0,
+                sample.cpu_percent,
+                sample.threads,
+                sample.processes,
+                sample.rss_bytes,
+                sample.workers,
+            )
+        )
+
+    def result(self, stopped: bool) -> RunResult:
+        tree = self.host.tree
+        f = self.finished or {}
+        if not self.finished:  # stopped or failed: the machine's counters up to now, the tree's samples
+            self.background.finish(tree.sampled_cpu_s, time.monotonic() - (self.lane_t0 or self.started_at))
+        if self.over_time_limit:
+            status = "stopped"
+            error = _("stopped at the {limit} s time limit with {done} of {tasks} tasks done").format(
+                limit=num(self.config.time_limit_s or 0, "g"), done=self.tasks_done, tasks=self.config.task_count
+            )
+        elif stopped and not self.finished:
+            status, error = "stopped", _("stopped by the user")
+        elif not self.finished:
+            code = self.host.popen.returncode
+            reason = self.host.last_error_line() or _("exit code {code}").format(code=code)
+            status, error = "error", _("the run host ended unexpectedly: {reason}").format(reason=reason)
+        else:
+            status, error = f["status"], f.get("error")
+        return RunResult(
+            mode=self.mode,
+            workers=1
+            if self.mode == "sequential"
+            else self.details.get("one_per_task", self.details.get("dask_threads") or self.config.workers),
+            start_method=self.config.start_method if self.mode == "processes" else None,
+            chunksize=self.details.get("chunksize", self.config.chunksize or 1) if self.mode == "processes" else None,
+            engine=None if self.mode in ("sequential", "dask") else self.config.engine,
+            chunksize_why=self.details.get("chunksize_why") if self.mode == "processes" else None,
+            inner_thread_limit=self.details.get("inner_thread_limit"),
+            bytes_sent=f.get("bytes_sent", 0),
+            transfer_s=f.get("transfer_s", 0.0),
+            cluster_cpu_s=(f.get("details") or {}).get("cluster_cpu_s"),
+            compute_s=(f.get("details") or {}).get("compute_s"),
+            wall_s=f.get("wall_s", time.monotonic() - self.started_at),
+            startup_s=f.get("startup_s", self.startup_s),
+            cpu_s=f.get("cpu_s", tree.sampled_cpu_s),
+            tasks_done=f.get("tasks_done", self.tasks_done),
+            peak_threads=tree.peak_threads,
+            peak_processes=tree.peak_processes,
+            peak_rss_bytes=tree.peak_rss_bytes,
+            status=status,
+            error=error,
+            longest_task_s=self.longest_task_s,
+            background_cores=self.background.cores or 0.0,
+            observer_cores=self.background.observer_cores or 0.0,
+            python=f.get("python"),
+            gil_enabled=f.get("gil_enabled"),
+        )

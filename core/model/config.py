@@ -1,0 +1,461 @@
+"""A run's settings, with every bound checked in one place (the CLI and the app share it)."""
+
+from __future__ import annotations
+
+import multiprocessing
+import platform
+import sys
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, replace
+from typing import Any
+
+from paraviz.core.host.engines import DEFAULT_ENGINE, ENGINES
+from paraviz.core.measure.interpreter import InterpreterError, missing_modules, probe
+from paraviz.core.measure.machine import logical_cores
+from paraviz.core.model.figures import DEFAULT_MODES, MODES
+from paraviz.core.model.workloads import Workload, get_workload
+from paraviz.core.teach.i18n import _, num
+
+START_METHODS = tuple(m for m in ("fork", "forkserver", "spawn") if m in multiprocessing.get_all_start_methods())
+MAX_TASKS = 1_000_000
+#: The first Python with concurrent.futures.InterpreterPoolExecutor (PEP 734).
+INTERPRETERS_MIN_VERSION = (3, 14)
+MAX_SIZE = 10**12
+MAX_SECONDS = 3600.0
+MAX_INNER_THREADS = 256
+MAX_REPEAT = 50
+MAX_PAYLOAD_MB = 1024.0
+#: One thread or process per task (the raw engine): more at once is no longer a lesson.
+MAX_RAW_TASKS = 256
+#: How the workload's function is called: task(index, size), or f(item) as map calls it.
+CALL_INDEX_SIZE, CALL_ITEM = "index_size", "item"
+#: Memory we allow a worker process before refusing a pool that would not fit.
+WORKER_MEMORY_BYTES = 100 * 2**20
+
+
+class ConfigError(ValueError):
+    """A setting out of bounds; its message is one line meant for the user."""
+
+
+def default_start_method() -> str:
+    method = multiprocessing.get_start_method(allow_none=True) or multiprocessing.get_context().get_start_method()
+    return method if method in START_METHODS else START_METHODS[0]
+
+
+def max_workers() -> int:
+    """4 per logical core (at least 32), and no more than available memory allows."""
+    import psutil
+
+    by_cores = max(32, 4 * logical_cores())
+    by_memory = max(1, psutil.virtual_memory().available // WORKER_MEMORY_BYTES)
+    return int(min(by_cores, by_memory))
+
+
+def parse_int(text: str | int, what: str) -> int:
+    if isinstance(text, int):
+        return text
+    try:
+        return int(str(text).strip().replace("_", ""))
+    except ValueError:
+        raise ConfigError(_("{what} must be a whole number, not {text!r}").format(what=what, text=text)) from None
+
+
+def parse_float(text: str | float, what: str) -> float:
+    try:
+        value = float(text)
+    except (TypeError, ValueError):
+        raise ConfigError(_("{what} must be a number, not {text!r}").format(what=what, text=text)) from None
+    if value != value or value in (float("inf"), float("-inf")):
+        raise ConfigError(_("{what} must be a finite number, not {text!r}").format(what=what, text=text))
+    return value
+
+
+def parse_sizes(text: str) -> list[int]:
+    parts = [p.strip() for p in text.split(",")]
+    if not any(parts):
+        raise ConfigError(_("--sizes needs a comma-separated list such as 10,20,50,100"))
+    if not all(parts):
+        raise ConfigError(
+            _("--sizes has an empty item in {text!r}; write a list such as 10,20,50,100").format(text=text)
+        )
+    return [parse_int(p, _("each of --sizes")) for p in parts]
+
+
+def _item(text: str) -> int | float | str:
+    for kind in (int, float):
+        try:
+            return kind(text)
+        except ValueError:
+            pass
+    return text
+
+
+def parse_items(text: str) -> tuple[int | float | str, ...] | range:
+    """``a,b,c`` (numbers or strings) or ``first..last`` (whole numbers, both included)."""
+    first, dots, last = text.partition("..")
+    if dots:
+        start, stop = parse_int(first, _("--items' first number")), parse_int(last, _("--items' last number"))
+        if stop < start:
+            raise ConfigError(_("--items {text!r} counts down; write first..last with first <= last").format(text=text))
+        return range(start, stop + 1)
+    parts = [p.strip() for p in text.split(",")]
+    if not any(parts):
+        raise ConfigError(_("--items needs a comma-separated list such as 0,1,2 or a range such as 1..1000"))
+    if not all(parts):
+        raise ConfigError(_("--items has an empty item in {text!r}; write a list such as 0,1,2").format(text=text))
+    return tuple(_item(p) for p in parts)
+
+
+def parse_engine(text: str) -> str:
+    name = text.strip()
+    if name not in ENGINES:
+        raise ConfigError(
+            _("unknown engine {text!r}; choose from {choices}").format(text=text, choices=", ".join(ENGINES))
+        )
+    return name
+
+
+def parse_python(text: str) -> str:
+    """``--python PATH``: an interpreter that answers, is CPython-like and 3.11 or newer."""
+    try:
+        return probe(text.strip()).path
+    except InterpreterError as exc:
+        raise ConfigError(str(exc)) from None
+
+
+def check_interpreter(config: RunConfig) -> None:
+    """What the workload, engine and lanes import must be importable under --python."""
+    interpreter = probe(config.python or "")
+    needed = list(config.workload.requires)
+    needed += ["joblib"] if config.engine == "joblib" and set(config.modes) & {"threads", "processes"} else []
+    needed += ["distributed"] if "dask" in config.modes else []
+    missing = missing_modules(interpreter, tuple(needed))
+    if missing:
+        raise ConfigError(
+            _(
+                "{workload} needs {modules} under {python} ({path}): install them there, "
+                "or choose a pure-Python workload (cumsum, sleep, squares)"
+            ).format(
+                workload=config.workload.name,
+                modules=", ".join(missing),
+                python=interpreter.label,
+                path=interpreter.path,
+            )
+        )
+
+
+def check_interpreters_engine(config: RunConfig) -> None:
+    """InterpreterPoolExecutor exists from Python 3.14, and NumPy cannot load in a subinterpreter."""
+    if config.engine != "interpreters" or "threads" not in config.modes:
+        return
+    if config.python is not None:
+        interpreter = probe(config.python)
+        version, label = tuple(int(p) for p in interpreter.version.split(".")[:2]), interpreter.label
+    else:
+        version, label = sys.version_info[:2], f"Python {platform.python_version()}"
+    if version < INTERPRETERS_MIN_VERSION:
+        raise ConfigError(
+            _(
+                "the interpreters engine needs Python 3.14 or newer (InterpreterPoolExecutor); "
+                "the lanes would run under {python}: give one with --python PATH"
+            ).format(python=label)
+        )
+    if config.workload.requires:
+        raise ConfigError(
+            _(
+                "the interpreters engine runs pure-Python work only: {workload} imports {modules}, which "
+                "cannot load in a subinterpreter; choose cumsum, sleep or squares"
+            ).format(workload=config.workload.name, modules=", ".join(config.workload.requires))
+        )
+
+
+def parse_scheduler(text: str) -> str:
+    """``tcp://HOST:PORT``, checked for shape and reachability (a refused or silent address fails
+    here, in a few seconds, not inside a lane)."""
+    import socket
+
+    address = text.strip()
+    rest = address.removeprefix("tcp://")
+    host, _colon, port = rest.rpartition(":")
+    if not address.startswith("tcp://") or not host or not port.isdigit():
+        raise ConfigError(_("--scheduler must look like tcp://HOST:PORT, not {text!r}").format(text=text))
+    try:
+        socket.create_connection((host.strip("[]"), int(port)), timeout=3).close()
+    except OSError as exc:
+        raise ConfigError(
+            _("no Dask scheduler answers at {address}: {value}").format(address=address, value=exc.strerror or exc)
+        ) from None
+    return address
+
+
+def parse_modes(text: str) -> list[str]:
+    modes = [m.strip() for m in text.split(",") if m.strip()]
+    unknown = [m for m in modes if m not in MODES]
+    if unknown or not modes:
+        raise ConfigError(
+            _("unknown mode {value!r}; choose from {choices}").format(
+                value=", ".join(unknown) or text, choices=", ".join(MODES)
+            )
+        )
+    return [m for m in MODES if m in modes]
+
+
+@dataclass(frozen=True)
+class RunConfig:
+    workload: Workload = field(default_factory=lambda: get_workload("cumsum"))
+    modes: tuple[str, ...] = DEFAULT_MODES
+    #: One per logical core unless chosen (the CLI and the app agree on this default).
+    workers: int = field(default_factory=logical_cores)
+    tasks: int | None = None
+    size: int | None = None  # None: calibrate to target_seconds
+    sizes: tuple[int, ...] | None = None
+    seconds: float | None = None  # timed mode
+    start_method: str = field(default_factory=default_start_method)
+    #: How threads and processes run their tasks (core/engines); the sequential lane is a loop.
+    engine: str = DEFAULT_ENGINE
+    #: Tasks per message to a process worker; None: the engine's own default (Pool.map computes one).
+    chunksize: int | None = None
+    #: Arguments for a one-argument function f(item), one task each (--items).
+    items: tuple[int | float | str, ...] | range | None = None
+    #: task(index, size) or f(item): from the function's signature (checked in a run host).
+    call: str = CALL_INDEX_SIZE
+    inner_threads: int = 1
+    together: bool = False
+    target_seconds: float = 4.0
+    #: Rounds per lane, interleaved; figures are medians (1 in the live app, which is live).
+    repeat: int = 1
+    #: Megabytes of data sent with every task (None: the workload's own, 0 for most).
+    payload_mb: float | None = None
+    #: tcp://HOST:PORT of an existing Dask scheduler for the dask lane (None: a LocalCluster).
+    scheduler: str | None = None
+    #: Another Python for every lane's host (--python PATH; None: this one).
+    python: str | None = None
+    #: Seconds after which a lane still running is stopped and reported so (None: no limit).
+    time_limit_s: float | None = None
+
+    @property
+    def payload(self) -> float:
+        return self.workload.default_payload_mb if self.payload_mb is None else self.payload_mb
+
+    @property
+    def task_count(self) -> int:
+        if self.items:
+            return len(self.items)
+        if self.sizes:
+            return len(self.sizes)
+        return self.tasks if self.tasks is not None else self.workload.default_tasks
+
+    @property
+    def timed(self) -> bool:
+        return self.seconds is not None
+
+    @property
+    def needs_calibration(self) -> bool:
+        return self.size is None and not self.sizes and self.workload.calibrate and not self.timed
+
+    def resolved_size(self) -> int:
+        return self.size if self.size is not None else self.workload.default_size
+
+    def with_workload(self, name: str) -> RunConfig:
+        return replace(self, workload=get_workload(name), size=None, sizes=None, tasks=None, payload_mb=None)
+
+
+def validate(config: RunConfig) -> RunConfig:
+    """Raise ConfigError naming the first setting out of bounds; return the config unchanged."""
+    bound = max_workers()
+    if not 1 <= config.workers <= bound:
+        raise ConfigError(
+            _(
+                "workers must be between 1 and {bound} (4 per logical core, at least 32, and "
+                "{value} MiB of free memory each), not {workers}"
+            ).format(bound=bound, value=WORKER_MEMORY_BYTES // 2**20, workers=config.workers)
+        )
+    if config.tasks is not None and not 1 <= config.tasks <= MAX_TASKS:
+        raise ConfigError(
+            _("tasks must be between 1 and {max_tasks}, not {tasks}").format(
+                max_tasks=num(MAX_TASKS, ","), tasks=config.tasks
+            )
+        )
+    if config.size is not None and not 1 <= config.size <= MAX_SIZE:
+        raise ConfigError(
+            _("size must be a positive whole number up to {max_size}, not {size}").format(
+                max_size=num(MAX_SIZE, ".0e"), size=config.size
+            )
+        )
+    for size in config.sizes or ():
+        if not 1 <= size <= MAX_SIZE:
+            raise ConfigError(_("each of --sizes must be a positive whole number, not {size}").format(size=size))
+    if config.sizes is not None and len(config.sizes) > MAX_TASKS:
+        raise ConfigError(_("--sizes lists at most {max_tasks} tasks").format(max_tasks=num(MAX_TASKS, ",")))
+    if config.seconds is not None and not 0 < config.seconds <= MAX_SECONDS:
+        raise ConfigError(
+            _("seconds must be more than 0 and at most {max_seconds}, not {seconds}").format(
+                max_seconds=num(MAX_SECONDS, ".0f"), seconds=config.seconds
+            )
+        )
+    if config.start_method not in START_METHODS:
+        raise ConfigError(
+            _("unknown start method {start_method!r}; choose from {choices}").format(
+                start_method=config.start_method, choices=", ".join(START_METHODS)
+            )
+        )
+    if config.items is not None and len(config.items) > MAX_TASKS:
+        raise ConfigError(
+            _("--items lists at most {max_tasks} tasks, not {items}").format(
+                max_tasks=num(MAX_TASKS, ","), items=num(len(config.items), ",")
+            )
+        )
+    if config.python is not None:
+        check_interpreter(config)
+    check_interpreters_engine(config)
+    if config.items is not None and config.sizes is not None:
+        raise ConfigError(_("give --items or --sizes, not both"))
+    if config.engine not in ENGINES:
+        raise ConfigError(
+            _("unknown engine {engine!r}; choose from {choices}").format(
+                engine=config.engine, choices=", ".join(ENGINES)
+            )
+        )
+    if config.engine == "raw" and config.timed:
+        raise ConfigError(_("the raw engine starts one thread or process per task: give tasks, not --seconds"))
+    if config.engine == "raw" and config.task_count > MAX_RAW_TASKS and set(config.modes) - {"sequential"}:
+        raise ConfigError(
+            _(
+                "the raw engine starts one thread or process per task: at most {max_raw_tasks} "
+                "tasks, not {task_count} (use --engine pool for more)"
+            ).format(max_raw_tasks=MAX_RAW_TASKS, task_count=num(config.task_count, ","))
+        )
+    if config.chunksize is not None and not 1 <= config.chunksize <= MAX_TASKS:
+        raise ConfigError(
+            _("chunksize must be between 1 and {max_tasks}, not {chunksize}").format(
+                max_tasks=num(MAX_TASKS, ","), chunksize=config.chunksize
+            )
+        )
+    if not 1 <= config.inner_threads <= MAX_INNER_THREADS:
+        raise ConfigError(
+            _("inner threads must be between 1 and {max_inner_threads}, not {inner_threads}").format(
+                max_inner_threads=MAX_INNER_THREADS, inner_threads=config.inner_threads
+            )
+        )
+    if config.payload_mb is not None and not 0 <= config.payload_mb <= MAX_PAYLOAD_MB:
+        raise ConfigError(
+            _("payload must be between 0 and {max_payload_mb} MB, not {payload_mb}").format(
+                max_payload_mb=num(MAX_PAYLOAD_MB, ".0f"), payload_mb=num(config.payload_mb, "g")
+            )
+        )
+    if not 1 <= config.repeat <= MAX_REPEAT:
+        raise ConfigError(
+            _("repeat must be between 1 and {max_repeat}, not {repeat}").format(
+                max_repeat=MAX_REPEAT, repeat=config.repeat
+            )
+        )
+    if not 0 < config.target_seconds <= MAX_SECONDS:
+        raise ConfigError(
+            _("target seconds must be more than 0 and at most {max_seconds}").format(
+                max_seconds=num(MAX_SECONDS, ".0f")
+            )
+        )
+    if config.time_limit_s is not None and not 0 < config.time_limit_s <= MAX_SECONDS:
+        raise ConfigError(
+            _("the time limit must be more than 0 and at most {max_seconds} seconds").format(
+                max_seconds=num(MAX_SECONDS, ".0f")
+            )
+        )
+    if not config.modes:
+        raise ConfigError(_("choose at least one mode of {choices}").format(choices=", ".join(MODES)))
+    return config
+
+
+#: Text fields a person can set, by the name the CLI and the options dialog share.
+TEXT_FIELDS = (
+    "workload", "modes", "workers", "tasks", "size", "sizes", "items", "seconds", "start_method", "engine",
+    "chunksize", "inner_threads", "repeat", "payload", "scheduler", "target_seconds", "python", "time_limit",
+)  # fmt: skip
+MIN_REFRESH_S, MAX_REFRESH_S = 0.05, 10.0
+
+
+def _blank(text: str | None) -> bool:
+    return text is None or not str(text).strip()
+
+
+def config_from_text(base: RunConfig, fields: Mapping[str, str | None]) -> RunConfig:
+    """The one way from what a person typed (CLI arguments or the options dialog) to a checked
+    RunConfig. A field left out keeps ``base``'s value; a blank optional field clears it (size:
+    calibrate; seconds: batch mode; chunksize: the engine's default). Raises ConfigError or
+    WorkloadError with one line; ``base`` is untouched."""
+    unknown = set(fields) - set(TEXT_FIELDS)
+    if unknown:
+        raise ValueError(f"not a run setting: {', '.join(sorted(unknown))}")  # a programming error
+    changes: dict[str, Any] = {}
+
+    def given(name: str) -> bool:
+        return name in fields
+
+    def optional(name: str, parse: Callable[[str], Any]) -> None:
+        if given(name):
+            text = fields[name]
+            changes[name] = None if _blank(text) else parse(str(text))
+
+    if given("workload") and not _blank(fields["workload"]):
+        base = base.with_workload(str(fields["workload"]).strip())
+    if given("size") and given("sizes") and not _blank(fields["size"]) and not _blank(fields["sizes"]):
+        raise ConfigError(_("give a size or sizes, not both (sizes makes one task per size)"))
+    if given("modes"):
+        changes["modes"] = tuple(parse_modes(str(fields["modes"] or "")))
+    for name, what in (("workers", _("workers")), ("inner_threads", _("inner threads")), ("repeat", _("repeat"))):
+        if given(name):
+            if _blank(fields[name]):
+                raise ConfigError(_("{what} needs a whole number").format(what=what))
+            changes[name] = parse_int(str(fields[name]), what)
+    optional("tasks", lambda t: parse_int(t, _("tasks")))
+    optional("size", lambda t: parse_int(t, _("size")))
+    optional("sizes", lambda t: tuple(parse_sizes(t)))
+    optional("items", parse_items)
+    optional("seconds", lambda t: parse_float(t, _("seconds")))
+    optional("chunksize", lambda t: parse_int(t, _("chunksize")))
+    optional("scheduler", parse_scheduler)
+    optional("python", parse_python)
+    if given("payload"):
+        changes["payload_mb"] = (
+            None if _blank(fields["payload"]) else parse_float(str(fields["payload"]), _("payload MB"))
+        )
+    if given("start_method") and not _blank(fields["start_method"]):
+        changes["start_method"] = str(fields["start_method"]).strip()
+    if given("engine") and not _blank(fields["engine"]):
+        changes["engine"] = parse_engine(str(fields["engine"]))
+    if given("time_limit"):
+        changes["time_limit_s"] = (
+            None if _blank(fields["time_limit"]) else parse_float(str(fields["time_limit"]), _("time limit"))
+        )
+    if given("target_seconds") and not _blank(fields["target_seconds"]):
+        changes["target_seconds"] = parse_float(str(fields["target_seconds"]), _("target seconds"))
+    return validate(replace(base, **changes))
+
+
+def parse_refresh(text: str) -> float:
+    refresh = parse_float(text, _("refresh"))
+    if not MIN_REFRESH_S <= refresh <= MAX_REFRESH_S:
+        raise ConfigError(
+            _("refresh must be between {min_refresh_s} and {max_refresh_s} seconds, not {text}").format(
+                min_refresh_s=MIN_REFRESH_S, max_refresh_s=num(MAX_REFRESH_S, "g"), text=text
+            )
+        )
+    return refresh
+
+
+def parse_worker_counts(text: str, base: RunConfig) -> list[int]:
+    """A sweep's ``--workers 1,2,4``: each count checked against the same bound as one run."""
+    parts = [p.strip() for p in str(text).split(",")]
+    if not any(parts):
+        raise ConfigError(_("--workers needs worker counts such as 1,2,4"))
+    if not all(parts):
+        raise ConfigError(_("--workers has an empty item in {text!r}; write counts such as 1,2,4").format(text=text))
+    counts = [parse_int(p, _("each of --workers")) for p in parts]
+    for count in counts:
+        validate(replace(base, workers=count))
+    return counts
+
+
+def with_options(config: RunConfig, **fields: str) -> RunConfig:
+    """The options dialog's fields (see config_from_text)."""
+    return config_from_text(config, fields)

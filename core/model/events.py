@@ -1,0 +1,110 @@
+"""Past-tense events a run reports while it happens; the TUI and the CLI subscribe to them.
+
+Times are seconds since the lane started (``t``), measured with the system-wide monotonic
+clock in the run host and its workers, so timelines from different processes line up.
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from paraviz.core.model.figures import RunResult
+
+
+@dataclass(frozen=True)
+class Calibrating:
+    workload: str
+
+
+@dataclass(frozen=True)
+class Calibrated:
+    workload: str
+    size: int
+    task_seconds: float
+
+
+@dataclass(frozen=True)
+class LaneStarted:
+    mode: str
+    pid: int
+    round: int = 1
+    rounds: int = 1
+
+
+@dataclass(frozen=True)
+class PoolReady:
+    mode: str
+    startup_s: float
+
+
+@dataclass(frozen=True)
+class TaskRecord:
+    """One task (or, for a long chunk, ``count`` tasks) on one worker."""
+
+    index: int
+    count: int
+    pid: int
+    tid: int
+    start: float
+    end: float
+
+
+@dataclass(frozen=True)
+class TasksReported:
+    """Tasks started and finished since the last report (coalesced, at most ~10 a second)."""
+
+    mode: str
+    done: int
+    started: list[TaskRecord] = field(default_factory=list)
+    finished: list[TaskRecord] = field(default_factory=list)
+
+
+@dataclass(frozen=True)
+class WorkerLoad:
+    label: str  # "pid 123" or "thread 4567"
+    cpu_percent: float
+    pid: int = 0
+    tid: int = 0  # 0: the whole process (a pool worker); else one thread of a one-process lane
+
+
+@dataclass(frozen=True)
+class LaneSampled:
+    """The lane's process tree as psutil saw it from outside."""
+
+    mode: str
+    elapsed_s: float
+    cpu_percent: float
+    threads: int
+    processes: int
+    rss_bytes: int
+    workers: tuple[WorkerLoad, ...] = ()
+
+    @property
+    def cores_in_use(self) -> float:
+        return self.cpu_percent / 100
+
+
+@dataclass(frozen=True)
+class LaneFinished:
+    result: RunResult
+
+
+@dataclass(frozen=True)
+class RemoteWorker:
+    """One worker of an existing Dask cluster: its CPU % over the last interval, measured there."""
+
+    address: str
+    host: str
+    cpu_percent: float
+    memory_bytes: int
+
+
+@dataclass(frozen=True)
+class ClusterSampled:
+    """An existing cluster's workers (``--scheduler``), measured on their own machines."""
+
+    mode: str
+    workers: tuple[RemoteWorker, ...]
+
+
+Event = ClusterSampled | Calibrating | Calibrated | LaneStarted | PoolReady | TasksReported | LaneSampled | LaneFinished

@@ -1,0 +1,206 @@
+"""The figures of a run, defined once for the TUI, the CLI and the tests (the table in README.md)."""
+
+from __future__ import annotations
+
+import statistics
+from dataclasses import dataclass, replace
+
+from paraviz.core.teach.i18n import N_, _
+
+MODES = ("sequential", "threads", "processes", "dask")
+#: The lanes run unless --modes says otherwise (dask starts a cluster: chosen, not default).
+DEFAULT_MODES = ("sequential", "threads", "processes")
+#: What a person reads for each mode and status (JSON and CSV keep the English keys above).
+MODE_NAMES = {"sequential": N_("sequential"), "threads": N_("threads"), "processes": N_("processes"), "dask": "dask"}
+MODE_TITLES = {"sequential": N_("Sequential"), "threads": N_("Threads"), "processes": N_("Processes"), "dask": "Dask"}
+STATUS_NAMES = {"ok": N_("ok"), "error": N_("error"), "stopped": N_("stopped")}
+
+
+def mode_name(mode: str) -> str:
+    """``threads`` as a person reads it, in the language in use."""
+    return _(MODE_NAMES.get(mode, mode))
+
+
+def mode_title(mode: str) -> str:
+    """``Threads``: the mode at the start of a sentence or a panel title."""
+    return _(MODE_TITLES.get(mode, mode))
+
+
+def status_name(status: str) -> str:
+    return _(STATUS_NAMES.get(status, status))
+
+
+@dataclass(frozen=True)
+class RunResult:
+    """One lane's measured figures. ``speedup`` and ``efficiency`` need the sequential lane."""
+
+    mode: str
+    workers: int
+    start_method: str | None
+    chunksize: int | None
+    wall_s: float
+    startup_s: float
+    cpu_s: float
+    tasks_done: int
+    peak_threads: int
+    peak_processes: int
+    peak_rss_bytes: int
+    status: str = "ok"  # ok | error | stopped
+    error: str | None = None
+    speedup: float | None = None
+    efficiency: float | None = None
+    #: Longest single task seen (seconds); the floor under any lane's wall time.
+    longest_task_s: float = 0.0
+    #: What the rest of the machine used meanwhile, in cores (not this lane, not paraviz).
+    background_cores: float = 0.0
+    #: paraviz's own CPU (the app or CLI: drawing, the relay, the sampler) per wall second of the lane.
+    observer_cores: float = 0.0
+    #: How the lane ran its tasks (core/engines); None for the sequential loop.
+    engine: str | None = None
+    #: Why the chunksize is what it is (Pool.map's default, --chunksize...).
+    chunksize_why: str | None = None
+    #: OMP_NUM_THREADS as the engine's workers saw it (loky sets cores // workers).
+    inner_thread_limit: str | None = None
+    #: --payload bytes pickled to worker processes, and worker seconds they took to arrive.
+    bytes_sent: int = 0
+    transfer_s: float = 0.0
+    #: The dask lane: CPU seconds its workers' own counters gave, and Dask's task-stream compute time.
+    cluster_cpu_s: float | None = None
+    compute_s: float | None = None
+    #: The host's Python ("3.13.0", "3.14.0t") and whether its GIL was on at the lane's end.
+    python: str | None = None
+    gil_enabled: bool | None = None
+    #: With --repeat N, each round's own figures; the figures above are their medians.
+    rounds: tuple[RunResult, ...] = ()
+
+    @property
+    def effective_cores(self) -> float:
+        """CPU seconds per wall second: about 1 for GIL-bound threads, about N for N busy processes."""
+        return self.cpu_s / self.wall_s if self.wall_s > 0 else 0.0
+
+    @property
+    def throughput_per_s(self) -> float:
+        return self.tasks_done / self.wall_s if self.wall_s > 0 else 0.0
+
+    @property
+    def ok(self) -> bool:
+        return self.status == "ok"
+
+    def spread(self, name: str) -> tuple[float, float] | None:
+        """(min, max) of a figure over the rounds, or None with fewer than two rounds."""
+        values = [v for v in (getattr(r, name) for r in self.rounds) if v is not None]
+        return (min(values), max(values)) if len(self.rounds) > 1 and values else None
+
+    def to_dict(self) -> dict[str, object]:
+        fields = {f: getattr(self, f) for f in RUN_FIELDS}
+        fields["rounds"] = [{f: getattr(r, f) for f in RUN_FIELDS} for r in self.rounds]
+        return fields
+
+
+RUN_FIELDS = (
+    "mode",
+    "engine",
+    "workers",
+    "start_method",
+    "chunksize",
+    "chunksize_why",
+    "inner_thread_limit",
+    "wall_s",
+    "startup_s",
+    "cpu_s",
+    "effective_cores",
+    "speedup",
+    "efficiency",
+    "tasks_done",
+    "throughput_per_s",
+    "peak_threads",
+    "peak_processes",
+    "peak_rss_bytes",
+    "background_cores",
+    "observer_cores",
+    "bytes_sent",
+    "transfer_s",
+    "cluster_cpu_s",
+    "compute_s",
+    "python",
+    "gil_enabled",
+    "status",
+    "error",
+)
+#: Figures that vary from round to round: CSV gives each a ``_min`` and a ``_max`` column.
+SPREAD_FIELDS = (
+    "wall_s",
+    "startup_s",
+    "cpu_s",
+    "effective_cores",
+    "speedup",
+    "throughput_per_s",
+    "background_cores",
+    "observer_cores",
+)
+
+
+def median_of_rounds(rounds: list[RunResult]) -> RunResult:
+    """One lane's figures over several rounds: medians, peaks as maxima, the rounds kept.
+
+    A failed or stopped round makes the whole lane failed or stopped: a median over a round
+    that did not finish would hide it.
+    """
+    last = rounds[-1]
+    bad = next((r for r in rounds if r.status != "ok"), None)
+    if bad is not None:
+        return replace(bad, rounds=tuple(rounds))
+
+    def median(name: str) -> float:
+        return statistics.median(getattr(r, name) for r in rounds)
+
+    return replace(
+        last,
+        wall_s=median("wall_s"),
+        startup_s=median("startup_s"),
+        cpu_s=median("cpu_s"),
+        tasks_done=round(median("tasks_done")),
+        background_cores=median("background_cores"),
+        observer_cores=median("observer_cores"),
+        transfer_s=median("transfer_s"),
+        peak_threads=max(r.peak_threads for r in rounds),
+        peak_processes=max(r.peak_processes for r in rounds),
+        peak_rss_bytes=max(r.peak_rss_bytes for r in rounds),
+        longest_task_s=max(r.longest_task_s for r in rounds),
+        rounds=tuple(rounds),
+    )
+
+
+def speedup(baseline: RunResult, lane: RunResult, timed: bool) -> float | None:
+    """wall(sequential) / wall(lane) for a batch; throughput(lane) / throughput(sequential) when timed."""
+    if not (baseline.ok and lane.ok) or lane.wall_s <= 0 or baseline.wall_s <= 0:
+        return None
+    if timed:
+        return lane.throughput_per_s / baseline.throughput_per_s if baseline.throughput_per_s else None
+    return baseline.wall_s / lane.wall_s
+
+
+def efficiency(lane_speedup: float | None, workers: int, logical_cores: int) -> float | None:
+    """speedup / min(workers, logical cores): 1.0 means every usable core paid off fully."""
+    if lane_speedup is None:
+        return None
+    return lane_speedup / min(workers, logical_cores)
+
+
+def with_comparisons(results: list[RunResult], logical_cores: int, timed: bool) -> list[RunResult]:
+    """Fill speedup and efficiency of every lane (and of each of its rounds) against the
+    sequential lane's figures, which are the median of its rounds."""
+    baseline = next((r for r in results if r.mode == "sequential"), None)
+    if baseline is None:
+        return results
+
+    def compared(result: RunResult) -> RunResult:
+        s = speedup(baseline, result, timed)
+        return replace(
+            result,
+            speedup=s,
+            efficiency=efficiency(s, result.workers, logical_cores),
+            rounds=tuple(compared(r) for r in result.rounds),
+        )
+
+    return [compared(r) for r in results]

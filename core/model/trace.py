@@ -1,0 +1,125 @@
+"""What one lane streamed so far, folded in as events arrive: pure data the lane chart draws from."""
+
+from __future__ import annotations
+
+import bisect
+import math
+from collections import deque
+from dataclasses import dataclass, field
+
+from paraviz.core.model.events import LaneSampled, TaskRecord
+
+
+def worker_key(pid: int, tid: int) -> tuple[str, int]:
+    """Per-thread loads (one-process lanes) match a record by thread; pool workers by process."""
+    return ("t", tid) if tid else ("p", pid)
+
+
+#: Readings kept per series before the oldest half goes: columns already drawn keep them (a long
+#: lane stays bounded; only a redraw after a new time axis loses the oldest detail).
+MAX_READINGS = 8192
+#: Finished task records kept for a redraw: the newest, as Dask's task stream keeps them.
+MAX_RECORDS = 5000
+
+
+def bounded_append(readings: list[tuple[float, float]], reading: tuple[float, float]) -> None:
+    readings.append(reading)
+    if len(readings) > MAX_READINGS:
+        del readings[: MAX_READINGS // 2]
+
+
+@dataclass
+class WorkerRow:
+    """A worker (a pid and thread) of the lane: when it first ran a task, and how many it finished."""
+
+    first_start: float
+    seen: int  # order of first sight, for ties
+    done: int = 0
+
+
+@dataclass
+class LaneTrace:
+    """What one lane streamed so far: its tree's CPU over time, its tasks, its workers' CPU.
+
+    Events fold in here as they come; the chart reads it once a frame."""
+
+    samples: list[tuple[float, float]] = field(default_factory=list)  # (elapsed s, cores in use)
+    records: deque[TaskRecord] = field(default_factory=lambda: deque(maxlen=MAX_RECORDS))
+    running: dict[int, TaskRecord] = field(default_factory=dict)  # started, not yet finished
+    worker_cpu: dict[tuple[str, int], list[tuple[float, float]]] = field(default_factory=dict)
+    rows: dict[tuple[int, int], WorkerRow] = field(default_factory=dict)
+    #: Finished records the chart has not drawn yet.
+    fresh: list[TaskRecord] = field(default_factory=list)
+    end_s: float | None = None  # the lane's wall time once it ended
+    #: Bumped by every change: the chart draws only when it moved.
+    version: int = 0
+    #: Bumped when more records arrived than a hidden chart could take in: draw again from the ring.
+    redraws: int = 0
+
+    def sampled(self, sample: LaneSampled) -> None:
+        bounded_append(self.samples, (sample.elapsed_s, sample.cores_in_use))
+        for load in sample.workers:
+            readings = self.worker_cpu.setdefault(worker_key(load.pid, load.tid), [])
+            bounded_append(readings, (sample.elapsed_s, load.cpu_percent))
+        self.version += 1
+
+    def reported(self, started: list[TaskRecord], finished: list[TaskRecord]) -> None:
+        for record in started:
+            self.running[record.index] = record
+            self.row(record)
+        for record in finished:
+            self.running.pop(record.index, None)
+            self.records.append(record)
+            self.fresh.append(record)
+            self.row(record).done += max(0, record.count)
+        if len(self.fresh) > MAX_RECORDS:  # nobody drew them (a hidden lane): the ring has the newest
+            self.fresh.clear()
+            self.redraws += 1
+        self.version += 1
+
+    def ended(self, wall_s: float) -> None:
+        self.end_s = wall_s
+        self.version += 1
+
+    def row(self, record: TaskRecord) -> WorkerRow:
+        key = (record.pid, record.tid)
+        row = self.rows.get(key)
+        if row is None:
+            row = self.rows[key] = WorkerRow(record.start, len(self.rows))
+        elif record.start < row.first_start:
+            row.first_start = record.start
+        return row
+
+    def worker_order(self) -> list[tuple[int, int]]:
+        """Workers in the order they first started a task."""
+        return sorted(self.rows, key=lambda key: (self.rows[key].first_start, self.rows[key].seen))
+
+    @property
+    def now_s(self) -> float:
+        if self.end_s is not None:
+            return self.end_s
+        last_sample = self.samples[-1][0] if self.samples else 0.0
+        return max(0.0, last_sample, self.records[-1].end if self.records else 0.0)
+
+    @property
+    def final_s(self) -> float:
+        """Up to here nothing more will arrive: the last sample (a column's value is the first
+        sample at or after its middle), or everything once the lane ended."""
+        if self.end_s is not None:
+            return math.inf
+        return self.samples[-1][0] if self.samples else -math.inf
+
+    def cores_at(self, t: float) -> float | None:
+        """The sample covering time ``t`` (each sample is the average since the one before)."""
+        if not self.samples or t > self.now_s:
+            return None
+        i = bisect.bisect_left(self.samples, (t, -1.0))
+        return self.samples[min(i, len(self.samples) - 1)][1]
+
+    def share_at(self, record: TaskRecord, t: float) -> float | None:
+        """The CPU share of the worker that ran ``record`` at time ``t``, if it was measured."""
+        readings = self.worker_cpu.get(worker_key(0, record.tid)) or self.worker_cpu.get(worker_key(record.pid, 0))
+        if not readings:
+            return None
+        i = bisect.bisect_left(readings, (t, -1.0))
+        return readings[min(i, len(readings) - 1)][1] / 100

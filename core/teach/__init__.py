@@ -1,0 +1,1 @@
+"""What the figures say (explain), the lecture's steps, and the translations."""

@@ -1,0 +1,370 @@
+"""What the figures of the run just done say, in plain sentences.
+
+Every sentence is conditioned on measured figures and quotes them; nothing here is canned.
+Each threshold sits beside its reason; the sentences go through the catalog (core/i18n.py).
+"""
+
+from __future__ import annotations
+
+from paraviz.core.model.config import RunConfig
+from paraviz.core.model.figures import RunResult, mode_name, mode_title
+from paraviz.core.teach.i18n import _, num
+
+GIL_BOUND = 1.3  # effective cores under which a thread lane was held by the GIL
+TINY_TASK_S = 0.001
+#: Other programs' average CPU during a lane, in cores, above which the machine was not quiet.
+BUSY_MACHINE_CORES = 0.1
+#: Lanes shorter than this are not judged busy: psutil's 10 ms CPU ticks and the lane's own
+#: start and end swing a 25 ms lane's background figure anywhere from 0 to 0.8 cores (seen).
+BUSY_MIN_WALL_S = 0.5
+#: A sequential lane using at least this many cores was CPU-bound: physics then bounds speedups.
+CPU_BOUND_CORES = 0.8
+#: Speedup beyond what physics allows, as a fraction: more is noise, never an effect.
+PHYSICS_MARGIN = 0.05
+#: Threads this much faster than sequential on under WAITING_CORES cores were waiting, not computing.
+WAITING_SPEEDUP, WAITING_CORES = 1.5, 0.5
+#: A speedup at least this large is worth a sentence about the processes' efficiency.
+WORTH_SAYING_SPEEDUP = 1.2
+#: Start-up at least this share of a lane's wall time is the story of a short run.
+STARTUP_SHARE = 0.2
+#: A lane whose longest task took this share of its wall time, below 85 % of the usable cores'
+#: speedup, was capped by unequal tasks.
+LONGEST_TASK_SHARE, CAPPED_SHARE = 0.6, 0.85
+
+
+#: paraviz's own CPU during a lane, in cores, above which it is said first on a small machine
+#: (on 2 cores a quarter of a core spent drawing took a process lane from 1.94x to 1.72x, seen).
+OBSERVER_CORES, SMALL_MACHINE_CORES = 0.1, 4
+
+
+def observer(results: list[RunResult], logical_cores: int) -> list[str]:
+    """Said first: paraviz itself (drawing, relaying, sampling) took CPU the lanes could have used."""
+    watched = [r for r in results if r.observer_cores > OBSERVER_CORES and r.wall_s >= BUSY_MIN_WALL_S]
+    if not watched or logical_cores > SMALL_MACHINE_CORES:
+        return []
+    worst = max(watched, key=lambda r: r.observer_cores)
+    return [
+        _(
+            "paraviz itself used {cores} cores during the {lane} lane, on a machine of {total} cores: "
+            "the lanes' figures carry that cost."
+        ).format(cores=num(worst.observer_cores), lane=mode_name(worst.mode), total=logical_cores)
+    ]
+
+
+def busy_machine(results: list[RunResult]) -> list[str]:
+    """Said before anything else: other programs took cores from these lanes."""
+    return [
+        _(
+            "The machine was busy during the {lane} lane: other programs used {cores} cores on average, "
+            "so its figures are not those of a quiet machine."
+        ).format(lane=mode_name(r.mode), cores=num(r.background_cores))
+        for r in results
+        if r.background_cores > BUSY_MACHINE_CORES and r.wall_s >= BUSY_MIN_WALL_S
+    ]
+
+
+def noise(results: list[RunResult], config: RunConfig, logical_cores: int) -> dict[str, str]:
+    """Lanes whose speedup physics forbids on CPU-bound work, with the sentence that says so."""
+    seq = next((r for r in results if r.mode == "sequential" and r.ok), None)
+    if seq is None or seq.effective_cores < CPU_BOUND_CORES:
+        return {}
+    usable = min(config.workers, logical_cores)
+    again = max(5, 2 * config.repeat)
+    found = {}
+    for lane in results:
+        s = lane.speedup
+        if lane.mode == "sequential" or not lane.ok or s is None:
+            continue
+        if lane.effective_cores < GIL_BOUND and s > 1 + PHYSICS_MARGIN:
+            found[lane.mode] = _(
+                "{lane} came out {speedup}× faster than sequential on {cores} cores, which one core cannot do: "
+                "that is noise (the sequential lane ran slow); repeat with --repeat {again}."
+            ).format(lane=mode_title(lane.mode), speedup=num(s), cores=num(lane.effective_cores), again=again)
+        elif s > usable * (1 + PHYSICS_MARGIN):
+            found[lane.mode] = _(
+                "{lane} came out {speedup}× faster than sequential, more than {usable} cores can give to CPU-bound "
+                "work: that is noise (the sequential lane ran slow); repeat with --repeat {again}."
+            ).format(lane=mode_title(lane.mode), speedup=num(s), usable=usable, again=again)
+    return found
+
+
+def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> list[str]:
+    lanes = {r.mode: r for r in results}
+    lines: list[str] = observer(results, logical_cores) + busy_machine(results)
+    lines += [
+        _("{lane} failed: {error}.").format(lane=mode_title(r.mode), error=r.error)
+        for r in results
+        if r.status == "error"
+    ]
+    lines += [
+        _("{lane}: {reason}, on {cores} cores while it ran.").format(
+            lane=mode_title(r.mode), reason=r.error or _("stopped"), cores=num(r.effective_cores)
+        )
+        for r in results
+        if r.status == "stopped"
+    ]
+    noisy = noise(results, config, logical_cores)
+    lines.extend(noisy.values())
+    seq = lanes.get("sequential")
+    thr = None if "threads" in noisy else lanes.get("threads")
+    proc = None if "processes" in noisy else lanes.get("processes")
+    usable = min(config.workers, logical_cores)
+    lines.extend(thread_sentences(seq, thr, config, usable))
+    lines.extend(process_sentences(seq, proc, config, usable, logical_cores))
+    lines.extend(engine_sentences(thr, proc, logical_cores))
+    lines.extend(data_sentences(seq, thr, proc, config))
+    lines.extend(dask_sentences(lanes.get("dask"), proc))
+    lines.extend(imbalance_sentences(thr, proc, config, usable))
+    return lines
+
+
+def thread_sentences(seq: RunResult | None, thr: RunResult | None, config: RunConfig, usable: int) -> list[str]:
+    """Waiting, held by the GIL, or released by a library: the threads lane's one sentence."""
+    if not (thr and thr.ok):
+        return []
+    e = thr.effective_cores
+    if thr.speedup is not None and thr.speedup > WAITING_SPEEDUP and e < WAITING_CORES:
+        return [
+            _(
+                "Threads ran {speedup}× faster on {cores} cores: the tasks were waiting, "
+                "and a waiting thread releases the GIL."
+            ).format(speedup=num(thr.speedup, ".1f"), cores=num(e))
+        ]
+    if (
+        CPU_BOUND_CORES <= e < GIL_BOUND  # busy on one core: held by the GIL (waiting threads use none)
+        and config.workers > 1
+        and (seq is None or (seq.effective_cores > 0.3 and (thr.speedup or 0) < GIL_BOUND))
+    ):
+        return [
+            _("Threads used {cores} of {usable} cores: the GIL lets one thread run Python at a time.").format(
+                cores=num(e), usable=usable
+            )
+        ]
+    if e >= GIL_BOUND and thr.engine == "interpreters":
+        return [
+            _(
+                "Threads used {cores} cores in one process: each ran its own interpreter with its own GIL "
+                "(InterpreterPoolExecutor), so pure Python ran in parallel; starting them took {startup} s."
+            ).format(cores=num(e), startup=num(thr.startup_s))
+        ]
+    if e >= GIL_BOUND and thr.gil_enabled is False:
+        return [
+            _(
+                "Threads used {cores} cores: Python {python} ran without the GIL, so CPU-bound threads ran in parallel."
+            ).format(cores=num(e), python=thr.python)
+        ]
+    if e >= GIL_BOUND:
+        return [
+            _(
+                "Threads used {cores} cores: the library released the GIL inside its compiled code, "
+                "so threads ran in parallel there."
+            ).format(cores=num(e))
+        ]
+    return []
+
+
+def process_sentences(
+    seq: RunResult | None, proc: RunResult | None, config: RunConfig, usable: int, logical_cores: int
+) -> list[str]:
+    """Speedup and efficiency, tiny tasks, start-up and oversubscription, from the processes lane."""
+    if not (proc and proc.ok):
+        return []
+    lines = []
+    e, s = proc.effective_cores, proc.speedup
+    if s is not None and s >= WORTH_SAYING_SPEEDUP:
+        efficiency = proc.efficiency or 0.0
+        how = (
+            _("{efficiency} efficient").format(efficiency=num(efficiency, ".0%"))
+            if efficiency <= 1 + PHYSICS_MARGIN
+            else _("more than {usable} cores could give: the tasks mostly waited, which needs no core").format(
+                usable=usable
+            )
+        )
+        lines.append(
+            _("Processes used {cores} cores and ran {speedup}× faster than sequential ({how}).").format(
+                cores=num(e), speedup=num(s), how=how
+            )
+        )
+    per_task = seq.wall_s / max(1, seq.tasks_done) if seq and seq.ok else None
+    if s is not None and s < 1 and per_task is not None and per_task < TINY_TASK_S:
+        lines.append(
+            _(
+                "Processes were {slower}× slower than sequential: each task took {micros} µs, less than sending "
+                "it to a worker (chunksize {chunksize}); a larger --chunksize batches them."
+            ).format(slower=num(1 / s, ".1f"), micros=num(per_task * 1e6, ".1f"), chunksize=proc.chunksize or 1)
+        )
+    if proc.wall_s > 0 and proc.startup_s / proc.wall_s >= STARTUP_SHARE:
+        starter = "loky" if proc.engine == "joblib" else proc.start_method
+        lines.append(
+            _("Pool start-up ({starter}) took {startup} s of {wall} s: short runs pay for starting workers.").format(
+                starter=starter, startup=num(proc.startup_s), wall=num(proc.wall_s)
+            )
+        )
+    inner = config.workers * config.inner_threads
+    if config.workload.uses_inner_threads and inner > logical_cores and s is not None and s < 1:
+        lines.append(
+            _(
+                "Oversubscribed: {workers} workers × {inner_threads} inner threads = {inner} threads on {cores} "
+                "cores ran {slower}× slower than sequential; try --inner-threads 1."
+            ).format(
+                workers=config.workers,
+                inner_threads=config.inner_threads,
+                inner=inner,
+                cores=logical_cores,
+                slower=num(1 / s, ".1f"),
+            )
+        )
+    return lines
+
+
+def imbalance_sentences(thr: RunResult | None, proc: RunResult | None, config: RunConfig, usable: int) -> list[str]:
+    """Unequal tasks (--sizes): the longest task as the floor under a lane's wall time."""
+    if not (config.sizes and len(set(config.sizes)) > 1):
+        return []
+    for lane in (thr, proc):
+        gil_bound = lane is not None and lane.mode == "threads" and WAITING_CORES <= lane.effective_cores < GIL_BOUND
+        if lane and lane.ok and not gil_bound and lane.speedup is not None and lane.longest_task_s > 0:
+            capped = lane.speedup < CAPPED_SHARE * usable and lane.tasks_done > 1
+            if capped and lane.longest_task_s >= LONGEST_TASK_SHARE * lane.wall_s:
+                return [
+                    _(
+                        "{lane}: the longest task took {longest} s of the lane's {wall} s, "
+                        "so unequal tasks capped the speedup at {speedup}×."
+                    ).format(
+                        lane=mode_title(lane.mode),
+                        longest=num(lane.longest_task_s),
+                        wall=num(lane.wall_s),
+                        speedup=num(lane.speedup),
+                    )
+                ]
+    return []
+
+
+def engine_sentences(thr: RunResult | None, proc: RunResult | None, logical_cores: int) -> list[str]:
+    """How the chosen engine ran the lanes, from what the engine itself reported."""
+    lines = []
+    if proc and proc.ok and proc.chunksize_why and proc.engine == "pool":
+        lines.append(
+            _("Pool sent {tasks} tasks in chunks of {chunksize} ({why}): one message per chunk, not per task.").format(
+                tasks=num(proc.tasks_done, ","), chunksize=num(proc.chunksize or 1, ","), why=proc.chunksize_why
+            )
+        )
+    if proc and proc.ok and proc.engine == "joblib":
+        limit = proc.inner_thread_limit
+        lines.append(
+            (
+                _(
+                    "joblib's loky started {workers} worker processes in {startup} s, each limited to {limit} "
+                    "inner threads (loky keeps them for the next call; each lane here starts afresh)."
+                )
+                if limit
+                else _(
+                    "joblib's loky started {workers} worker processes in {startup} s "
+                    "(loky keeps them for the next call; each lane here starts afresh)."
+                )
+            ).format(workers=proc.workers, startup=num(proc.startup_s), limit=limit)
+        )
+    for lane in (thr, proc):
+        if lane and lane.ok and lane.engine == "raw" and lane.workers > logical_cores:
+            lines.append(one_per_task_sentence(lane, logical_cores))
+    return lines
+
+
+def one_per_task_sentence(lane: RunResult, logical_cores: int) -> str:
+    """--engine raw with more tasks than cores; 'at once' only where the samples saw them at once
+    (a thread's start waits for the GIL: 32 pure-Python threads were seen 2 at a time)."""
+    # The host's own main thread and the host process itself are in the peaks.
+    alive = lane.peak_threads - 1 if lane.mode == "threads" else lane.peak_processes - 1
+    figures = {"workers": lane.workers, "logical": logical_cores, "cores": num(lane.effective_cores), "alive": alive}
+    if lane.mode == "threads" and alive * 2 <= lane.workers:
+        text = _(
+            "One thread per task: {workers} threads, but never more than {alive} alive at once in the samples "
+            "(each start waits for the GIL); they used {cores} of {logical} cores: more threads buy no more cores."
+        )
+    elif lane.mode == "threads":
+        text = _(
+            "One thread per task: {workers} threads at once on {logical} cores used {cores} cores; "
+            "more threads buy no more cores."
+        )
+    elif alive * 2 <= lane.workers:
+        text = _(
+            "One process per task: {workers} processes, never more than {alive} alive at once in the samples; "
+            "they used {cores} of {logical} cores."
+        )
+    else:
+        text = _(
+            "One process per task: {workers} processes at once on {logical} cores used {cores} cores; "
+            "more processes buy no more cores."
+        )
+    return text.format(**figures)
+
+
+#: Share of a process lane's wall time spent receiving data above which moving data is the story.
+DATA_BOUND_SHARE = 0.3
+
+
+def data_sentences(
+    seq: RunResult | None, thr: RunResult | None, proc: RunResult | None, config: RunConfig
+) -> list[str]:
+    """When tasks carried data (--payload): what moving it cost processes, from their figures."""
+    if not (proc and proc.ok and proc.bytes_sent):
+        return []
+    per_worker = proc.transfer_s / max(1, proc.workers)
+    line = _(
+        "Processes were sent {megabytes} MB ({payload} MB with every chunk of tasks); "
+        "receiving it took their workers {seconds} s in all"
+    ).format(
+        megabytes=num(proc.bytes_sent / 2**20, ",.0f"), payload=num(config.payload, "g"), seconds=num(proc.transfer_s)
+    )
+    if proc.wall_s > 0 and per_worker >= DATA_BOUND_SHARE * proc.wall_s:
+        line += _(", about {share} of the lane's {wall} s: moving data outweighed the work").format(
+            share=num(per_worker / proc.wall_s, ".0%"), wall=num(proc.wall_s)
+        )
+        if thr and thr.ok and thr.wall_s < proc.wall_s:
+            line += _("; threads share it in memory and took {wall} s").format(wall=num(thr.wall_s))
+    return [line + "."]
+
+
+#: Per-task scheduling cost, against each task's own compute time, above which Dask's overhead
+#: is the story; and how close to the processes lane counts as a match.
+DASK_OVERHEAD_SHARE = 0.5
+MATCH_MARGIN = 0.10
+
+
+def dask_sentences(dask: RunResult | None, proc: RunResult | None) -> list[str]:
+    """What the cluster cost and bought, from the dask lane's own figures."""
+    if not (dask and dask.ok and dask.tasks_done):
+        return []
+    lines = []
+    if dask.wall_s > 0 and dask.startup_s / dask.wall_s >= STARTUP_SHARE:
+        lines.append(
+            _("Starting the Dask cluster took {startup} s of the lane's {wall} s.").format(
+                startup=num(dask.startup_s), wall=num(dask.wall_s)
+            )
+        )
+    if dask.compute_s is not None:
+        busy = max(0.0, dask.wall_s - dask.startup_s) * max(1, dask.workers)
+        per_task = max(0.0, busy - dask.compute_s) / dask.tasks_done
+        work = dask.compute_s / dask.tasks_done
+        if per_task > DASK_OVERHEAD_SHARE * work:
+            lines.append(
+                _(
+                    "Dask spent about {overhead} ms per task on scheduling and messages, against {work} ms of work "
+                    "in each: per-task overhead dominated; bigger tasks pay it off."
+                ).format(overhead=num(per_task * 1e3, ".1f"), work=num(work * 1e3))
+            )
+    if proc and proc.ok and proc.wall_s > 0 and abs(dask.wall_s / proc.wall_s - 1) <= MATCH_MARGIN:
+        lines.append(
+            _(
+                "The cluster matched processes: {dask} s against {processes} s "
+                "(on one machine a cluster buys no more cores than a pool)."
+            ).format(dask=num(dask.wall_s), processes=num(proc.wall_s))
+        )
+    if dask.cluster_cpu_s and dask.cpu_s and abs(dask.cluster_cpu_s / dask.cpu_s - 1) > 0.05:
+        lines.append(
+            _(
+                "Dask's workers counted {cluster} CPU s; the lane's whole process tree {tree} s "
+                "(scheduler, nannies and start-up included)."
+            ).format(cluster=num(dask.cluster_cpu_s), tree=num(dask.cpu_s))
+        )
+    return lines

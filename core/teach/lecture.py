@@ -1,0 +1,310 @@
+"""The guided tour: one step per lesson, as data. ``paraviz lecture`` walks through them.
+
+A step says what to run and which measured figure answers its question; the answer and the
+explanation come from the run just done (core/explain.py), never from here. Each step's
+``expect`` is the lesson's claim, checked against that run: when the run contradicts it, the
+lecture says so. Sizes are set for about 10 s of lanes on 2 cores and scale with the core count.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field, replace
+from typing import TypeGuard
+
+from paraviz.core.model.config import RunConfig, config_from_text
+from paraviz.core.model.figures import RunResult, mode_title
+from paraviz.core.teach.i18n import N_, _, num
+
+#: Every step's lanes are sized for a few seconds; one still running after this is stopped and its
+#: answer says how far it got, so one step cannot hold a class for minutes (on 16 cores, 16
+#: processes of 4 OpenMP threads each ran over 40 s where one thread each took 0.5 s).
+LANE_TIME_LIMIT_S = 20.0
+
+
+@dataclass(frozen=True)
+class Expect:
+    """``lane``'s ``figure`` compared with ``bound``: the lesson's claim, as a check on the figures."""
+
+    lane: str
+    figure: str  # a RunResult attribute: speedup, effective_cores, wall_s, startup_share
+    below: float | None = None
+    above: float | None = None
+    #: Only claimed on a machine with at least this many logical cores.
+    min_cores: int = 1
+    #: Compare with this lane's same figure, as a ratio (processes' wall time above threads').
+    than: str | None = None
+
+    def holds(self, results: Mapping[str, RunResult]) -> bool | None:
+        result, other = results.get(self.lane), results.get(self.than or self.lane)
+        if result is None or not result.ok or other is None or not other.ok:
+            return None
+        value = figure_value(result, self.figure)
+        base = figure_value(other, self.figure) if self.than else 1.0
+        if value is None or not base:
+            return None
+        ratio = value / base
+        return (self.below is None or ratio < self.below) and (self.above is None or ratio > self.above)
+
+
+@dataclass(frozen=True)
+class Step:
+    key: str
+    title: str  # marked with N_, translated where shown
+    question: str
+    workload: str
+    #: Settings as a person would type them (core/config.py's text fields); {tasks} is replaced by
+    #: the machine-sized task count.
+    settings: Mapping[str, str] = field(default_factory=dict)
+    #: Tasks per logical core (at least ``min_tasks``): more cores, more tasks, same seconds per lane.
+    tasks_per_core: int = 0
+    min_tasks: int = 0
+    #: The lane and figure that answer the question: highlighted after the run.
+    answer: tuple[str, str] = ("threads", "speedup")
+    expect: tuple[Expect, ...] = ()
+    #: The same figure of this earlier step's run, quoted beside this one's (chunks vs chunksize 1).
+    compare_with: str | None = None
+
+
+STEPS: tuple[Step, ...] = (
+    Step(
+        "gil",
+        N_("The GIL"),
+        N_("Will {workers} threads add up the numbers {workers} times as fast as one loop?"),
+        "cumsum",
+        {"target_seconds": "2.5"},
+        tasks_per_core=2,
+        min_tasks=4,
+        answer=("threads", "speedup"),
+        expect=(Expect("threads", "speedup", below=1.3), Expect("processes", "speedup", above=1.3, min_cores=2)),
+    ),
+    Step(
+        "numpy",
+        N_("NumPy releases the GIL"),
+        N_("Each task fits a linear regression in NumPy. Do threads stay on one core now?"),
+        "linreg",
+        {"target_seconds": "2.5"},
+        tasks_per_core=2,
+        min_tasks=4,
+        answer=("threads", "effective_cores"),
+        expect=(Expect("threads", "effective_cores", above=1.1, min_cores=2),),
+    ),
+    Step(
+        "io",
+        N_("Waiting on I/O"),
+        N_("Each task only waits (time.sleep). Are threads as good as processes here?"),
+        "sleep",
+        {"size": "250"},
+        tasks_per_core=4,
+        min_tasks=8,
+        answer=("threads", "speedup"),
+        expect=(Expect("threads", "speedup", above=1.5, min_cores=2),),
+    ),
+    Step(
+        "tiny",
+        N_("Tiny tasks"),
+        N_("Each task squares one number, sent to a worker one at a time. Will processes help?"),
+        "squares",
+        {"tasks": "100000", "engine": "pool", "chunksize": "1", "modes": "sequential,processes"},
+        answer=("processes", "speedup"),
+        expect=(Expect("processes", "speedup", below=1.0),),
+    ),
+    Step(
+        "chunks",
+        N_("Chunks"),
+        N_("The same tiny tasks, sent in Pool.map's own chunks. How much time does that save?"),
+        "squares",
+        {"tasks": "100000", "engine": "pool", "modes": "sequential,processes"},
+        answer=("processes", "wall_s"),
+        compare_with="tiny",
+    ),
+    Step(
+        "spawn",
+        N_("Starting a pool: spawn"),
+        N_("Two small fits. Is it worth starting a pool of spawned worker processes?"),
+        "linreg",
+        {"tasks": "2", "size": "20", "start_method": "spawn", "modes": "sequential,processes"},
+        # Spawned workers start a fresh interpreter and import scikit-learn again: the cost lands
+        # in the lane's wall time after the first worker answers, so wall time, not start-up, shows it.
+        answer=("processes", "wall_s"),
+        expect=(Expect("processes", "speedup", below=1.0),),
+    ),
+    Step(
+        "fork",
+        N_("Starting a pool: fork"),
+        N_("The same two fits with forked workers. How much of the start-up is left?"),
+        "linreg",
+        {"tasks": "2", "size": "20", "start_method": "fork", "modes": "sequential,processes"},
+        answer=("processes", "wall_s"),
+        compare_with="spawn",
+    ),
+    Step(
+        "unequal",
+        N_("Unequal tasks"),
+        N_("Three small forests and one five times bigger. Can {workers} workers share that evenly?"),
+        "forest",
+        {"sizes": "4,4,4,20"},
+        answer=("processes", "longest_share"),
+        expect=(Expect("processes", "longest_share", above=0.6, min_cores=2),),
+    ),
+    Step(
+        "oversubscribed",
+        N_("Too many threads"),
+        N_("Each task boosts a group with 4 threads of its own, in {workers} processes. How long does it take?"),
+        "groups",
+        # Processes only: with 4 inner threads the sequential lane is oversubscribed too, so a
+        # speedup against it would hide the lesson; the next step's wall time is the comparison.
+        {"inner_threads": "4", "target_seconds": "2", "modes": "processes"},
+        tasks_per_core=2,
+        min_tasks=4,
+        answer=("processes", "wall_s"),
+    ),
+    Step(
+        "one-inner-thread",
+        N_("One thread per task"),
+        N_("The same groups, each task with one inner thread. Faster or slower?"),
+        "groups",
+        {"inner_threads": "1", "target_seconds": "2", "modes": "processes"},
+        tasks_per_core=2,
+        min_tasks=4,
+        answer=("processes", "wall_s"),
+        compare_with="oversubscribed",
+    ),
+    Step(
+        "data",
+        N_("Moving data"),
+        N_("Every task reads 32 MB. Threads share it; processes are sent a copy. Who wins?"),
+        "transfer",
+        {"tasks": "16", "modes": "threads,processes"},
+        answer=("processes", "wall_s"),
+        expect=(Expect("processes", "wall_s", above=1.0, than="threads"),),
+    ),
+)
+
+FIGURE_NAMES = {
+    "speedup": N_("speedup"),
+    "effective_cores": N_("cores used"),
+    "wall_s": N_("wall time"),
+    "startup_s": N_("start-up"),
+    "startup_share": N_("start-up share"),
+    "longest_share": N_("longest task's share"),
+}
+
+
+def figure_value(result: RunResult, figure: str) -> float | None:
+    """A figure of one lane; the shares are computed from the lane's own wall time."""
+    if figure == "startup_share":
+        return result.startup_s / result.wall_s if result.wall_s > 0 else None
+    if figure == "longest_share":
+        return result.longest_task_s / result.wall_s if result.wall_s > 0 else None
+    value = getattr(result, figure)
+    return None if value is None else float(value)
+
+
+def figure_text(result: RunResult, figure: str) -> str:
+    """``1.02x``, ``1.00 cores``, ``0.84 s``, ``35 %``: the figure as the answer shows it."""
+    value = figure_value(result, figure)
+    if value is None:
+        return "–"
+    if figure == "speedup":
+        return f"{num(value)}×"
+    if figure == "effective_cores":
+        return _("{cores} cores").format(cores=num(value))
+    if figure.endswith("_share"):
+        return num(value, ".0%")
+    return f"{num(value)} s"
+
+
+def step_config(step: Step, base: RunConfig, logical_cores: int) -> RunConfig:
+    """The step's settings on top of ``base`` (its workers and refresh stay the teacher's)."""
+    fields = dict(step.settings)
+    if step.tasks_per_core:
+        fields["tasks"] = str(max(step.min_tasks, step.tasks_per_core * logical_cores))
+    fields.setdefault("modes", "sequential,threads,processes")
+    fresh = replace(
+        base.with_workload(step.workload),
+        tasks=None,
+        size=None,
+        sizes=None,
+        items=None,
+        chunksize=None,
+        engine=RunConfig().engine,
+        start_method=RunConfig().start_method,
+        inner_threads=1,
+        payload_mb=None,
+        time_limit_s=base.time_limit_s or LANE_TIME_LIMIT_S,
+    )
+    return config_from_text(fresh, fields)
+
+
+def question_text(step: Step, config: RunConfig) -> str:
+    return _(step.question).format(workers=config.workers)
+
+
+def answer_line(step: Step, results: Mapping[str, RunResult], earlier: Mapping[str, RunResult]) -> str | None:
+    """The measured figure that answers the step's question, with the earlier step's for comparison."""
+    lane, figure = step.answer
+    result = results.get(lane)
+    if not has_answer(result):
+        return None
+    line = _("{lane}: {figure} {value}").format(
+        lane=mode_title(lane), figure=_(FIGURE_NAMES[figure]), value=answer_value(result, figure)
+    )
+    before = earlier.get(lane)
+    if step.compare_with and has_answer(before):
+        line += _(" (step «{step}»: {value})").format(
+            step=_(step_by_key(step.compare_with).title), value=answer_value(before, figure)
+        )
+    return line
+
+
+def has_answer(result: RunResult | None) -> TypeGuard[RunResult]:
+    """A finished lane, or one stopped part-way (time limit, x), whose answer says how far it got."""
+    return result is not None and (result.ok or result.status == "stopped")
+
+
+def answer_value(result: RunResult, figure: str) -> str:
+    """The figure, or for a lane stopped before its end (time limit, x) what it got through."""
+    if result.status == "stopped":
+        return _("– {reason}").format(reason=result.error or _("stopped"))
+    return figure_text(result, figure)
+
+
+def expectation_failures(step: Step, results: Mapping[str, RunResult], logical_cores: int) -> list[str]:
+    """Plain sentences for each claim of the lesson that this run's figures contradict."""
+    failures = []
+    for expect in step.expect:
+        if logical_cores < expect.min_cores:
+            failures.append(
+                _("This machine has {cores} core: processes cannot show this lesson here.").format(cores=logical_cores)
+            )
+            continue
+        if expect.holds(results) is False:
+            failures.append(
+                _(
+                    "This run does not show the lesson ({lane}: {figure} {value}). A busy machine or an "
+                    "unusual CPU can do that; run it again (r) and compare."
+                ).format(
+                    lane=mode_title(expect.lane),
+                    figure=_(FIGURE_NAMES[expect.figure]),
+                    value=figure_text(results[expect.lane], expect.figure),
+                )
+            )
+    return failures
+
+
+def step_by_key(key: str) -> Step:
+    return next(s for s in STEPS if s.key == key)
+
+
+def parse_step(text: str) -> int:
+    """``--step 4``: a 1-based step number; ConfigError-style ValueError with one line otherwise."""
+    try:
+        number = int(text)
+    except ValueError:
+        number = 0
+    if not 1 <= number <= len(STEPS):
+        raise ValueError(
+            _("--step must be a number from 1 to {count}, not {text!r}").format(count=len(STEPS), text=text)
+        )
+    return number
