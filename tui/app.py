@@ -13,7 +13,7 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
-from paraviz.core.host.engines import ENGINES
+from paraviz.core.host.engines import ENGINES, engine_spec
 from paraviz.core.measure.interpreter import probe
 from paraviz.core.measure.machine import MachineInfo, default_worker_counts, machine_info
 from paraviz.core.measure.sampler import CoreSource, CpuSampler
@@ -407,7 +407,7 @@ class ParavizApp(App[int]):
     def action_engine(self, name: str) -> None:
         if name != self.config.engine:
             self.set_config(replace(self.config, engine=name))
-            self.notify(_("Engine: {name} ({what})").format(name=name, what=_(ENGINES[name][1])))
+            self.notify(_("Engine: {name} ({what})").format(name=name, what=_(engine_spec(name).what)))
 
     def action_sweep(self) -> None:
         from paraviz.tui.screens.sweep import SweepScreen  # plotext loads with the first sweep
@@ -493,8 +493,9 @@ class ParavizApp(App[int]):
                     f"{binding.tooltip} ({key_label(binding)})",
                     lambda action=binding.action: self.call_later(self.run_action, action),
                 )
-        for name, (_module, what) in ENGINES.items():
-            yield SystemCommand(_("Engine: {name}").format(name=name), _(what), lambda n=name: self.action_engine(n))
+        for name in ENGINES:
+            what = _(engine_spec(name).what)
+            yield SystemCommand(_("Engine: {name}").format(name=name), what, lambda n=name: self.action_engine(n))
         yield from super().get_system_commands(screen)
 
     # -- events from the run -------------------------------------------------------------

@@ -15,7 +15,7 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, NoReturn
 
 from paraviz.core import __version__
-from paraviz.core.host.engines import DEFAULT_ENGINE, ENGINES
+from paraviz.core.host.engines import DEFAULT_ENGINE, ENGINES, engine_spec
 from paraviz.core.measure.machine import default_worker_counts, logical_cores
 from paraviz.core.model.config import (
     START_METHODS,
@@ -83,7 +83,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
         "--engine",
         default=DEFAULT_ENGINE,
         help=_("how threads and processes run: {engines}").format(
-            engines="; ".join(f"{k}: {_(what)}" for k, (_module, what) in ENGINES.items())
+            engines="; ".join(f"{name}: {_(engine_spec(name).what)}" for name in ENGINES)
         ),
     )
     parser.add_argument(

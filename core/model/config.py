@@ -9,7 +9,7 @@ from collections.abc import Callable, Mapping
 from dataclasses import dataclass, field, replace
 from typing import Any
 
-from paraviz.core.host.engines import DEFAULT_ENGINE, ENGINES
+from paraviz.core.host.engines import DEFAULT_ENGINE, ENGINES, engine_spec
 from paraviz.core.measure.interpreter import InterpreterError, missing_modules, probe
 from paraviz.core.measure.machine import logical_cores
 from paraviz.core.model.figures import DEFAULT_MODES, MODES
@@ -18,15 +18,11 @@ from paraviz.core.teach.i18n import _, num
 
 START_METHODS = tuple(m for m in ("fork", "forkserver", "spawn") if m in multiprocessing.get_all_start_methods())
 MAX_TASKS = 1_000_000
-#: The first Python with concurrent.futures.InterpreterPoolExecutor (PEP 734).
-INTERPRETERS_MIN_VERSION = (3, 14)
 MAX_SIZE = 10**12
 MAX_SECONDS = 3600.0
 MAX_INNER_THREADS = 256
 MAX_REPEAT = 50
 MAX_PAYLOAD_MB = 1024.0
-#: One thread or process per task (the raw engine): more at once is no longer a lesson.
-MAX_RAW_TASKS = 256
 #: How the workload's function is called: task(index, size), or f(item) as map calls it.
 CALL_INDEX_SIZE, CALL_ITEM = "index_size", "item"
 #: Memory we allow a worker process before refusing a pool that would not fit.
@@ -127,7 +123,7 @@ def check_interpreter(config: RunConfig) -> None:
     """What the workload, engine and lanes import must be importable under --python."""
     interpreter = probe(config.python or "")
     needed = list(config.workload.requires)
-    needed += ["joblib"] if config.engine == "joblib" and set(config.modes) & {"threads", "processes"} else []
+    needed += list(engine_spec(config.engine).modules) if set(config.modes) & {"threads", "processes"} else []
     needed += ["distributed"] if "dask" in config.modes else []
     missing = missing_modules(interpreter, tuple(needed))
     if missing:
@@ -144,28 +140,29 @@ def check_interpreter(config: RunConfig) -> None:
         )
 
 
-def check_interpreters_engine(config: RunConfig) -> None:
-    """InterpreterPoolExecutor exists from Python 3.14, and NumPy cannot load in a subinterpreter."""
-    if config.engine != "interpreters" or "threads" not in config.modes:
-        return
-    if config.python is not None:
-        interpreter = probe(config.python)
-        version, label = tuple(int(p) for p in interpreter.version.split(".")[:2]), interpreter.label
-    else:
-        version, label = sys.version_info[:2], f"Python {platform.python_version()}"
-    if version < INTERPRETERS_MIN_VERSION:
+def check_engine(config: RunConfig) -> None:
+    """What the chosen engine declares it cannot do (its SPEC), said before anything runs."""
+    spec = engine_spec(config.engine)
+    if "threads" in config.modes and spec.threads_min_python is not None:
+        if config.python is not None:
+            interpreter = probe(config.python)
+            version, label = tuple(int(p) for p in interpreter.version.split(".")[:2]), interpreter.label
+        else:
+            version, label = sys.version_info[:2], f"Python {platform.python_version()}"
+        if version < spec.threads_min_python:
+            raise ConfigError(_(spec.threads_min_python_why).format(python=label))
+    if "threads" in config.modes and not spec.threads_load_extensions and config.workload.requires:
         raise ConfigError(
-            _(
-                "the interpreters engine needs Python 3.14 or newer (InterpreterPoolExecutor); "
-                "the lanes would run under {python}: give one with --python PATH"
-            ).format(python=label)
+            _(spec.threads_load_extensions_why).format(
+                workload=config.workload.name, modules=", ".join(config.workload.requires)
+            )
         )
-    if config.workload.requires:
+    if config.timed and not spec.timed:
+        raise ConfigError(_(spec.timed_why))
+    beyond_the_loop = bool(set(config.modes) - {"sequential"})
+    if beyond_the_loop and spec.max_tasks is not None and config.task_count > spec.max_tasks:
         raise ConfigError(
-            _(
-                "the interpreters engine runs pure-Python work only: {workload} imports {modules}, which "
-                "cannot load in a subinterpreter; choose cumsum, sleep or squares"
-            ).format(workload=config.workload.name, modules=", ".join(config.workload.requires))
+            _(spec.max_tasks_why).format(max_tasks=spec.max_tasks, task_count=num(config.task_count, ","))
         )
 
 
@@ -305,26 +302,17 @@ def validate(config: RunConfig) -> RunConfig:
                 max_tasks=num(MAX_TASKS, ","), items=num(len(config.items), ",")
             )
         )
-    if config.python is not None:
-        check_interpreter(config)
-    check_interpreters_engine(config)
-    if config.items is not None and config.sizes is not None:
-        raise ConfigError(_("give --items or --sizes, not both"))
     if config.engine not in ENGINES:
         raise ConfigError(
             _("unknown engine {engine!r}; choose from {choices}").format(
                 engine=config.engine, choices=", ".join(ENGINES)
             )
         )
-    if config.engine == "raw" and config.timed:
-        raise ConfigError(_("the raw engine starts one thread or process per task: give tasks, not --seconds"))
-    if config.engine == "raw" and config.task_count > MAX_RAW_TASKS and set(config.modes) - {"sequential"}:
-        raise ConfigError(
-            _(
-                "the raw engine starts one thread or process per task: at most {max_raw_tasks} "
-                "tasks, not {task_count} (use --engine pool for more)"
-            ).format(max_raw_tasks=MAX_RAW_TASKS, task_count=num(config.task_count, ","))
-        )
+    if config.python is not None:
+        check_interpreter(config)
+    if config.items is not None and config.sizes is not None:
+        raise ConfigError(_("give --items or --sizes, not both"))
+    check_engine(config)
     if config.chunksize is not None and not 1 <= config.chunksize <= MAX_TASKS:
         raise ConfigError(
             _("chunksize must be between 1 and {max_tasks}, not {chunksize}").format(

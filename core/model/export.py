@@ -8,6 +8,8 @@ import math
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from paraviz.core.host.engines import engine_spec
+from paraviz.core.host.engines.spec import EngineSpec
 from paraviz.core.model.config import CALL_ITEM, RunConfig
 from paraviz.core.model.figures import RUN_FIELDS, SPREAD_FIELDS, RunResult, mode_name, status_name
 from paraviz.core.model.results import RunReport
@@ -67,15 +69,13 @@ def gil_text(enabled: bool) -> str:
 
 
 def lane_label(result: RunResult) -> str:
-    """``processes fork c125000``: the mode, and for processes how workers start and get tasks."""
+    """``processes fork c125000``: the mode, and for processes how workers start and get tasks
+    (in the engine's own form: ``processes loky``, ``processes fork 1/task``)."""
     name = mode_name(result.mode)
     if result.mode != "processes":
         return name
-    if result.engine == "joblib":
-        return f"{name} loky"
-    if result.engine == "raw":
-        return _("{processes} {start_method} 1/task").format(processes=name, start_method=result.start_method)
-    return f"{name} {result.start_method} c{result.chunksize}"
+    label = engine_spec(result.engine).label if result.engine else EngineSpec.label
+    return _(label).format(mode=name, start_method=result.start_method, chunksize=result.chunksize)
 
 
 def to_table(report: RunReport) -> Any:

@@ -6,6 +6,7 @@ Each threshold sits beside its reason; the sentences go through the catalog (cor
 
 from __future__ import annotations
 
+from paraviz.core.host.engines import engine_spec
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.figures import RunResult, mode_name, mode_title
 from paraviz.core.teach.i18n import _, num
@@ -140,13 +141,9 @@ def thread_sentences(seq: RunResult | None, thr: RunResult | None, config: RunCo
                 cores=num(e), usable=usable
             )
         ]
-    if e >= GIL_BOUND and thr.engine == "interpreters":
-        return [
-            _(
-                "Threads used {cores} cores in one process: each ran its own interpreter with its own GIL "
-                "(InterpreterPoolExecutor), so pure Python ran in parallel; starting them took {startup} s."
-            ).format(cores=num(e), startup=num(thr.startup_s))
-        ]
+    says_why = engine_spec(thr.engine).parallel_threads if thr.engine else None
+    if e >= GIL_BOUND and says_why is not None:
+        return [says_why(thr)]
     if e >= GIL_BOUND and thr.gil_enabled is False:
         return [
             _(
@@ -194,7 +191,7 @@ def process_sentences(
             ).format(slower=num(1 / s, ".1f"), micros=num(per_task * 1e6, ".1f"), chunksize=proc.chunksize or 1)
         )
     if proc.wall_s > 0 and proc.startup_s / proc.wall_s >= STARTUP_SHARE:
-        starter = "loky" if proc.engine == "joblib" else proc.start_method
+        starter = (engine_spec(proc.engine).starter if proc.engine else None) or proc.start_method
         lines.append(
             _("Pool start-up ({starter}) took {startup} s of {wall} s: short runs pay for starting workers.").format(
                 starter=starter, startup=num(proc.startup_s), wall=num(proc.wall_s)
@@ -241,62 +238,9 @@ def imbalance_sentences(thr: RunResult | None, proc: RunResult | None, config: R
 
 
 def engine_sentences(thr: RunResult | None, proc: RunResult | None, logical_cores: int) -> list[str]:
-    """How the chosen engine ran the lanes, from what the engine itself reported."""
-    lines = []
-    if proc and proc.ok and proc.chunksize_why and proc.engine == "pool":
-        lines.append(
-            _("Pool sent {tasks} tasks in chunks of {chunksize} ({why}): one message per chunk, not per task.").format(
-                tasks=num(proc.tasks_done, ","), chunksize=num(proc.chunksize or 1, ","), why=proc.chunksize_why
-            )
-        )
-    if proc and proc.ok and proc.engine == "joblib":
-        limit = proc.inner_thread_limit
-        lines.append(
-            (
-                _(
-                    "joblib's loky started {workers} worker processes in {startup} s, each limited to {limit} "
-                    "inner threads (loky keeps them for the next call; each lane here starts afresh)."
-                )
-                if limit
-                else _(
-                    "joblib's loky started {workers} worker processes in {startup} s "
-                    "(loky keeps them for the next call; each lane here starts afresh)."
-                )
-            ).format(workers=proc.workers, startup=num(proc.startup_s), limit=limit)
-        )
-    for lane in (thr, proc):
-        if lane and lane.ok and lane.engine == "raw" and lane.workers > logical_cores:
-            lines.append(one_per_task_sentence(lane, logical_cores))
-    return lines
-
-
-def one_per_task_sentence(lane: RunResult, logical_cores: int) -> str:
-    """--engine raw with more tasks than cores; 'at once' only where the samples saw them at once
-    (a thread's start waits for the GIL: 32 pure-Python threads were seen 2 at a time)."""
-    # The host's own main thread and the host process itself are in the peaks.
-    alive = lane.peak_threads - 1 if lane.mode == "threads" else lane.peak_processes - 1
-    figures = {"workers": lane.workers, "logical": logical_cores, "cores": num(lane.effective_cores), "alive": alive}
-    if lane.mode == "threads" and alive * 2 <= lane.workers:
-        text = _(
-            "One thread per task: {workers} threads, but never more than {alive} alive at once in the samples "
-            "(each start waits for the GIL); they used {cores} of {logical} cores: more threads buy no more cores."
-        )
-    elif lane.mode == "threads":
-        text = _(
-            "One thread per task: {workers} threads at once on {logical} cores used {cores} cores; "
-            "more threads buy no more cores."
-        )
-    elif alive * 2 <= lane.workers:
-        text = _(
-            "One process per task: {workers} processes, never more than {alive} alive at once in the samples; "
-            "they used {cores} of {logical} cores."
-        )
-    else:
-        text = _(
-            "One process per task: {workers} processes at once on {logical} cores used {cores} cores; "
-            "more processes buy no more cores."
-        )
-    return text.format(**figures)
+    """How the chosen engine ran the lanes, in the engine's own words (its SPEC's sentences)."""
+    engine = next((lane.engine for lane in (thr, proc) if lane and lane.engine), None)
+    return engine_spec(engine).sentences(thr, proc, logical_cores) if engine else []
 
 
 #: Share of a process lane's wall time spent receiving data above which moving data is the story.

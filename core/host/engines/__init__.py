@@ -1,28 +1,42 @@
-"""Engines: how the threads and processes lanes run their tasks (the sequential lane is a plain
-loop). Each is one module here with ``run(lane) -> Outcome`` (see base.py); adding one means a
-module and a line below, nothing else."""
+"""Engines: how the threads and processes lanes run their tasks (the sequential loop needs none).
+
+Each engine is one module here: ``run(lane) -> Outcome`` (see base.py), an optional ``prepare()``
+that imports its library before the lane's clock starts, and ``SPEC`` (spec.py), what it declares
+about itself for the settings checks, the tables and the explanation. Adding one is a module and
+its name below; nothing outside this folder branches on an engine's name.
+"""
 
 from __future__ import annotations
 
+import functools
 import importlib
 
 from paraviz.core.host.engines.base import Engine
-from paraviz.core.teach.i18n import N_
+from paraviz.core.host.engines.spec import EngineSpec
 
-#: name -> (module, what it runs for threads / for processes)
-ENGINES: dict[str, tuple[str, str]] = {
-    "futures": ("futures", N_("ThreadPoolExecutor / ProcessPoolExecutor")),
-    "pool": ("pool", N_("multiprocessing ThreadPool / Pool.map")),
-    "joblib": ("joblib_engine", N_('joblib Parallel, backend "threading" / loky')),
-    "raw": ("raw", N_("one threading.Thread / multiprocessing.Process per task")),
-    "interpreters": ("interpreters", N_("InterpreterPoolExecutor, an interpreter per thread / ProcessPoolExecutor")),
+#: name -> module, in the order the app and the help list them.
+ENGINES: dict[str, str] = {
+    "futures": "futures",
+    "pool": "pool",
+    "joblib": "joblib_engine",
+    "raw": "raw",
+    "interpreters": "interpreters",
 }
 DEFAULT_ENGINE = "futures"
 
 
+@functools.cache
+def engine_spec(name: str) -> EngineSpec:
+    """What the engine ``name`` declares (its module loads; its library does not)."""
+    return importlib.import_module(f"{__name__}.{ENGINES[name]}").SPEC  # type: ignore[no-any-return]
+
+
 def load_engine(name: str) -> Engine:
-    module, _ = ENGINES[name]
-    return importlib.import_module(f"{__name__}.{module}")  # type: ignore[return-value]
+    module = importlib.import_module(f"{__name__}.{ENGINES[name]}")
+    prepare = getattr(module, "prepare", None)
+    if prepare is not None:
+        prepare()  # its library, before the lane's clock starts
+    return module  # type: ignore[return-value]
 
 
 #: Lanes beyond the engine's two: the dask mode has its own module (distributed).

@@ -8,8 +8,11 @@ from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
 from paraviz.core.host.engines.base import LaneContext, Outcome, WorkerBoard, WorkerDied, run_windowed
+from paraviz.core.host.engines.spec import EngineSpec
 from paraviz.core.host.worker import init_worker, ping
-from paraviz.core.teach.i18n import _
+from paraviz.core.teach.i18n import N_, _
+
+SPEC = EngineSpec("futures", N_("ThreadPoolExecutor / ProcessPoolExecutor"))
 
 
 class _Result:

@@ -10,11 +10,40 @@ there: config.check_interpreter refuses such workloads before anything runs.
 from __future__ import annotations
 
 import time
+from typing import TYPE_CHECKING
 
 from paraviz.core.host.engines import futures
 from paraviz.core.host.engines.base import LaneContext, Outcome, run_windowed
+from paraviz.core.host.engines.spec import EngineSpec
 from paraviz.core.host.worker import ping
-from paraviz.core.teach.i18n import _
+from paraviz.core.teach.i18n import N_, _, num
+
+if TYPE_CHECKING:
+    from paraviz.core.model.figures import RunResult
+
+
+def parallel_threads(thr: RunResult) -> str:
+    return _(
+        "Threads used {cores} cores in one process: each ran its own interpreter with its own GIL "
+        "(InterpreterPoolExecutor), so pure Python ran in parallel; starting them took {startup} s."
+    ).format(cores=num(thr.effective_cores), startup=num(thr.startup_s))
+
+
+SPEC = EngineSpec(
+    "interpreters",
+    N_("InterpreterPoolExecutor, an interpreter per thread / ProcessPoolExecutor"),
+    threads_min_python=(3, 14),
+    threads_min_python_why=N_(
+        "the interpreters engine needs Python 3.14 or newer (InterpreterPoolExecutor); "
+        "the lanes would run under {python}: give one with --python PATH"
+    ),
+    threads_load_extensions=False,
+    threads_load_extensions_why=N_(
+        "the interpreters engine runs pure-Python work only: {workload} imports {modules}, which "
+        "cannot load in a subinterpreter; choose cumsum, sleep or squares"
+    ),
+    parallel_threads=parallel_threads,
+)
 
 
 def run(lane: LaneContext) -> Outcome:

@@ -7,16 +7,55 @@ import contextlib
 import os
 import tempfile
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-# Imported with the engine, before the lane's clock starts, as a notebook imports it first.
-from joblib import Parallel, delayed, parallel_config
 from paraviz.core.host.engines.base import LaneContext, Outcome, drain_from_thread, proc_stat
+from paraviz.core.host.engines.spec import EngineSpec
 from paraviz.core.host.worker import FileBoard, probe, run_chunk, run_configured_chunk
-from paraviz.core.teach.i18n import _
+from paraviz.core.teach.i18n import N_, _, num
+
+if TYPE_CHECKING:
+    from paraviz.core.model.figures import RunResult
+
+
+def sentences(thr: RunResult | None, proc: RunResult | None, logical_cores: int) -> list[str]:
+    """loky's start-up and the inner-thread limit it gives each worker."""
+    if not (proc and proc.ok):
+        return []
+    limit = proc.inner_thread_limit
+    sentence = (
+        _(
+            "joblib's loky started {workers} worker processes in {startup} s, each limited to {limit} "
+            "inner threads (loky keeps them for the next call; each lane here starts afresh)."
+        )
+        if limit
+        else _(
+            "joblib's loky started {workers} worker processes in {startup} s "
+            "(loky keeps them for the next call; each lane here starts afresh)."
+        )
+    )
+    return [sentence.format(workers=proc.workers, startup=num(proc.startup_s), limit=limit)]
+
+
+SPEC = EngineSpec(
+    "joblib",
+    N_('joblib Parallel, backend "threading" / loky'),
+    modules=("joblib",),
+    starter="loky",
+    label="{mode} loky",
+    sentences=sentences,
+)
+
+
+def prepare() -> None:
+    """Imported with the engine, before the lane's clock starts, as a notebook imports it first
+    (here, not at the top: the app reads SPEC without loading joblib)."""
+    import joblib  # noqa: F401
 
 
 def run(lane: LaneContext) -> Outcome:
+    from joblib import Parallel, delayed, parallel_config
+
     threads = lane.mode == "threads"
     backend = "threading" if threads else "loky"
     cfg = lane.cfg

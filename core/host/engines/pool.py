@@ -5,11 +5,29 @@ from __future__ import annotations
 
 import math
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from paraviz.core.host.engines.base import LaneContext, Outcome, WorkerBoard, run_windowed
+from paraviz.core.host.engines.spec import EngineSpec
 from paraviz.core.host.worker import init_worker, ping
-from paraviz.core.teach.i18n import _
+from paraviz.core.teach.i18n import N_, _, num
+
+if TYPE_CHECKING:
+    from paraviz.core.model.figures import RunResult
+
+
+def sentences(thr: RunResult | None, proc: RunResult | None, logical_cores: int) -> list[str]:
+    """Pool.map's chunks: why the processes lane sent its tasks in chunks of that size."""
+    if not (proc and proc.ok and proc.chunksize_why):
+        return []
+    return [
+        _("Pool sent {tasks} tasks in chunks of {chunksize} ({why}): one message per chunk, not per task.").format(
+            tasks=num(proc.tasks_done, ","), chunksize=num(proc.chunksize or 1, ","), why=proc.chunksize_why
+        )
+    ]
+
+
+SPEC = EngineSpec("pool", N_("multiprocessing ThreadPool / Pool.map"), sentences=sentences)
 
 
 class _Async:

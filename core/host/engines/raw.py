@@ -6,14 +6,71 @@ from __future__ import annotations
 import queue
 import threading
 import time
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from paraviz.core.host.engines.base import FLUSH_EVERY_S, LaneContext, Outcome, exit_text
+from paraviz.core.host.engines.spec import EngineSpec
 from paraviz.core.host.worker import Record, init_worker, run_chunk
-from paraviz.core.teach.i18n import _
+from paraviz.core.teach.i18n import N_, _, num
+
+if TYPE_CHECKING:
+    from paraviz.core.model.figures import RunResult
 
 #: More threads or processes than this at once is no longer a lesson, only a slow machine.
 MAX_RAW_TASKS = 256
+
+
+def sentences(thr: RunResult | None, proc: RunResult | None, logical_cores: int) -> list[str]:
+    """More tasks than cores, each with a thread or process of its own."""
+    return [
+        one_per_task_sentence(lane, logical_cores)
+        for lane in (thr, proc)
+        if lane and lane.ok and lane.workers > logical_cores
+    ]
+
+
+def one_per_task_sentence(lane: RunResult, logical_cores: int) -> str:
+    """--engine raw with more tasks than cores; 'at once' only where the samples saw them at once
+    (a thread's start waits for the GIL: 32 pure-Python threads were seen 2 at a time)."""
+    # The host's own main thread and the host process itself are in the peaks.
+    alive = lane.peak_threads - 1 if lane.mode == "threads" else lane.peak_processes - 1
+    figures = {"workers": lane.workers, "logical": logical_cores, "cores": num(lane.effective_cores), "alive": alive}
+    if lane.mode == "threads" and alive * 2 <= lane.workers:
+        text = _(
+            "One thread per task: {workers} threads, but never more than {alive} alive at once in the samples "
+            "(each start waits for the GIL); they used {cores} of {logical} cores: more threads buy no more cores."
+        )
+    elif lane.mode == "threads":
+        text = _(
+            "One thread per task: {workers} threads at once on {logical} cores used {cores} cores; "
+            "more threads buy no more cores."
+        )
+    elif alive * 2 <= lane.workers:
+        text = _(
+            "One process per task: {workers} processes, never more than {alive} alive at once in the samples; "
+            "they used {cores} of {logical} cores."
+        )
+    else:
+        text = _(
+            "One process per task: {workers} processes at once on {logical} cores used {cores} cores; "
+            "more processes buy no more cores."
+        )
+    return text.format(**figures)
+
+
+SPEC = EngineSpec(
+    "raw",
+    N_("one threading.Thread / multiprocessing.Process per task"),
+    max_tasks=MAX_RAW_TASKS,
+    max_tasks_why=N_(
+        "the raw engine starts one thread or process per task: at most {max_tasks} "
+        "tasks, not {task_count} (use --engine pool for more)"
+    ),
+    timed=False,
+    timed_why=N_("the raw engine starts one thread or process per task: give tasks, not --seconds"),
+    label=N_("{mode} {start_method} 1/task"),
+    sentences=sentences,
+)
 
 
 def _in_process(
