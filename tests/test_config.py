@@ -1,16 +1,8 @@
 from __future__ import annotations
 
 import pytest
-from paraviz.core.model.config import (
-    ConfigError,
-    RunConfig,
-    max_workers,
-    parse_float,
-    parse_int,
-    parse_modes,
-    parse_sizes,
-    validate,
-)
+from paraviz.core.model.config import ConfigError, RunConfig, max_workers, validate
+from paraviz.core.model.options import parse_float, parse_int, parse_modes, parse_sizes
 from paraviz.core.model.workloads import WorkloadError, get_workload
 
 
@@ -83,7 +75,7 @@ def test_repeat_is_bounded():
 
 
 def test_one_parser_for_the_cli_and_the_dialog():
-    from paraviz.core.model.config import config_from_text, parse_worker_counts, with_options
+    from paraviz.core.model.options import config_from_text, parse_worker_counts, with_options
 
     base = RunConfig()
     from paraviz.core.measure.machine import logical_cores

@@ -12,8 +12,9 @@ import time
 
 import pytest
 from paraviz.core.measure.runner import run_lanes
-from paraviz.core.model.config import ConfigError, RunConfig, parse_scheduler
+from paraviz.core.model.config import ConfigError, RunConfig
 from paraviz.core.model.events import ClusterSampled, PoolReady
+from paraviz.core.model.options import parse_scheduler
 from paraviz.core.model.workloads import get_workload
 
 from tests.conftest import PARAVIZ, sigterm_leaves_nothing

@@ -15,8 +15,9 @@ import psutil
 import pytest
 from paraviz.core.measure.interpreter import probe
 from paraviz.core.measure.runner import run_lanes
-from paraviz.core.model.config import ConfigError, RunConfig, config_from_text
+from paraviz.core.model.config import ConfigError, RunConfig
 from paraviz.core.model.events import LaneStarted
+from paraviz.core.model.options import config_from_text
 
 from tests.test_app import wait_idle
 

@@ -10,46 +10,31 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable
-from dataclasses import dataclass, field, replace
+from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from paraviz.core.host.engines import ENGINES, engine_spec
-from paraviz.core.measure.interpreter import probe
 from paraviz.core.measure.machine import MachineInfo, default_worker_counts, machine_info
 from paraviz.core.measure.sampler import CoreSource, CpuSampler
 from paraviz.core.measure.tree import OwnCpuMeter
-from paraviz.core.model.config import ConfigError, RunConfig, validate, with_options
-from paraviz.core.model.events import (
-    Calibrated,
-    Calibrating,
-    ClusterSampled,
-    Event,
-    LaneFinished,
-    LaneSampled,
-    LaneStarted,
-    TasksReported,
-)
-from paraviz.core.model.export import arguments_text, gil_text, tasks_text
-from paraviz.core.model.figures import MODES, RunResult, mode_title, with_comparisons
+from paraviz.core.model.config import ConfigError, RunConfig, validate
+from paraviz.core.model.figures import MODES, RunResult, mode_title
+from paraviz.core.model.options import with_options
 from paraviz.core.model.results import RunReport
 from paraviz.core.model.workloads import WorkloadError
-from paraviz.core.teach.explain import explain
-from paraviz.core.teach.i18n import N_, _, num
-from paraviz.tui.failures import unexpected_failure
+from paraviz.core.teach.i18n import N_, _
+from paraviz.tui.header import header_markup
 from paraviz.tui.keys import help_rows, key_label, translate_bindings, translated
+from paraviz.tui.run_view import RunEnded, RunEvent, RunView
 from paraviz.tui.widgets import BigFigures, CoreMeter, LanePanel
-from paraviz.tui.widgets.lane_chart import nice_ceiling
 from paraviz.tui.widgets.lane_colours import LANE_COLOURS
-from rich.text import Text
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Key, Resize
-from textual.message import Message
 from textual.screen import Screen
 from textual.widgets import Footer, Static
-from textual.worker import Worker
 
 if TYPE_CHECKING:
     from paraviz.core.measure.sweep import SweepReport
@@ -62,31 +47,7 @@ OBSERVER_WINDOW_S = 1.0
 COMPACT_HEIGHT = 32
 
 
-@dataclass
-class RunEvent(Message):
-    """An engine event, relayed from the run thread."""
-
-    event: Event
-    #: Samples of the same lane that this one replaced in the queue while the UI was busy: the
-    #: chart keeps every point, and the lane repaints once.
-    earlier: list[LaneSampled] = field(default_factory=list)
-
-    def can_replace(self, message: Message) -> bool:
-        """A queued sample gives way to the next sample of its lane, which carries it along."""
-        old, new = self.event, getattr(message, "event", None)
-        if isinstance(old, LaneSampled) and isinstance(new, LaneSampled) and old.mode == new.mode:
-            message.earlier[:0] = [*self.earlier, old]  # type: ignore[attr-defined]
-            return True
-        return False
-
-
-@dataclass
-class RunEnded(Message):
-    report: RunReport | None
-    error: str | None = None
-
-
-class ParavizApp(App[int]):
+class ParavizApp(RunView, App[int]):
     """Run one workload sequentially, with threads and with processes, and watch the cores."""
 
     CSS_PATH = "app.tcss"
@@ -233,52 +194,7 @@ class ParavizApp(App[int]):
             )
 
     def refresh_header(self) -> None:
-        c, m = self.config, self.machine
-        what = _("{seconds} s per lane").format(seconds=num(c.seconds, "g")) if c.timed else tasks_text(c.task_count)
-        if c.items is not None or c.sizes:
-            size = arguments_text(c, c.resolved_size())
-        else:
-            size = (
-                _("size: calibrate")
-                if c.needs_calibration
-                else _("size {size}").format(size=num(c.resolved_size(), ","))
-            )
-        if c.payload:
-            size += _(" · {payload} MB sent/task").format(payload=num(c.payload, "g"))
-        method = f"{c.engine} · {c.start_method}" + (
-            _(" · chunk {chunksize}").format(chunksize=c.chunksize) if c.chunksize else ""
-        )
-        inner = _(" · {inner} inner thr").format(inner=c.inner_threads) if c.workload.uses_inner_threads else ""
-        python, gil = m.python, gil_text(m.gil_enabled)
-        if c.python:  # the lanes run under another Python: name it, as it answered when asked
-            interpreter = probe(c.python)
-            python, gil = (
-                f"{interpreter.version}{'t' if interpreter.free_threaded else ''}",
-                gil_text(interpreter.gil_enabled),
-            )
-        workers = _("{workers} workers").format(workers=c.workers)
-        left = f"[b]paraviz[/b] ─ [b]{c.workload.name}[/b] · {what} · {size} · {workers} · {method}{inner}"
-        right = _("{cores} cores ({physical} physical) · Python {python} · {gil}").format(
-            cores=m.logical_cores, physical=m.physical_cores, python=python, gil=gil
-        )
-        short = _("{cores} cores · {gil}").format(cores=m.logical_cores, gil=gil)
-        sides = [right, short]
-        if self.observer_cores is not None:  # paraviz's own CPU, shown whatever the room
-            own = num(self.observer_cores)
-            sides = [
-                f"{right} · " + _("paraviz {cores} cores").format(cores=own),
-                f"{short} · " + _("paraviz {cores} cores").format(cores=own),
-                f"{short} · paraviz {own}",
-            ]
-        plain = len(Text.from_markup(left).plain)
-        room = self.size.width - 2  # the header's padding (app.tcss: padding 0 1)
-        # One line from 120 columns, in the first form that fits; else the full right side on a line
-        # of its own (never a wrap in the middle of a figure).
-        fitting = next((side for side in sides if plain + len(side) + 3 <= room), None)
-        one_line = self.size.width >= 120 and fitting is not None
-        right = fitting if one_line and fitting else sides[0]
-        joiner = "   " if one_line else "\n"
-        header = f"{left}{joiner}[dim]{right}[/dim]"
+        header = header_markup(self.config, self.machine, self.observer_cores, self.size.width)
         # A new figure of the same width repaints the header; anything else lays the screen out again.
         same_size = len(header) == len(self.header_text) and header.count("\n") == self.header_text.count("\n")
         self.header_text = header
@@ -499,89 +415,6 @@ class ParavizApp(App[int]):
         yield from super().get_system_commands(screen)
 
     # -- events from the run -------------------------------------------------------------
-
-    def on_run_event(self, message: RunEvent) -> None:
-        event = message.event
-        if isinstance(event, Calibrating):
-            self.explanation_text = _("Calibrating {workload}: timing one task…").format(workload=event.workload)
-            self.explanation.update(self.explanation_text)
-        elif isinstance(event, Calibrated):
-            # Keep the size, so that lanes run later compare against the same work.
-            self.config = replace(self.config, size=event.size)
-            self.refresh_header()
-            self.explanation_text = _("Calibrated: size {size} (≈{seconds} s a task here).").format(
-                size=num(event.size, ","), seconds=num(event.task_seconds)
-            )
-            self.explanation.update(self.explanation_text)
-        elif isinstance(event, LaneStarted):
-            self.lane(event.mode).started(event.round, event.rounds)
-            self.core_meter.lane_started(event.mode)
-        elif isinstance(event, ClusterSampled):
-            self.core_meter.remote_sampled(event.workers)
-        elif isinstance(event, TasksReported):
-            self.lane(event.mode).progress(event)
-        elif isinstance(event, LaneSampled):
-            self.lane(event.mode).sampled(event, message.earlier)
-            self.time_axis_moved = True
-        elif isinstance(event, LaneFinished):
-            self.core_meter.lane_ended(event.result.mode)
-            self.lane_finished(event.result)
-            self.fit_time_axis()
-
-    def fit_time_axis(self) -> None:
-        """One time axis for every lane, long enough for the longest: lanes compare by length."""
-        longest = max(lane.chart.trace.now_s for lane in self.lanes.values())
-        span = nice_ceiling(longest)
-        for lane in self.lanes.values():
-            lane.chart.set_span(span)
-
-    def lane_finished(self, result: RunResult) -> None:
-        """Show a lane's figures as soon as it ends, with speedups against whatever sequential
-        lane these settings produced, in this run or an earlier one."""
-        before = dict(self.results)
-        self.results[result.mode] = result
-        results = with_comparisons(list(self.results.values()), self.machine.logical_cores, self.config.timed)
-        self.results = {r.mode: r for r in results}
-        for mode, lane_result in self.results.items():
-            if mode == result.mode or before.get(mode) != lane_result:  # a new baseline changes speedups
-                self.lane(mode).finished(lane_result)
-        self.show_explanation()
-
-    def on_worker_state_changed(self, event: Worker.StateChanged) -> None:
-        """A run that raised something unexpected must not leave the app "running" for ever."""
-        reason = unexpected_failure(event, "run", _("the run failed: {kind}: {error}"))
-        if reason is not None:
-            self.post_message(RunEnded(None, reason))
-
-    def on_run_ended(self, message: RunEnded) -> None:
-        self.running = False
-        if message.error:
-            self.notify(message.error, severity="error")
-            self.reset_lanes(_("not run"))
-            return
-        report = message.report
-        if report is not None:
-            # Export what is on screen: every lane shown, also those from earlier runs (t, then s)
-            # with the same settings (a change of settings clears them).
-            shown = [self.results[m] for m in MODES if m in self.results]
-            modes = tuple(r.mode for r in shown)
-            report = RunReport(report.machine, replace(report.config, modes=modes), report.size, shown)
-        self.last_report = report
-
-    def show_explanation(self) -> None:
-        ordered = [self.results[m] for m in MODES if m in self.results]
-        self.show_big_figures()
-        lines = explain(ordered, self.config, self.machine.logical_cores)
-        if not lines and self.running:
-            lines = [_("Running: what the figures say appears here as each lane ends.")]
-        elif not lines and ordered and "sequential" not in self.results:
-            lines = [_("Nothing to compare these figures with: run the sequential lane too (s) for speedups.")]
-        elif not lines:
-            lines = [_("Press r to run all three lanes, s/t/p for one, w for another workload, ? for help.")]
-        text = "\n".join(lines)
-        if text != self.explanation_text:  # the same sentences again: no new layout
-            self.explanation_text = text
-            self.explanation.update(text)
 
 
 def hang_up(_signum: int, _frame: object) -> None:

@@ -17,18 +17,9 @@ from typing import TYPE_CHECKING, NoReturn
 from paraviz.core import __version__
 from paraviz.core.host.engines import DEFAULT_ENGINE, ENGINES, engine_spec
 from paraviz.core.measure.machine import default_worker_counts, logical_cores
-from paraviz.core.model.config import (
-    START_METHODS,
-    TEXT_FIELDS,
-    ConfigError,
-    RunConfig,
-    config_from_text,
-    default_start_method,
-    parse_int,
-    parse_refresh,
-    parse_worker_counts,
-)
+from paraviz.core.model.config import START_METHODS, ConfigError, RunConfig, default_start_method
 from paraviz.core.model.figures import mode_name
+from paraviz.core.model.options import TEXT_FIELDS, config_from_text, parse_int, parse_refresh, parse_worker_counts
 from paraviz.core.model.results import RunReport
 from paraviz.core.model.workloads import WORKLOADS, WorkloadError
 from paraviz.core.teach.i18n import LANGUAGES, _, language, num, set_language

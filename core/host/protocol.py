@@ -7,7 +7,7 @@ Times are CLOCK_MONOTONIC seconds, one clock for every process on the machine.
 
 from __future__ import annotations
 
-from typing import Any, TypedDict
+from typing import TypedDict
 
 LANE_STARTED = "lane_started"
 POOL_READY = "pool_ready"
@@ -28,10 +28,26 @@ class LaneStartedMessage(TypedDict):
     pid: int
 
 
+class LaneDetails(TypedDict, total=False):
+    """What an engine tells about how it ran a lane: each key optional, read by name on the other side."""
+
+    workers: int  # how many ran at once when not --workers (raw: one per task; dask: the cluster's threads)
+    chunksize: int
+    chunksize_why: str  # Pool.map's default, --chunksize...
+    inner_thread_limit: str  # OMP_NUM_THREADS as the workers saw it (loky sets cores // workers)
+    interpreters: int
+    start_each_s: float  # raw: the start-up of each thread or process
+    cluster: str  # dask: the scheduler's address, or "local"
+    dask_workers: int
+    dask_hosts: str
+    cluster_cpu_s: float  # dask: CPU seconds from the workers' own counters
+    compute_s: float  # dask: the task stream's compute time
+
+
 class PoolReadyMessage(TypedDict):
     event: str
     startup_s: float  # from the lane's start until its workers answered
-    details: dict[str, Any]  # engine facts the figures and the explanation name (see Outcome.details)
+    details: LaneDetails
 
 
 class TasksMessage(TypedDict):
@@ -49,7 +65,7 @@ class LaneFinishedMessage(TypedDict):
     startup_s: float
     cpu_s: float
     tasks_done: int
-    details: dict[str, Any]
+    details: LaneDetails
     bytes_sent: int
     transfer_s: float
     python: str  # the host's version, "3.14.0t" for a free-threaded build

@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import time
 from collections.abc import Callable
-from typing import Any, cast
+from typing import cast
 
 from paraviz.core.host.protocol import (
     CLUSTER_SAMPLED,
@@ -13,6 +13,7 @@ from paraviz.core.host.protocol import (
     POOL_READY,
     TASKS,
     ClusterSampledMessage,
+    LaneDetails,
     LaneFinishedMessage,
     LaneStartedMessage,
     Message,
@@ -55,7 +56,7 @@ class Lane:
         self.lane_t0: float | None = None
         self.finished: LaneFinishedMessage | None = None
         self.startup_s = 0.0
-        self.details: dict[str, Any] = {}
+        self.details: LaneDetails = {}
         self.longest_task_s = 0.0
         self.background = BackgroundMeter()
         self.tasks_done = 0
@@ -144,9 +145,7 @@ class Lane:
             status, error = f["status"], f.get("error")
         return RunResult(
             mode=self.mode,
-            workers=1
-            if self.mode == "sequential"
-            else self.details.get("one_per_task", self.details.get("dask_threads") or self.config.workers),
+            workers=1 if self.mode == "sequential" else self.details.get("workers", self.config.workers),
             start_method=self.config.start_method if self.mode == "processes" else None,
             chunksize=self.details.get("chunksize", self.config.chunksize or 1) if self.mode == "processes" else None,
             engine=None if self.mode in ("sequential", "dask") else self.config.engine,

@@ -12,8 +12,9 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TypeGuard
 
-from paraviz.core.model.config import RunConfig, config_from_text
+from paraviz.core.model.config import RunConfig
 from paraviz.core.model.figures import RunResult, mode_title
+from paraviz.core.model.options import config_from_text
 from paraviz.core.teach.i18n import N_, _, num
 
 #: Every step's lanes are sized for a few seconds; one still running after this is stopped and its

@@ -14,7 +14,7 @@ from concurrent.futures import TimeoutError as FutureTimeout
 from dataclasses import dataclass, field
 from typing import Any, Protocol
 
-from paraviz.core.host.protocol import POOL_READY, TASKS, Message, PoolReadyMessage, TasksMessage
+from paraviz.core.host.protocol import POOL_READY, TASKS, LaneDetails, Message, PoolReadyMessage, TasksMessage
 from paraviz.core.host.worker import Record, run_chunk
 from paraviz.core.teach.i18n import _
 
@@ -114,8 +114,8 @@ class Outcome:
     worker_cpu: dict[int, float] = field(default_factory=dict)
     #: Whether the workers were this host's own children, reaped, so that os.times() counts them.
     children_counted: bool = True
-    #: Engine facts the explanation names (chunksize and why, inner-thread limit...).
-    details: dict[str, Any] = field(default_factory=dict)
+    #: Engine facts the figures and the explanation name (protocol.LaneDetails).
+    details: LaneDetails = field(default_factory=lambda: LaneDetails())
     #: Called after the lane's clock stops (pool shutdown is not part of the lane's time).
     cleanup: Callable[[], None] | None = None
     #: --payload bytes pickled to worker processes, and the worker seconds they took to arrive.

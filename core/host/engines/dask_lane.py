@@ -73,12 +73,9 @@ def run(lane: LaneContext) -> Outcome:
     workers = info.get("workers", {})
     threads = sum(w.get("nthreads", 0) for w in workers.values())
     hosts = sorted({str(w.get("host", "?")) for w in workers.values()})
-    outcome.details = {
-        "cluster": address or "local",
-        "dask_workers": len(cpu_before),
-        "dask_threads": threads,
-        "dask_hosts": ",".join(hosts),
-    }
+    outcome.details = {"cluster": address or "local", "dask_workers": len(cpu_before), "dask_hosts": ",".join(hosts)}
+    if threads:
+        outcome.details["workers"] = threads
     lane.ready(outcome.startup_s, **outcome.details)
 
     batch = lane.batch

@@ -125,7 +125,7 @@ def run(lane: LaneContext) -> Outcome:
     for starter in starters:
         starter.start()
     # Each process pays its own start (a thread's start also waits for the GIL): the mean cost.
-    outcome.details = {"one_per_task": batch.tasks, "start_each_s": (time.monotonic() - lane.t0) / batch.tasks}
+    outcome.details = {"workers": batch.tasks, "start_each_s": (time.monotonic() - lane.t0) / batch.tasks}
     lane.ready(0.0, **outcome.details)
     outcome.error = _collect(lane, results, starters, outcome, threads)
     if outcome.error is None:

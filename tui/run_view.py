@@ -1,0 +1,153 @@
+"""How the app shows a run: each event the run streams, folded into the lanes or shown at once."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field, replace
+from typing import TYPE_CHECKING
+
+from paraviz.core.model.events import (
+    Calibrated,
+    Calibrating,
+    ClusterSampled,
+    Event,
+    LaneFinished,
+    LaneSampled,
+    LaneStarted,
+    PoolReady,
+    TasksReported,
+)
+from paraviz.core.model.figures import MODES, RunResult, with_comparisons
+from paraviz.core.model.results import RunReport
+from paraviz.core.teach.explain import explain
+from paraviz.core.teach.i18n import _, num
+from paraviz.tui.failures import unexpected_failure
+from paraviz.tui.widgets.lane_chart import nice_ceiling
+from textual.case import camel_to_snake
+from textual.message import Message
+from textual.worker import Worker
+
+if TYPE_CHECKING:
+    from paraviz.tui.app import ParavizApp
+
+
+@dataclass
+class RunEvent(Message):
+    """An engine event, relayed from the run thread."""
+
+    event: Event
+    #: Samples of the same lane that this one replaced in the queue while the UI was busy: the
+    #: chart keeps every point, and the lane repaints once.
+    earlier: list[LaneSampled] = field(default_factory=list)
+
+    def can_replace(self, message: Message) -> bool:
+        """A queued sample gives way to the next sample of its lane, which carries it along."""
+        old, new = self.event, getattr(message, "event", None)
+        if isinstance(old, LaneSampled) and isinstance(new, LaneSampled) and old.mode == new.mode:
+            message.earlier[:0] = [*self.earlier, old]  # type: ignore[attr-defined]
+            return True
+        return False
+
+
+@dataclass
+class RunEnded(Message):
+    report: RunReport | None
+    error: str | None = None
+
+
+class RunView:
+    """The run's side of ParavizApp: a method per event, named after it (LaneStarted: run_lane_started)."""
+
+    def on_run_event(self: ParavizApp, message: RunEvent) -> None:
+        """Each event of the run to the method named after it: LaneStarted to run_lane_started…"""
+        event = message.event
+        getattr(self, "run_" + camel_to_snake(type(event).__name__))(event, message)
+
+    def run_calibrating(self: ParavizApp, event: Calibrating, _message: RunEvent) -> None:
+        self.explanation_text = _("Calibrating {workload}: timing one task…").format(workload=event.workload)
+        self.explanation.update(self.explanation_text)
+
+    def run_calibrated(self: ParavizApp, event: Calibrated, _message: RunEvent) -> None:
+        # Keep the size, so that lanes run later compare against the same work.
+        self.config = replace(self.config, size=event.size)
+        self.refresh_header()
+        self.explanation_text = _("Calibrated: size {size} (≈{seconds} s a task here).").format(
+            size=num(event.size, ","), seconds=num(event.task_seconds)
+        )
+        self.explanation.update(self.explanation_text)
+
+    def run_lane_started(self: ParavizApp, event: LaneStarted, _message: RunEvent) -> None:
+        self.lane(event.mode).started(event.round, event.rounds)
+        self.core_meter.lane_started(event.mode)
+
+    def run_pool_ready(self: ParavizApp, event: PoolReady, _message: RunEvent) -> None:
+        """Nothing to draw yet: the workers show in the lane's live counts, start-up in its figures."""
+
+    def run_cluster_sampled(self: ParavizApp, event: ClusterSampled, _message: RunEvent) -> None:
+        self.core_meter.remote_sampled(event.workers)
+
+    def run_tasks_reported(self: ParavizApp, event: TasksReported, _message: RunEvent) -> None:
+        self.lane(event.mode).progress(event)
+
+    def run_lane_sampled(self: ParavizApp, event: LaneSampled, message: RunEvent) -> None:
+        self.lane(event.mode).sampled(event, message.earlier)
+        self.time_axis_moved = True
+
+    def run_lane_finished(self: ParavizApp, event: LaneFinished, _message: RunEvent) -> None:
+        self.core_meter.lane_ended(event.result.mode)
+        self.lane_finished(event.result)
+        self.fit_time_axis()
+
+    def fit_time_axis(self: ParavizApp) -> None:
+        """One time axis for every lane, long enough for the longest: lanes compare by length."""
+        longest = max(lane.chart.trace.now_s for lane in self.lanes.values())
+        span = nice_ceiling(longest)
+        for lane in self.lanes.values():
+            lane.chart.set_span(span)
+
+    def lane_finished(self: ParavizApp, result: RunResult) -> None:
+        """Show a lane's figures as soon as it ends, with speedups against whatever sequential
+        lane these settings produced, in this run or an earlier one."""
+        before = dict(self.results)
+        self.results[result.mode] = result
+        results = with_comparisons(list(self.results.values()), self.machine.logical_cores, self.config.timed)
+        self.results = {r.mode: r for r in results}
+        for mode, lane_result in self.results.items():
+            if mode == result.mode or before.get(mode) != lane_result:  # a new baseline changes speedups
+                self.lane(mode).finished(lane_result)
+        self.show_explanation()
+
+    def on_worker_state_changed(self: ParavizApp, event: Worker.StateChanged) -> None:
+        """A run that raised something unexpected must not leave the app "running" for ever."""
+        reason = unexpected_failure(event, "run", _("the run failed: {kind}: {error}"))
+        if reason is not None:
+            self.post_message(RunEnded(None, reason))
+
+    def on_run_ended(self: ParavizApp, message: RunEnded) -> None:
+        self.running = False
+        if message.error:
+            self.notify(message.error, severity="error")
+            self.reset_lanes(_("not run"))
+            return
+        report = message.report
+        if report is not None:
+            # Export what is on screen: every lane shown, also those from earlier runs (t, then s)
+            # with the same settings (a change of settings clears them).
+            shown = [self.results[m] for m in MODES if m in self.results]
+            modes = tuple(r.mode for r in shown)
+            report = RunReport(report.machine, replace(report.config, modes=modes), report.size, shown)
+        self.last_report = report
+
+    def show_explanation(self: ParavizApp) -> None:
+        ordered = [self.results[m] for m in MODES if m in self.results]
+        self.show_big_figures()
+        lines = explain(ordered, self.config, self.machine.logical_cores)
+        if not lines and self.running:
+            lines = [_("Running: what the figures say appears here as each lane ends.")]
+        elif not lines and ordered and "sequential" not in self.results:
+            lines = [_("Nothing to compare these figures with: run the sequential lane too (s) for speedups.")]
+        elif not lines:
+            lines = [_("Press r to run all three lanes, s/t/p for one, w for another workload, ? for help.")]
+        text = "\n".join(lines)
+        if text != self.explanation_text:  # the same sentences again: no new layout
+            self.explanation_text = text
+            self.explanation.update(text)
