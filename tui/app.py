@@ -19,12 +19,13 @@ from paraviz.core.measure.sampler import CoreSource, CpuSampler
 from paraviz.core.measure.tree import OwnCpuMeter
 from paraviz.core.model.config import ConfigError, RunConfig, validate
 from paraviz.core.model.figures import MODES, RunResult, mode_title
-from paraviz.core.model.options import with_options
+from paraviz.core.model.lanes import lane_spec
 from paraviz.core.model.results import RunReport
 from paraviz.core.model.workloads import WorkloadError
-from paraviz.core.teach.i18n import N_, _
+from paraviz.core.teach.i18n import _
+from paraviz.tui.dialog_actions import DialogActions
 from paraviz.tui.header import header_markup
-from paraviz.tui.keys import help_rows, key_label, translate_bindings, translated
+from paraviz.tui.keys import APP_BINDINGS, key_label, translate_bindings, translated
 from paraviz.tui.run_view import RunEnded, RunEvent, RunView
 from paraviz.tui.widgets import BigFigures, CoreMeter, LanePanel
 from paraviz.tui.widgets.lane_colours import LANE_COLOURS
@@ -38,7 +39,6 @@ from textual.widgets import Footer, Static
 
 if TYPE_CHECKING:
     from paraviz.core.measure.sweep import SweepReport
-    from paraviz.tui.screens.dialogs import OptionValues
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 #: paraviz's own CPU is read over this window: shorter would jump with each frame's work.
@@ -47,48 +47,14 @@ OBSERVER_WINDOW_S = 1.0
 COMPACT_HEIGHT = 32
 
 
-class ParavizApp(RunView, App[int]):
+class ParavizApp(RunView, DialogActions, App[int]):
     """Run one workload sequentially, with threads and with processes, and watch the cores."""
 
     CSS_PATH = "app.tcss"
     TITLE = "paraviz"
     ENABLE_COMMAND_PALETTE = True
 
-    BINDINGS = [
-        Binding("r", "run('all')", N_("run"), tooltip=N_("run every lane of these settings, one after another")),
-        # One lane at a time: listed in help and the palette, left out of the footer for room.
-        Binding("s", "run('sequential')", N_("seq"), show=False, tooltip=N_("run the sequential lane only")),
-        Binding("t", "run('threads')", N_("thr"), show=False, tooltip=N_("run the threads lane only")),
-        Binding("p", "run('processes')", N_("proc"), show=False, tooltip=N_("run the processes lane only")),
-        Binding(
-            "d",
-            "run('dask')",
-            "dask",
-            show=False,
-            tooltip=N_("run the dask lane: a LocalCluster of as many worker processes (or --scheduler's cluster)"),
-        ),
-        Binding("x", "stop", N_("stop"), tooltip=N_("stop what runs (every process of the lane ends)")),
-        Binding("plus,equals_sign", "workers(1)", N_("wkr"), key_display="+", tooltip=N_("one worker more")),
-        Binding("minus", "workers(-1)", N_("wkr"), key_display="-", tooltip=N_("one worker fewer")),
-        Binding("w", "choose_workload", N_("load"), tooltip=N_("choose the workload")),
-        Binding(
-            "o",
-            "options",
-            N_("opts"),
-            tooltip=N_("options: tasks, size(s), items, engine, seconds, start method, chunksize, inner threads"),
-        ),
-        Binding(
-            "v",
-            "sweep",
-            N_("sweep"),
-            tooltip=N_("sweep view: threads and processes at 1, 2, 4 … 2×cores workers, Amdahl fit"),
-        ),
-        Binding("z", "big", N_("zoom"), tooltip=N_("projector: the key figures in large digits, fewer panels")),
-        Binding("e", "export", N_("export"), tooltip=N_("export the lanes on screen (or the sweep) to CSV and JSON")),
-        Binding("question_mark", "help", N_("help"), key_display="?", tooltip=N_("this help")),
-        Binding("q", "quit", N_("quit"), tooltip=N_("quit (stops any run first); Ctrl+C too")),
-        Binding("ctrl+c", "quit", N_("quit"), show=False, priority=True),
-    ]
+    BINDINGS = APP_BINDINGS
 
     def get_theme_variable_defaults(self) -> dict[str, str]:
         """The lanes' colours ($lane-threads...), so that a theme may set its own."""
@@ -128,7 +94,7 @@ class ParavizApp(RunView, App[int]):
         # they stay valid while a modal screen is shown or the app is shutting down.
         self.header_bar = Static(id="header")
         self.core_meter = CoreMeter(id="cores")
-        self.lanes = {mode: LanePanel(mode) for mode in MODES}
+        self.lanes = {lane.key: LanePanel(lane) for lane in (lane_spec(config, mode) for mode in MODES)}
         self.explanation = Static(id="explanation")
         self.big_figures = BigFigures(eager=big, id="big-figures")
         self.too_small = Static(id="too-small")
@@ -295,76 +261,6 @@ class ParavizApp(RunView, App[int]):
     def action_workers(self, delta: int) -> None:
         self.set_config(replace(self.config, workers=self.config.workers + delta))
 
-    def action_choose_workload(self) -> None:
-        def chosen(name: str | None) -> None:
-            if name and name != self.config.workload.name:
-                self.set_config(self.config.with_workload(name))
-
-        from paraviz.tui.screens.dialogs import WorkloadScreen
-
-        self.push_screen(WorkloadScreen(self.config.workload.name), chosen)
-
-    def action_options(self) -> None:
-        def chosen(values: OptionValues | None) -> None:
-            if values is None:
-                return
-            try:
-                config = with_options(self.config, **values.__dict__)
-            except ConfigError as exc:
-                self.notify(_("{error}; settings unchanged").format(error=exc), severity="error")
-                return
-            if config != self.config:
-                self.set_config(config)
-
-        from paraviz.tui.screens.dialogs import OptionsScreen
-
-        self.push_screen(OptionsScreen(self.config), chosen)
-
-    def action_engine(self, name: str) -> None:
-        if name != self.config.engine:
-            self.set_config(replace(self.config, engine=name))
-            self.notify(_("Engine: {name} ({what})").format(name=name, what=_(engine_spec(name).what)))
-
-    def action_sweep(self) -> None:
-        from paraviz.tui.screens.sweep import SweepScreen  # plotext loads with the first sweep
-
-        if isinstance(self.screen, SweepScreen):
-            return
-        if self.running:
-            self.notify(_("A run is in progress: stop it with x first."), severity="warning")
-            return
-        self.push_screen(SweepScreen(self.config, self.sweep_counts))
-
-    def action_export(self) -> None:
-        report = self.last_report
-        if report is None:
-            self.notify(_("Nothing to export yet: run (r) or sweep (v) first."), severity="warning")
-            return
-
-        def chosen(path: str | None) -> None:
-            if not path:
-                return
-            from paraviz.core.model.export import ExportError, export
-
-            try:
-                csv_path, json_path = export(report, path)
-            except ExportError as exc:
-                self.notify(str(exc), severity="error")
-                return
-            self.notify(_("Wrote {csv} and {json}").format(csv=csv_path, json=json_path))
-
-        from paraviz.tui.screens.dialogs import ExportScreen
-
-        self.push_screen(ExportScreen(), chosen)
-
-    async def action_big(self) -> None:
-        """Projector mode: the key figures in large digits, the per-core panel and lane tables hidden."""
-        self.big = not self.big
-        if self.big:
-            await self.big_figures.ensure_cells()
-        self.default_screen.set_class(self.big, "-big")
-        self.show_big_figures()
-
     def big_figure_texts(self) -> dict[str, tuple[str, str]]:
         """Each finished lane's speedup (the sequential lane's wall time), as Digits can draw it."""
         shown = {}
@@ -378,11 +274,6 @@ class ParavizApp(RunView, App[int]):
     def show_big_figures(self) -> None:
         if self.big:
             self.big_figures.show(self.big_figure_texts())
-
-    def action_help(self) -> None:
-        from paraviz.tui.screens.dialogs import HelpScreen
-
-        self.push_screen(HelpScreen(help_rows(self.own_bindings())))
 
     def own_bindings(self) -> list[Binding]:
         """This app's own bindings (not Textual's), translated, in the order the class lists them."""

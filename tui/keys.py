@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from paraviz.core.teach.i18n import _
+from paraviz.core.teach.i18n import N_, _
 from textual.binding import Binding
 from textual.dom import DOMNode
 
@@ -47,3 +47,41 @@ def help_rows(bindings: list[Binding]) -> list[tuple[str, str]]:
         keys, _tooltip = rows.setdefault(binding.action, ([], binding.tooltip))
         keys.append(key_label(binding))
     return [(" ".join(keys), tooltip) for keys, tooltip in rows.values()]
+
+
+#: The app's keys; their tooltips are the help screen's and the palette's text.
+APP_BINDINGS = [
+    Binding("r", "run('all')", N_("run"), tooltip=N_("run every lane of these settings, one after another")),
+    # One lane at a time: listed in help and the palette, left out of the footer for room.
+    Binding("s", "run('sequential')", N_("seq"), show=False, tooltip=N_("run the sequential lane only")),
+    Binding("t", "run('threads')", N_("thr"), show=False, tooltip=N_("run the threads lane only")),
+    Binding("p", "run('processes')", N_("proc"), show=False, tooltip=N_("run the processes lane only")),
+    Binding(
+        "d",
+        "run('dask')",
+        "dask",
+        show=False,
+        tooltip=N_("run the dask lane: a LocalCluster of as many worker processes (or --scheduler's cluster)"),
+    ),
+    Binding("x", "stop", N_("stop"), tooltip=N_("stop what runs (every process of the lane ends)")),
+    Binding("plus,equals_sign", "workers(1)", N_("wkr"), key_display="+", tooltip=N_("one worker more")),
+    Binding("minus", "workers(-1)", N_("wkr"), key_display="-", tooltip=N_("one worker fewer")),
+    Binding("w", "choose_workload", N_("load"), tooltip=N_("choose the workload")),
+    Binding(
+        "o",
+        "options",
+        N_("opts"),
+        tooltip=N_("options: tasks, size(s), items, engine, seconds, start method, chunksize, inner threads"),
+    ),
+    Binding(
+        "v",
+        "sweep",
+        N_("sweep"),
+        tooltip=N_("sweep view: threads and processes at 1, 2, 4 … 2×cores workers, Amdahl fit"),
+    ),
+    Binding("z", "big", N_("zoom"), tooltip=N_("projector: the key figures in large digits, fewer panels")),
+    Binding("e", "export", N_("export"), tooltip=N_("export the lanes on screen (or the sweep) to CSV and JSON")),
+    Binding("question_mark", "help", N_("help"), key_display="?", tooltip=N_("this help")),
+    Binding("q", "quit", N_("quit"), tooltip=N_("quit (stops any run first); Ctrl+C too")),
+    Binding("ctrl+c", "quit", N_("quit"), show=False, priority=True),
+]

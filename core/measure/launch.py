@@ -18,6 +18,7 @@ from paraviz.core.host.protocol import Message
 from paraviz.core.measure.interpreter import host_argv
 from paraviz.core.measure.tree import ProcessTree
 from paraviz.core.model.config import RunConfig
+from paraviz.core.model.lanes import LaneSpec
 from paraviz.core.model.workloads import Workload
 
 #: How a host starts: with ``-c`` rather than ``-m``, spawn and forkserver workers have no main
@@ -142,17 +143,18 @@ def kill_all_hosts_now() -> None:
 atexit.register(stop_all_hosts)
 
 
-def host_config(config: RunConfig, workload: Workload, mode: str, size: int) -> dict[str, Any]:
+def host_config(config: RunConfig, workload: Workload, lane: LaneSpec, size: int) -> dict[str, Any]:
+    """What a run host is told: the lane's mode, engine and interpreter, and the settings' tasks."""
     module = workload.task.partition(":")[0]
     return {
-        "mode": mode,
+        "mode": lane.mode,
         "task": workload.task,
         "prepare": workload.prepare,
         "configure": f"{module}:configure" if workload.uses_inner_threads else None,
         "inner_threads": config.inner_threads,
         "workers": config.workers,
         "start_method": config.start_method,
-        "engine": config.engine,
+        "engine": lane.engine,
         "call": config.call,
         "chunksize": config.chunksize,
         "tasks": config.task_count,
@@ -163,7 +165,7 @@ def host_config(config: RunConfig, workload: Workload, mode: str, size: int) -> 
         "seconds": config.seconds,
         "payload_mb": config.payload,
         "scheduler": config.scheduler,
-        "python": config.python,
+        "python": lane.python,
     }
 
 

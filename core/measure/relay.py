@@ -35,6 +35,7 @@ from paraviz.core.model.events import (
     TasksReported,
 )
 from paraviz.core.model.figures import RunResult
+from paraviz.core.model.lanes import LaneSpec
 from paraviz.core.teach.i18n import _, num
 
 #: Task reports may add a sample between ticks; no two samples are closer than this.
@@ -44,14 +45,15 @@ EventSink = Callable[[Event], None]
 
 
 class Lane:
-    """One mode's run: its host, the events it sent, and its tree sampled from outside."""
+    """One lane's run: its host, the events it sent, and its tree sampled from outside."""
 
-    def __init__(self, config: RunConfig, mode: str, size: int, sink: EventSink, round_number: int = 1) -> None:
-        self.mode = mode
+    def __init__(self, config: RunConfig, spec: LaneSpec, size: int, sink: EventSink, round_number: int = 1) -> None:
+        self.spec = spec
+        self.mode = spec.key  # what events and results call it
         self.round_number = round_number
         self.config = config
         self.sink = sink
-        self.host = HostProcess(host_config(config, config.workload, mode, size))
+        self.host = HostProcess(host_config(config, config.workload, spec, size))
         self.started_at = time.monotonic()
         self.lane_t0: float | None = None
         self.finished: LaneFinishedMessage | None = None
@@ -143,13 +145,14 @@ class Lane:
             status, error = "error", _("the run host ended unexpectedly: {reason}").format(reason=reason)
         else:
             status, error = f["status"], f.get("error")
+        processes = self.spec.mode == "processes"
         return RunResult(
             mode=self.mode,
-            workers=1 if self.mode == "sequential" else self.details.get("workers", self.config.workers),
-            start_method=self.config.start_method if self.mode == "processes" else None,
-            chunksize=self.details.get("chunksize", self.config.chunksize or 1) if self.mode == "processes" else None,
-            engine=None if self.mode in ("sequential", "dask") else self.config.engine,
-            chunksize_why=self.details.get("chunksize_why") if self.mode == "processes" else None,
+            workers=1 if self.spec.mode == "sequential" else self.details.get("workers", self.config.workers),
+            start_method=self.config.start_method if processes else None,
+            chunksize=self.details.get("chunksize", self.config.chunksize or 1) if processes else None,
+            engine=self.spec.engine,
+            chunksize_why=self.details.get("chunksize_why") if processes else None,
             inner_thread_limit=self.details.get("inner_thread_limit"),
             bytes_sent=f.get("bytes_sent", 0),
             transfer_s=f.get("transfer_s", 0.0),

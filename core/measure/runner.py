@@ -20,6 +20,7 @@ from paraviz.core.measure.relay import MIN_EXTRA_SAMPLE_S, EventSink, Lane
 from paraviz.core.model.config import CALL_INDEX_SIZE, RunConfig
 from paraviz.core.model.events import Calibrated, Calibrating, LaneFinished
 from paraviz.core.model.figures import RunResult, median_of_rounds, with_comparisons
+from paraviz.core.model.lanes import lane_spec
 from paraviz.core.model.results import RunReport
 from paraviz.core.model.workloads import Workload, WorkloadError
 from paraviz.core.teach.i18n import _, num
@@ -69,7 +70,7 @@ def calibrate(config: RunConfig, sink: EventSink = lambda e: None, stop: threadi
     """Choose a size so the sequential lane takes about ``target_seconds``, from one timed task."""
     workload = config.workload
     sink(Calibrating(workload.name))
-    cfg = host_config(config, workload, "sequential", workload.trial_size)
+    cfg = host_config(config, workload, lane_spec(config, "sequential"), workload.trial_size)
     answer = _one_shot({**cfg, "action": "calibrate"}, stop)
     if answer.get("error"):
         raise WorkloadError(answer["error"])
@@ -127,7 +128,7 @@ def run_lanes(
         for modes in groups:
             if stop.is_set():
                 break
-            lanes = [Lane(config, mode, size, sink, round_number) for mode in modes]
+            lanes = [Lane(config, lane_spec(config, key), size, sink, round_number) for key in modes]
             for result in _drive(lanes, stop, sample_interval):
                 rounds.setdefault(result.mode, []).append(result)
             # The sequential lane runs first, so each lane's speedup is final as soon as it ends.

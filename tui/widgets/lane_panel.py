@@ -5,7 +5,8 @@ from __future__ import annotations
 import platform
 
 from paraviz.core.model.events import LaneSampled, TasksReported
-from paraviz.core.model.figures import RunResult, mode_title
+from paraviz.core.model.figures import RunResult
+from paraviz.core.model.lanes import LaneSpec
 from paraviz.core.teach.i18n import _, ngettext, num
 from paraviz.tui.widgets.lane_chart import LaneChart
 from paraviz.tui.widgets.lane_colours import lane_mark
@@ -46,10 +47,11 @@ class LanePanel(Vertical):
     result: reactive[RunResult | None] = reactive(None, init=False, always_update=True)
     """The lane's measured figures once it ended (the figures block follows it)."""
 
-    def __init__(self, mode: str, **kwargs: object) -> None:
-        super().__init__(id=f"lane-{mode}", **kwargs)  # type: ignore[arg-type]
-        self.mode = mode
-        self.border_title = f"{lane_mark(mode)} {mode_title(mode)}"
+    def __init__(self, lane: LaneSpec, **kwargs: object) -> None:
+        super().__init__(id=f"lane-{lane.key}", **kwargs)  # type: ignore[arg-type]
+        self.spec = lane
+        self.mode = lane.key
+        self.border_title = f"{lane_mark(lane.key)} {lane.title}"
         self.total = 1
         self.timed_seconds: float | None = None
         self.round_text = ""
@@ -61,10 +63,10 @@ class LanePanel(Vertical):
         self.figures_shown: str | Text = ""
         self.figures_lines = 0
         # Handles made once: events update them many times a second.
-        self.bar = QuietProgressBar(total=1, show_eta=False, show_percentage=False, id=f"progress-{mode}")
+        self.bar = QuietProgressBar(total=1, show_eta=False, show_percentage=False, id=f"progress-{lane.key}")
         self.status = TextLine(_("not run"), classes="lane--status")
         self.headline = TextLine("", classes="lane--headline")
-        self.chart = LaneChart(mode, id=f"chart-{mode}")
+        self.chart = LaneChart(lane.key, id=f"chart-{lane.key}")
         self.figures = Static("", classes="lane--figures")
 
     def compose(self) -> ComposeResult:
@@ -198,7 +200,7 @@ class LanePanel(Vertical):
 
     def show_interpreter(self, result: RunResult) -> None:
         """The title names the host's Python when it is not this one's (--python), with its GIL state."""
-        title = f"{lane_mark(self.mode)} {mode_title(self.mode)}"
+        title = f"{lane_mark(self.mode)} {self.spec.title}"
         if result.python and result.python != platform.python_version():
             gil = _("GIL on") if result.gil_enabled else _("GIL off")
             title += f" · Python {result.python} · {gil}"

@@ -1,0 +1,95 @@
+"""The keys that open a dialog or a view over the lanes: workload, options, engine, sweep, export, help."""
+
+from __future__ import annotations
+
+from dataclasses import replace
+from typing import TYPE_CHECKING
+
+from paraviz.core.host.engines import engine_spec
+from paraviz.core.model.config import ConfigError
+from paraviz.core.model.options import with_options
+from paraviz.core.teach.i18n import _
+from paraviz.tui.keys import help_rows
+
+if TYPE_CHECKING:
+    from paraviz.tui.app import ParavizApp
+    from paraviz.tui.screens.dialogs import OptionValues
+
+
+class DialogActions:
+    """ParavizApp's dialog keys; each dialog's module loads with its first use."""
+
+    def action_choose_workload(self: ParavizApp) -> None:
+        def chosen(name: str | None) -> None:
+            if name and name != self.config.workload.name:
+                self.set_config(self.config.with_workload(name))
+
+        from paraviz.tui.screens.dialogs import WorkloadScreen
+
+        self.push_screen(WorkloadScreen(self.config.workload.name), chosen)
+
+    def action_options(self: ParavizApp) -> None:
+        def chosen(values: OptionValues | None) -> None:
+            if values is None:
+                return
+            try:
+                config = with_options(self.config, **values.__dict__)
+            except ConfigError as exc:
+                self.notify(_("{error}; settings unchanged").format(error=exc), severity="error")
+                return
+            if config != self.config:
+                self.set_config(config)
+
+        from paraviz.tui.screens.dialogs import OptionsScreen
+
+        self.push_screen(OptionsScreen(self.config), chosen)
+
+    def action_engine(self: ParavizApp, name: str) -> None:
+        if name != self.config.engine:
+            self.set_config(replace(self.config, engine=name))
+            self.notify(_("Engine: {name} ({what})").format(name=name, what=_(engine_spec(name).what)))
+
+    def action_sweep(self: ParavizApp) -> None:
+        from paraviz.tui.screens.sweep import SweepScreen  # plotext loads with the first sweep
+
+        if isinstance(self.screen, SweepScreen):
+            return
+        if self.running:
+            self.notify(_("A run is in progress: stop it with x first."), severity="warning")
+            return
+        self.push_screen(SweepScreen(self.config, self.sweep_counts))
+
+    def action_export(self: ParavizApp) -> None:
+        report = self.last_report
+        if report is None:
+            self.notify(_("Nothing to export yet: run (r) or sweep (v) first."), severity="warning")
+            return
+
+        def chosen(path: str | None) -> None:
+            if not path:
+                return
+            from paraviz.core.model.export import ExportError, export
+
+            try:
+                csv_path, json_path = export(report, path)
+            except ExportError as exc:
+                self.notify(str(exc), severity="error")
+                return
+            self.notify(_("Wrote {csv} and {json}").format(csv=csv_path, json=json_path))
+
+        from paraviz.tui.screens.dialogs import ExportScreen
+
+        self.push_screen(ExportScreen(), chosen)
+
+    async def action_big(self: ParavizApp) -> None:
+        """Projector mode: the key figures in large digits, the per-core panel and lane tables hidden."""
+        self.big = not self.big
+        if self.big:
+            await self.big_figures.ensure_cells()
+        self.default_screen.set_class(self.big, "-big")
+        self.show_big_figures()
+
+    def action_help(self: ParavizApp) -> None:
+        from paraviz.tui.screens.dialogs import HelpScreen
+
+        self.push_screen(HelpScreen(help_rows(self.own_bindings())))
