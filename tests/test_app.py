@@ -147,6 +147,7 @@ async def test_bad_option_is_refused_and_the_setting_kept():
         workers = app.screen.query_one("#opt-workers")
         workers.value = "0"
         await pilot.press("enter")
+        await app.workers.wait_for_complete()  # the settings are checked off the event loop
         await pilot.pause()
         assert app.config.workers == 2
         assert any("workers must be between 1 and" in n.message for n in app._notifications)

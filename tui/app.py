@@ -15,7 +15,7 @@ from typing import TYPE_CHECKING
 
 from paraviz.core.host.engines import ENGINES, engine_spec
 from paraviz.core.measure.machine import MachineInfo, default_worker_counts, machine_info
-from paraviz.core.measure.sampler import CoreSource, CpuSampler
+from paraviz.core.measure.sampler import REFRESH_S, CoreSource, CpuSampler
 from paraviz.core.measure.tree import OwnCpuMeter
 from paraviz.core.model.config import ConfigError, RunConfig, validate
 from paraviz.core.model.figures import MODES, RunResult, mode_title
@@ -63,7 +63,7 @@ class ParavizApp(RunView, DialogActions, App[int]):
     def __init__(
         self,
         config: RunConfig,
-        refresh: float = 0.25,
+        refresh: float = REFRESH_S,
         cpu_source: CoreSource | None = None,
         machine: MachineInfo | None = None,
         big: bool = False,
@@ -318,7 +318,7 @@ def hang_up(_signum: int, _frame: object) -> None:
 
 def make_app(
     config: RunConfig | None = None,
-    refresh: float = 0.25,
+    refresh: float = REFRESH_S,
     cpu_source: CoreSource | None = None,
     machine: MachineInfo | None = None,
     big: bool = False,

@@ -17,6 +17,7 @@ from typing import TYPE_CHECKING, NoReturn
 from paraviz.core import __version__
 from paraviz.core.host.engines import DEFAULT_ENGINE, ENGINES, engine_spec
 from paraviz.core.measure.machine import default_worker_counts, logical_cores
+from paraviz.core.measure.sampler import REFRESH_S
 from paraviz.core.model.config import START_METHODS, ConfigError, RunConfig, default_start_method
 from paraviz.core.model.figures import mode_name
 from paraviz.core.model.options import TEXT_FIELDS, config_from_text, parse_int, parse_refresh, parse_worker_counts
@@ -127,7 +128,11 @@ def build_parser() -> Parser:
         version=f"paraviz {__version__}",
         help=_("show program's version number and exit"),
     )
-    parser.add_argument("--refresh", default="0.25", help=_("seconds between CPU samples in the app (default 0.25)"))
+    parser.add_argument(
+        "--refresh",
+        default=f"{REFRESH_S:g}",
+        help=_("seconds between CPU samples in the app (default {seconds})").format(seconds=num(REFRESH_S, "g")),
+    )
     add_common_options(parser)
     add_run_options(parser)
     commands = parser.add_subparsers(dest="command", parser_class=Parser)

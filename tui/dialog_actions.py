@@ -8,8 +8,10 @@ from typing import TYPE_CHECKING
 from paraviz.core.host.engines import engine_spec
 from paraviz.core.model.config import ConfigError
 from paraviz.core.model.options import with_options
+from paraviz.core.model.workloads import WorkloadError
 from paraviz.core.teach.i18n import _
 from paraviz.tui.keys import help_rows
+from textual import work
 
 if TYPE_CHECKING:
     from paraviz.tui.app import ParavizApp
@@ -30,19 +32,25 @@ class DialogActions:
 
     def action_options(self: ParavizApp) -> None:
         def chosen(values: OptionValues | None) -> None:
-            if values is None:
-                return
-            try:
-                config = with_options(self.config, **values.__dict__)
-            except ConfigError as exc:
-                self.notify(_("{error}; settings unchanged").format(error=exc), severity="error")
-                return
-            if config != self.config:
-                self.set_config(config)
+            if values is not None:
+                self.check_options(values)
 
         from paraviz.tui.screens.dialogs import OptionsScreen
 
         self.push_screen(OptionsScreen(self.config), chosen)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="options")
+    def check_options(self: ParavizApp, values: OptionValues) -> None:
+        """The settings typed in the dialog, checked off the event loop: a --python is asked what it
+        is (a process, up to 20 s) and a scheduler is connected to; their answers are kept (the
+        interpreter's for the session), so later checks of the same settings touch nothing."""
+        try:
+            config = with_options(self.config, **values.__dict__)
+        except (ConfigError, WorkloadError) as exc:
+            self.call_from_thread(self.notify, _("{error}; settings unchanged").format(error=exc), severity="error")
+            return
+        if config != self.config:
+            self.call_from_thread(self.set_config, config)
 
     def action_engine(self: ParavizApp, name: str) -> None:
         if name != self.config.engine:

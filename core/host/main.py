@@ -22,7 +22,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from paraviz.core.host.engines import load_lane_runner
+from paraviz.core.host.engines import DEFAULT_ENGINE, load_lane_runner
 from paraviz.core.host.engines.base import Batch, Emitter, Engine, LaneContext, Outcome, kill_own_group, proc_stat
 from paraviz.core.host.protocol import (
     CALIBRATED,
@@ -126,7 +126,7 @@ def prepare_lane(cfg: dict[str, Any]) -> tuple[Callable[[int, Any], Any], Engine
     if cfg.get("prepare"):
         resolve(cfg["prepare"])(cfg["size"])
     try:
-        return task, load_lane_runner(mode, cfg.get("engine") or "futures")
+        return task, load_lane_runner(mode, cfg.get("engine") or DEFAULT_ENGINE)
     except ImportError as exc:  # an engine's library missing from this interpreter
         what = _("the dask lane") if mode == "dask" else _("engine {name!r}").format(name=cfg.get("engine"))
         raise WorkloadError(

@@ -4,14 +4,9 @@ from __future__ import annotations
 
 import os
 import platform
-import sys
 from dataclasses import asdict, dataclass
 
-
-def gil_enabled() -> bool:
-    """True unless this is a free-threaded build running with the GIL off."""
-    check = getattr(sys, "_is_gil_enabled", None)
-    return True if check is None else bool(check())
+from paraviz.core.host.main import gil_enabled
 
 
 def logical_cores() -> int:

@@ -17,6 +17,7 @@ import psutil
 from paraviz.core.measure.launch import HostProcess, host_config, wait_readable
 from paraviz.core.measure.machine import logical_cores, machine_info
 from paraviz.core.measure.relay import MIN_EXTRA_SAMPLE_S, EventSink, Lane
+from paraviz.core.measure.sampler import REFRESH_S
 from paraviz.core.model.config import CALL_INDEX_SIZE, RunConfig
 from paraviz.core.model.events import Calibrated, Calibrating, LaneFinished
 from paraviz.core.model.figures import RunResult, median_of_rounds, with_comparisons
@@ -27,7 +28,7 @@ from paraviz.core.teach.i18n import _, num
 
 __all__ = ["EventSink", "RunError", "RunReport", "calibrate", "check_memory", "check_workload", "run_lanes"]
 
-SAMPLE_INTERVAL_S = 0.25
+SAMPLE_INTERVAL_S = REFRESH_S
 #: A worker process's memory beyond the host's, used to refuse pools that would not fit.
 PURE_WORKER_BYTES = 40 * 2**20
 NUMERIC_WORKER_BYTES = 300 * 2**20

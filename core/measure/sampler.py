@@ -7,6 +7,8 @@ from collections import deque
 from dataclasses import dataclass
 from typing import Protocol
 
+#: Seconds between per-core readings, lane samples and the app's frames, unless --refresh says otherwise.
+REFRESH_S = 0.25
 #: Readings kept per core: a minute at the default 4 Hz, enough for a run of three lanes.
 HISTORY = 240
 
