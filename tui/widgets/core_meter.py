@@ -185,7 +185,8 @@ class CoreMeter(KeptLines):
         self.graph_tick = snap.tick
         if fresh:
             for rows, history in zip(self.graph_cells, snap.history, strict=True):
-                readings = list(history)[-fresh:] if fresh < len(history) else history
+                # The newest readings only (one a frame): indexing a deque from its end is O(1).
+                readings = [history[i] for i in range(-min(fresh, len(history)), 0)]
                 for r, cells in enumerate(rows):
                     above = graph_rows - 1 - r  # whole rows under this one
                     cells.extend(level_char(v / 100 * graph_rows - above) for v in readings)

@@ -54,7 +54,7 @@ class Canvas:
 
     def column_value(self, c: int, value: float | None, cores: int) -> None:
         """One column of the area: each row's cell from the column's cores in use."""
-        if value == self.values[c] and c < len(self.values):
+        if value == self.values[c]:
             return
         self.values[c] = value
         rows = len(self.area_rows)
