@@ -21,7 +21,7 @@ import time
 from pathlib import Path
 
 import psutil
-from paraviz.tui.terminal import drain, spawn, stop
+from paraviz.tui.terminal import drain, read_until, spawn, stop
 
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 4
 SIZE = sys.argv[2] if len(sys.argv) > 2 else "15000000"
@@ -47,8 +47,9 @@ def in_app(folder: Path, n: int) -> tuple[dict[str, dict], list[float]]:
             before, t0 = now, t1
             if len(readings) % 3 == 0:  # until the run has ended, export answers "nothing to export yet"
                 os.write(fd, b"e")
-                drain(fd, 0.5)
-                os.write(fd, str(target).encode() + b"\r")
+                # Type the path only into the dialog: on the main screen its letters are keys (t, p, r…).
+                if read_until(fd, b"Export what", 1.0) is not None:
+                    os.write(fd, str(target).encode() + b"\r")
         report = json.loads(target.with_suffix(".json").read_text())
         # The last readings cover the export dialogs, after the run: keep those of the run.
         return {r["mode"]: r for r in report["runs"]}, readings[:-2] or readings
