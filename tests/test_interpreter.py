@@ -20,6 +20,7 @@ from paraviz.core.model.events import LaneStarted
 from paraviz.core.model.options import config_from_text
 
 from tests.test_app import wait_idle
+from tests.test_nogil import free_threaded_python, needs_nogil
 
 PARAVIZ = [sys.executable, "-m", "paraviz.tui", "--lang", "en"]
 pytestmark = pytest.mark.usefixtures("no_leftover_processes")
@@ -104,12 +105,10 @@ def test_bad_interpreters_get_one_line_and_exit_2(tmp_path):
         assert reason in done.stderr and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
 
 
-FREE_THREADED = next(
-    (p for p in (shutil.which("python3.14t"), shutil.which("python3.13t")) if p and probe(p).free_threaded), None
-)
+FREE_THREADED = free_threaded_python()
 
 
-@pytest.mark.skipif(FREE_THREADED is None, reason="no free-threaded Python (python3.14t, python3.13t) on PATH")
+@needs_nogil
 def test_threads_fill_two_cores_without_the_gil():
     config = config_from_text(
         RunConfig(workers=2),
@@ -135,7 +134,7 @@ async def test_the_app_names_the_lanes_python_in_the_header_and_the_lane_title(s
         await pilot.press("s")
         await wait_idle(app, pilot)
         title = app.lane("sequential").border_title
-        assert (f"Python {expected.version}" in title) == (expected.version != platform.python_version())
+        assert (f" · {expected.version}" in title) == (expected.version != platform.python_version())
 
 
 def python_314() -> str | None:

@@ -8,7 +8,15 @@ import sys
 import pytest
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.figures import RunResult
-from paraviz.core.teach.lecture import STEPS, answer_line, expectation_failures, parse_step, step_by_key, step_config
+from paraviz.core.teach.lecture import (
+    STEPS,
+    answer_line,
+    expectation_failures,
+    parse_step,
+    playable_step_config,
+    step_by_key,
+    step_config,
+)
 from paraviz.tui.lecture import make_lecture
 
 from tests.fakes import result
@@ -23,13 +31,35 @@ def test_every_step_makes_a_valid_config_that_scales_with_the_cores():
     keys = [s.key for s in STEPS]
     assert len(set(keys)) == len(keys) >= 8
     for step in STEPS:
-        two, sixteen = (step_config(step, RunConfig(workers=2), cores) for cores in (2, 16))
+        (two, note), (sixteen, _note) = (playable_step_config(step, RunConfig(workers=2), cores) for cores in (2, 16))
         assert two.workload.name == step.workload
-        assert step.answer[0] in two.modes
+        assert step.answer[0] in two.modes or (note and step.fallback_modes)
         if step.tasks_per_core:
             assert sixteen.task_count == 8 * two.task_count or sixteen.task_count > two.task_count
         if step.compare_with:
             assert keys.index(step.compare_with) < keys.index(step.key)
+
+
+async def test_the_nogil_step_says_how_to_get_a_free_threaded_python_when_there_is_none(tmp_path, monkeypatch):
+    monkeypatch.setenv("PATH", "/usr/bin:/bin")
+    monkeypatch.setenv("PARAVIZ_CACHE", str(tmp_path))
+    app = make_lecture(RunConfig(workers=2), first_step=[s.key for s in STEPS].index("nogil") + 1)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.pause()
+        assert app.step.key == "nogil" and app.config.modes == ("sequential", "threads")
+        text = " ".join(screen_lines(app))
+        assert "uv python install" in text and not app.lane("nogil").display
+        await pilot.press("right")  # never stuck: the next step loads as any other
+        assert app.step.key == "numpy" and app.step_note is None
+
+
+def test_the_nogil_step_runs_the_nogil_lane_where_a_free_threaded_python_exists():
+    from tests.test_nogil import NOGIL
+
+    if NOGIL is None:
+        pytest.skip("no free-threaded Python (bash .ci/nogil-python.sh builds one)")
+    config, note = playable_step_config(step_by_key("nogil"), RunConfig(workers=2), 2)
+    assert note is None and config.modes == ("sequential", "threads", "nogil") and config.nogil_python
 
 
 def test_step_settings_do_not_leak_into_the_next_step():
@@ -96,9 +126,9 @@ def test_step_numbers_are_checked():
 
 
 async def test_keys_move_between_steps_and_r_runs_the_step_then_shows_its_answer():
-    app = make_lecture(RunConfig(workers=2), first_step=3)
+    app = make_lecture(RunConfig(workers=2), first_step=4)
     async with app.run_test(size=(120, 40)) as pilot:
-        assert app.step.key == "io" and "3/" in app.lecture_bar.border_title
+        assert app.step.key == "io" and "4/" in app.lecture_bar.border_title
         assert not app.running and "Waiting on I/O" in app.lecture_bar.border_title
         await pilot.press("n")
         assert app.step.key == "tiny" and app.config.chunksize == 1
@@ -126,17 +156,17 @@ async def test_keys_move_between_steps_and_r_runs_the_step_then_shows_its_answer
 
 
 async def test_lecture_in_spanish_shows_no_english(spanish):
-    app = make_lecture(RunConfig(workers=2), first_step=3)
+    app = make_lecture(RunConfig(workers=2), first_step=4)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("r")
         await wait_idle(app, pilot)
         seen = screen_lines(app)
-        assert any("Paso 3/" in line for line in seen) and any("Hilos: aceleración" in line for line in seen)
+        assert any("Paso 4/" in line for line in seen) and any("Hilos: aceleración" in line for line in seen)
         assert english_leftovers(seen) == [], seen
 
 
 async def test_a_step_shows_only_the_lanes_it_runs_unless_one_is_run_by_hand():
-    app = make_lecture(RunConfig(workers=2), first_step=5)  # chunks: sequential and processes
+    app = make_lecture(RunConfig(workers=2), first_step=6)  # chunks: sequential and processes
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.pause()
         shown = {mode for mode, lane in app.lanes.items() if lane.display}

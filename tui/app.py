@@ -41,6 +41,8 @@ if TYPE_CHECKING:
     from paraviz.core.measure.sweep import SweepReport
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
+#: Lanes shown only once chosen: a cluster, and threads on another interpreter.
+OPTIONAL_LANES = ("dask", "nogil")
 #: paraviz's own CPU is read over this window: shorter would jump with each frame's work.
 OBSERVER_WINDOW_S = 1.0
 #: Below this many lines the lanes drop their progress bars and show fewer figures.
@@ -121,7 +123,8 @@ class ParavizApp(RunView, DialogActions, App[int]):
         self.explanation.border_title = _("What happened")
         self.refresh_header()
         self.reset_lanes(_("not run"))
-        self.lane("dask").display = "dask" in self.config.modes  # appears when chosen (d, or --modes)
+        for mode in OPTIONAL_LANES:  # appear when chosen (d, g, or --modes)
+            self.lane(mode).display = mode in self.config.modes
         self.frame()
         # The frame clock: the screen changes at this rate, whatever the run streams meanwhile.
         self.set_interval(self.refresh_s, self.frame)
@@ -225,7 +228,10 @@ class ParavizApp(RunView, DialogActions, App[int]):
             self.notify(_("Already running: x stops it."), severity="warning")
             return
         modes = tuple(m for m in MODES if m in self.config.modes) if which == "all" else (which,)
-        self.lane("dask").display = "dask" in modes or "dask" in self.results or "dask" in self.config.modes
+        if "nogil" in modes and not self.find_nogil_python(modes):
+            return
+        for mode in OPTIONAL_LANES:
+            self.lane(mode).display = mode in modes or mode in self.results or mode in self.config.modes
         cores = self.machine.logical_cores
         for mode in modes:
             self.results.pop(mode, None)
@@ -236,6 +242,17 @@ class ParavizApp(RunView, DialogActions, App[int]):
         self.stop_event = threading.Event()
         self.show_explanation()  # "Running…", not the idle hint, from the first frame
         self.run_modes(replace(self.config, modes=modes))
+
+    def find_nogil_python(self, modes: tuple[str, ...]) -> bool:
+        """The nogil lane's Python, found and checked once (g, or --modes …,nogil); a notification
+        says why not, and how to get one, when there is none."""
+        try:
+            checked = validate(replace(self.config, modes=modes))
+        except ConfigError as exc:
+            self.notify(str(exc), severity="error", timeout=12)
+            return False
+        self.config = replace(self.config, nogil_python=checked.nogil_python)
+        return True
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="run")
     def run_modes(self, config: RunConfig) -> None:

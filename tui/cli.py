@@ -54,7 +54,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "--modes",
         default="sequential,threads,processes",
-        help=_("lanes to run, comma-separated (add dask for a cluster)"),
+        help=_("lanes to run, comma-separated (add dask for a cluster, nogil for threads on a free-threaded Python)"),
     )
     parser.add_argument(
         "--scheduler", help=_("tcp://HOST:PORT of an existing Dask cluster for the dask lane (default: a LocalCluster)")
@@ -86,6 +86,13 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--python", help=_("run every lane under this Python (3.11 or newer), e.g. a free-threaded python3.14t")
+    )
+    parser.add_argument(
+        "--nogil-python",
+        metavar="PATH",
+        help=_(
+            "the free-threaded Python (3.13t or newer) of the nogil lane (default: python3.14t or python3.13t on PATH)"
+        ),
     )
     parser.add_argument("--inner-threads", default="1", help=_("BLAS/OpenMP threads per task (threadpoolctl)"))
     parser.add_argument("--together", action="store_true", help=_("run the lanes at the same time (contention)"))

@@ -57,6 +57,13 @@ APP_BINDINGS = [
     Binding("t", "run('threads')", N_("thr"), show=False, tooltip=N_("run the threads lane only")),
     Binding("p", "run('processes')", N_("proc"), show=False, tooltip=N_("run the processes lane only")),
     Binding(
+        "g",
+        "run('nogil')",
+        N_("no GIL"),
+        show=False,
+        tooltip=N_("run the threads lane on a free-threaded Python, without the GIL (--nogil-python, or python3.14t)"),
+    ),
+    Binding(
         "d",
         "run('dask')",
         "dask",

@@ -17,8 +17,8 @@ from paraviz.core.teach.lecture import (
     answer_line,
     expectation_failures,
     figure_value,
+    playable_step_config,
     question_text,
-    step_config,
 )
 from paraviz.tui.app import ParavizApp, RunEnded
 from paraviz.tui.keys import translate_bindings, translated
@@ -44,7 +44,9 @@ class LectureApp(ParavizApp):
         #: Each step's last results, for the steps that quote an earlier one (chunks vs chunksize 1).
         self.step_results: dict[str, dict[str, RunResult]] = {}
         self.run_by_hand: set[str] = set()
-        self.config = step_config(self.step, config, self.machine.logical_cores)
+        #: Why the step's own lanes cannot run here (the nogil step without a free-threaded Python).
+        self.step_note: str | None = None
+        self.config, self.step_note = playable_step_config(self.step, config, self.machine.logical_cores)
 
     @property
     def step(self) -> Step:
@@ -76,7 +78,8 @@ class LectureApp(ParavizApp):
             return
         self.step_index = target
         self.run_by_hand.clear()
-        if self.set_config(step_config(self.step, self.config, self.machine.logical_cores)):
+        config, self.step_note = playable_step_config(self.step, self.config, self.machine.logical_cores)
+        if self.set_config(config):
             self.show_step()
 
     def show_step(self) -> None:
@@ -87,6 +90,8 @@ class LectureApp(ParavizApp):
             number=self.step_index + 1, count=len(STEPS), title=_(step.title)
         )
         lines = [f"[b]{escape(question_text(step, self.config))}[/b]"]
+        if self.step_note:
+            lines.append(f"[yellow]{escape(self.step_note)}[/yellow]")
         answer = answer_line(step, self.results, self.step_results.get(step.compare_with or "", {}))
         if answer and not self.running:
             lines.append(f"[reverse b] {escape(answer)} [/]")

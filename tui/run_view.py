@@ -6,6 +6,7 @@ from dataclasses import dataclass, field, replace
 from typing import TYPE_CHECKING
 
 from paraviz.core.model.events import (
+    BaselineStarted,
     Calibrated,
     Calibrating,
     ClusterSampled,
@@ -78,6 +79,9 @@ class RunView:
     def run_lane_started(self: ParavizApp, event: LaneStarted, _message: RunEvent) -> None:
         self.lane(event.mode).started(event.round, event.rounds)
         self.core_meter.lane_started(event.mode)
+
+    def run_baseline_started(self: ParavizApp, event: BaselineStarted, _message: RunEvent) -> None:
+        self.lane(event.mode).baseline(event.python)
 
     def run_pool_ready(self: ParavizApp, event: PoolReady, _message: RunEvent) -> None:
         """Nothing to draw yet: the workers show in the lane's live counts, start-up in its figures."""

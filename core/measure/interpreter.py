@@ -10,6 +10,7 @@ from __future__ import annotations
 import functools
 import json
 import os
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -19,6 +20,10 @@ from pathlib import Path
 from paraviz.core.teach.i18n import _
 
 MIN_VERSION = (3, 11)
+#: The first CPython with a free-threaded build (PEP 703).
+MIN_NOGIL_VERSION = (3, 13)
+#: The names a free-threaded build installs as, newest first.
+NOGIL_NAMES = ("python3.14t", "python3.13t")
 #: Modules a workload or engine may need beyond the standard library, asked of the interpreter.
 OPTIONAL_MODULES = ("numpy", "sklearn", "pandas", "threadpoolctl", "joblib", "distributed")
 PROBE = (
@@ -26,7 +31,7 @@ PROBE = (
     "gil = getattr(sys, '_is_gil_enabled', lambda: True)()\n"
     "print(json.dumps({'version': list(sys.version_info[:3]), 'implementation': sys.implementation.name,"
     " 'free_threaded': bool(sysconfig.get_config_var('Py_GIL_DISABLED')), 'gil_enabled': gil,"
-    " 'executable': sys.executable,"
+    " 'executable': sys.executable, 'start_method': __import__('multiprocessing').get_start_method(),"
     f" 'modules': [m for m in {OPTIONAL_MODULES!r} if u.find_spec(m) is not None]}}))"
 )
 
@@ -45,6 +50,12 @@ class Interpreter:
     #: Whether the GIL was on when the interpreter started (it can come back on at import).
     gil_enabled: bool
     modules: frozenset[str]
+    #: Its multiprocessing default (fork on Linux before 3.14, forkserver from 3.14).
+    start_method: str = "fork"
+
+    @property
+    def version_tuple(self) -> tuple[int, ...]:
+        return tuple(int(p) for p in self.version.split("."))
 
     @property
     def label(self) -> str:
@@ -81,7 +92,27 @@ def probe(path: str) -> Interpreter:
         free_threaded=answer["free_threaded"],
         gil_enabled=answer["gil_enabled"],
         modules=frozenset(answer["modules"]),
+        start_method=answer["start_method"],
     )
+
+
+def cache_folder() -> Path:
+    """Where paraviz keeps what it builds once per machine (.ci/nogil-python.sh's free-threaded CPython)."""
+    explicit = os.environ.get("PARAVIZ_CACHE")
+    if explicit:
+        return Path(explicit)
+    return Path(os.environ.get("XDG_CACHE_HOME") or Path.home() / ".cache") / "paraviz"
+
+
+def find_nogil_python() -> str | None:
+    """The no-GIL lane's interpreter when none is named: a free-threaded build on PATH, else the one
+    ``.ci/nogil-python.sh`` built into the cache. Not probed here (validation does, and says why not)."""
+    for name in NOGIL_NAMES:
+        path = shutil.which(name)
+        if path:
+            return path
+    built = sorted(cache_folder().glob("cpython-ft-*/bin/python3.1[3-9]t"))
+    return str(built[-1]) if built else None
 
 
 def missing_modules(interpreter: Interpreter, needed: tuple[str, ...]) -> list[str]:

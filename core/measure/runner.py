@@ -19,9 +19,9 @@ from paraviz.core.measure.machine import logical_cores, machine_info
 from paraviz.core.measure.relay import MIN_EXTRA_SAMPLE_S, EventSink, Lane
 from paraviz.core.measure.sampler import REFRESH_S
 from paraviz.core.model.config import CALL_INDEX_SIZE, RunConfig
-from paraviz.core.model.events import Calibrated, Calibrating, LaneFinished
+from paraviz.core.model.events import BaselineStarted, Calibrated, Calibrating, LaneFinished
 from paraviz.core.model.figures import RunResult, median_of_rounds, with_comparisons
-from paraviz.core.model.lanes import lane_spec
+from paraviz.core.model.lanes import LaneSpec, lane_spec
 from paraviz.core.model.results import RunReport
 from paraviz.core.model.workloads import Workload, WorkloadError
 from paraviz.core.teach.i18n import _, num
@@ -129,8 +129,18 @@ def run_lanes(
         for modes in groups:
             if stop.is_set():
                 break
+            baselines = {
+                key: nogil_baseline(config, size, sink, stop, round_number, sample_interval)
+                for key in modes
+                if key == "nogil"
+            }
             lanes = [Lane(config, lane_spec(config, key), size, sink, round_number) for key in modes]
             for result in _drive(lanes, stop, sample_interval):
+                baseline = baselines.get(result.mode)
+                if baseline is not None:
+                    result = replace(
+                        result, nogil_sequential_wall_s=baseline.wall_s, nogil_sequential_tasks=baseline.tasks_done
+                    )
                 rounds.setdefault(result.mode, []).append(result)
             # The sequential lane runs first, so each lane's speedup is final as soon as it ends.
             medians = [median_of_rounds(rounds[m]) for m in config.modes if m in rounds]
@@ -139,6 +149,22 @@ def run_lanes(
                 if result.mode in modes:
                     sink(LaneFinished(result))
     return RunReport(machine_info(), config, size, results)
+
+
+def nogil_baseline(
+    config: RunConfig,
+    size: int,
+    sink: EventSink,
+    stop: threading.Event,
+    round_number: int,
+    sample_interval: float,
+) -> RunResult | None:
+    """The nogil lane's tasks as a one-worker loop under its own Python, run (and measured) just
+    before the lane: what the free-threaded build costs a single thread. None if it did not finish."""
+    sink(BaselineStarted("nogil", config.nogil_python))
+    spec = LaneSpec("nogil", "sequential", None, config.nogil_python)
+    [result] = _drive([Lane(config, spec, size, lambda event: None, round_number)], stop, sample_interval)
+    return result if result.ok and not stop.is_set() else None
 
 
 def _drive(lanes: list[Lane], stop: threading.Event, sample_interval: float) -> list[RunResult]:

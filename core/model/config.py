@@ -8,11 +8,18 @@ import sys
 from dataclasses import dataclass, field, replace
 
 from paraviz.core.host.engines import DEFAULT_ENGINE, ENGINES, engine_spec
-from paraviz.core.measure.interpreter import missing_modules, probe
+from paraviz.core.measure.interpreter import (
+    MIN_NOGIL_VERSION,
+    Interpreter,
+    InterpreterError,
+    find_nogil_python,
+    missing_modules,
+    probe,
+)
 from paraviz.core.measure.machine import logical_cores
 from paraviz.core.model.figures import DEFAULT_MODES, MODES
 from paraviz.core.model.workloads import Workload, get_workload
-from paraviz.core.teach.i18n import _, num
+from paraviz.core.teach.i18n import N_, _, num
 
 START_METHODS = tuple(m for m in ("fork", "forkserver", "spawn") if m in multiprocessing.get_all_start_methods())
 MAX_TASKS = 1_000_000
@@ -92,6 +99,70 @@ def check_engine(config: RunConfig) -> None:
         )
 
 
+#: Said when the nogil lane is chosen and no free-threaded Python is found: how to get one.
+HOW_TO_GET_NOGIL = N_(
+    "the nogil lane needs a free-threaded Python (python3.14t or python3.13t) and none was found: "
+    "uv python install 3.14t, the python.org installers (free-threaded option), deadsnakes' python3.14-nogil "
+    "or conda-forge's python-freethreading; then --nogil-python PATH"
+)
+
+
+def nogil_interpreter(path: str) -> Interpreter:
+    """``--nogil-python PATH``, probed: a free-threaded CPython 3.13 or newer; ConfigError with one line."""
+    try:
+        interpreter = probe(path)
+    except InterpreterError as exc:
+        raise ConfigError(str(exc).replace("--python", "--nogil-python", 1)) from None
+    if not interpreter.free_threaded:
+        raise ConfigError(
+            _(
+                "--nogil-python {path!r} has the GIL: {python} is not a free-threaded build "
+                "(Py_GIL_DISABLED is not set); give one such as python3.14t"
+            ).format(path=path, python=interpreter.label)
+        )
+    if interpreter.gil_enabled:
+        raise ConfigError(
+            _(
+                "--nogil-python {path!r}: {python} started with its GIL on (sys._is_gil_enabled() is True; "
+                "is PYTHON_GIL=1 set?)"
+            ).format(path=path, python=interpreter.label)
+        )
+    if interpreter.version_tuple[:2] < MIN_NOGIL_VERSION:
+        raise ConfigError(
+            _("--nogil-python {path!r} is {python}; the free-threaded build needs {minimum} or newer").format(
+                path=path, python=interpreter.label, minimum=".".join(map(str, MIN_NOGIL_VERSION))
+            )
+        )
+    return interpreter
+
+
+def check_nogil(config: RunConfig) -> None:
+    """The nogil lane's interpreter, and what the workload and engine need there."""
+    if "nogil" not in config.modes:
+        return
+    if config.nogil_python is None:
+        raise ConfigError(_(HOW_TO_GET_NOGIL))
+    interpreter = nogil_interpreter(config.nogil_python)
+    spec = engine_spec(config.engine)
+    missing = missing_modules(interpreter, (*config.workload.requires, *spec.modules))
+    if missing:
+        raise ConfigError(
+            _(
+                "the nogil lane cannot run {workload} with engine {engine}: {python} ({path}) has no {modules} "
+                "(few extension modules support free threading yet); choose a pure-Python workload "
+                "(cumsum, sleep, squares) or the futures engine"
+            ).format(
+                workload=config.workload.name,
+                engine=config.engine,
+                python=interpreter.label,
+                path=interpreter.path,
+                modules=", ".join(missing),
+            )
+        )
+    if spec.threads_min_python is not None and interpreter.version_tuple[:2] < spec.threads_min_python:
+        raise ConfigError(_(spec.threads_min_python_why).format(python=interpreter.label))
+
+
 @dataclass(frozen=True)
 class RunConfig:
     workload: Workload = field(default_factory=lambda: get_workload("cumsum"))
@@ -122,6 +193,8 @@ class RunConfig:
     scheduler: str | None = None
     #: Another Python for every lane's host (--python PATH; None: this one).
     python: str | None = None
+    #: The free-threaded Python of the nogil lane (--nogil-python PATH; None: found when the lane is chosen).
+    nogil_python: str | None = None
     #: Seconds after which a lane still running is stopped and reported so (None: no limit).
     time_limit_s: float | None = None
 
@@ -153,7 +226,10 @@ class RunConfig:
 
 
 def validate(config: RunConfig) -> RunConfig:
-    """Raise ConfigError naming the first setting out of bounds; return the config unchanged."""
+    """Raise ConfigError naming the first setting out of bounds; return the config, with the nogil
+    lane's interpreter found when the lane is chosen and none was named."""
+    if "nogil" in config.modes and config.nogil_python is None:
+        config = replace(config, nogil_python=find_nogil_python())
     bound = max_workers()
     if not 1 <= config.workers <= bound:
         raise ConfigError(
@@ -208,6 +284,7 @@ def validate(config: RunConfig) -> RunConfig:
     if config.items is not None and config.sizes is not None:
         raise ConfigError(_("give --items or --sizes, not both"))
     check_engine(config)
+    check_nogil(config)
     if config.chunksize is not None and not 1 <= config.chunksize <= MAX_TASKS:
         raise ConfigError(
             _("chunksize must be between 1 and {max_tasks}, not {chunksize}").format(

@@ -32,6 +32,15 @@ class LaneStarted:
 
 
 @dataclass(frozen=True)
+class BaselineStarted:
+    """The nogil lane's tasks start on one worker under its own Python, before the lane (its build's
+    single-thread cost); the lane starts when that loop ends."""
+
+    mode: str
+    python: str | None
+
+
+@dataclass(frozen=True)
 class PoolReady:
     mode: str
     startup_s: float
@@ -107,4 +116,14 @@ class ClusterSampled:
     workers: tuple[RemoteWorker, ...]
 
 
-Event = ClusterSampled | Calibrating | Calibrated | LaneStarted | PoolReady | TasksReported | LaneSampled | LaneFinished
+Event = (
+    ClusterSampled
+    | Calibrating
+    | Calibrated
+    | BaselineStarted
+    | LaneStarted
+    | PoolReady
+    | TasksReported
+    | LaneSampled
+    | LaneFinished
+)

@@ -7,12 +7,26 @@ from dataclasses import dataclass, replace
 
 from paraviz.core.teach.i18n import N_, _
 
-MODES = ("sequential", "threads", "processes", "dask")
-#: The lanes run unless --modes says otherwise (dask starts a cluster: chosen, not default).
+#: In the order they run and stand on screen: the no-GIL threads beside the threads they answer.
+MODES = ("sequential", "threads", "nogil", "processes", "dask")
+#: The lanes run unless --modes says otherwise (dask starts a cluster, nogil needs a free-threaded
+#: Python: chosen, not default).
 DEFAULT_MODES = ("sequential", "threads", "processes")
 #: What a person reads for each mode and status (JSON and CSV keep the English keys above).
-MODE_NAMES = {"sequential": N_("sequential"), "threads": N_("threads"), "processes": N_("processes"), "dask": "dask"}
-MODE_TITLES = {"sequential": N_("Sequential"), "threads": N_("Threads"), "processes": N_("Processes"), "dask": "Dask"}
+MODE_NAMES = {
+    "sequential": N_("sequential"),
+    "threads": N_("threads"),
+    "nogil": N_("threads, no GIL"),
+    "processes": N_("processes"),
+    "dask": "dask",
+}
+MODE_TITLES = {
+    "sequential": N_("Sequential"),
+    "threads": N_("Threads"),
+    "nogil": N_("Threads, no GIL"),
+    "processes": N_("Processes"),
+    "dask": "Dask",
+}
 STATUS_NAMES = {"ok": N_("ok"), "error": N_("error"), "stopped": N_("stopped")}
 
 
@@ -70,6 +84,10 @@ class RunResult:
     #: The host's Python ("3.13.0", "3.14.0t") and whether its GIL was on at the lane's end.
     python: str | None = None
     gil_enabled: bool | None = None
+    #: The nogil lane: its tasks on one worker under its own (free-threaded) Python, timed before it,
+    #: and how many tasks that loop did: the build's single-thread cost against the sequential lane.
+    nogil_sequential_wall_s: float | None = None
+    nogil_sequential_tasks: float | None = None
     #: With --repeat N, each round's own figures; the figures above are their medians.
     rounds: tuple[RunResult, ...] = ()
 
@@ -124,6 +142,7 @@ RUN_FIELDS = (
     "compute_s",
     "python",
     "gil_enabled",
+    "nogil_sequential_wall_s",
     "status",
     "error",
 )
@@ -163,12 +182,28 @@ def median_of_rounds(rounds: list[RunResult]) -> RunResult:
         background_cores=median("background_cores"),
         observer_cores=median("observer_cores"),
         transfer_s=median("transfer_s"),
+        nogil_sequential_wall_s=median_or_none([r.nogil_sequential_wall_s for r in rounds]),
+        nogil_sequential_tasks=median_or_none([r.nogil_sequential_tasks for r in rounds]),
         peak_threads=max(r.peak_threads for r in rounds),
         peak_processes=max(r.peak_processes for r in rounds),
         peak_rss_bytes=max(r.peak_rss_bytes for r in rounds),
         longest_task_s=max(r.longest_task_s for r in rounds),
         rounds=tuple(rounds),
     )
+
+
+def median_or_none(values: list[float | None]) -> float | None:
+    known = [v for v in values if v is not None]
+    return statistics.median(known) if known else None
+
+
+def single_thread_cost(sequential: RunResult, nogil: RunResult) -> float | None:
+    """Time per task of the free-threaded build's one-worker loop over the main sequential lane's, less
+    one: 0.08 means its single thread was 8 % slower (3.13t paid about 40 %, 3.14t 5-10 %)."""
+    loop_wall, loop_tasks = nogil.nogil_sequential_wall_s, nogil.nogil_sequential_tasks
+    if not (sequential.ok and loop_wall and loop_tasks and sequential.tasks_done and sequential.wall_s > 0):
+        return None
+    return (loop_wall / loop_tasks) / (sequential.wall_s / sequential.tasks_done) - 1
 
 
 def speedup(baseline: RunResult, lane: RunResult, timed: bool) -> float | None:

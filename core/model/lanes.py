@@ -17,7 +17,7 @@ POOLED_MODES = ("threads", "processes")
 class LaneSpec:
     #: How results, events and the screen name the lane ("threads").
     key: str
-    #: How its host runs the tasks: sequential, threads, processes or dask.
+    #: How its host runs the tasks: sequential, threads, processes or dask (nogil runs threads).
     mode: str
     #: The engine of a pooled lane (threads, processes); None for the loop and for Dask.
     engine: str | None = None
@@ -36,6 +36,8 @@ class LaneSpec:
 
 def lane_spec(config: RunConfig, key: str) -> LaneSpec:
     """The lane ``key`` of these settings: the built-in lanes are named after how they run."""
+    if key == "nogil":  # the threads lane's tasks, under a free-threaded Python
+        return LaneSpec(key, "threads", config.engine, config.nogil_python)
     return LaneSpec(key, key, config.engine if key in POOLED_MODES else None, config.python)
 
 

@@ -12,6 +12,7 @@ from paraviz.core.measure.interpreter import InterpreterError, probe
 from paraviz.core.model.config import (
     ConfigError,
     RunConfig,
+    nogil_interpreter,
     validate,
 )
 from paraviz.core.model.figures import MODES
@@ -125,6 +126,7 @@ def parse_modes(text: str) -> list[str]:
 TEXT_FIELDS = (
     "workload", "modes", "workers", "tasks", "size", "sizes", "items", "seconds", "start_method", "engine",
     "chunksize", "inner_threads", "repeat", "payload", "scheduler", "target_seconds", "python", "time_limit",
+    "nogil_python",
 )  # fmt: skip
 
 
@@ -172,6 +174,7 @@ def config_from_text(base: RunConfig, fields: Mapping[str, str | None]) -> RunCo
     optional("chunksize", lambda t: parse_int(t, _("chunksize")))
     optional("scheduler", parse_scheduler)
     optional("python", parse_python)
+    optional("nogil_python", lambda t: nogil_interpreter(t.strip()).path)
     if given("payload"):
         changes["payload_mb"] = (
             None if _blank(fields["payload"]) else parse_float(str(fields["payload"]), _("payload MB"))

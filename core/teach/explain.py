@@ -8,7 +8,7 @@ from __future__ import annotations
 
 from paraviz.core.host.engines import engine_spec
 from paraviz.core.model.config import RunConfig
-from paraviz.core.model.figures import RunResult, mode_name, mode_title
+from paraviz.core.model.figures import RunResult, mode_name, mode_title, single_thread_cost
 from paraviz.core.teach.i18n import _, num
 
 GIL_BOUND = 1.3  # effective cores under which a thread lane was held by the GIL
@@ -111,6 +111,7 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
     proc = None if "processes" in noisy else lanes.get("processes")
     usable = min(config.workers, logical_cores)
     lines.extend(thread_sentences(seq, thr, config, usable))
+    lines.extend(nogil_sentences(seq, lanes.get("threads"), None if "nogil" in noisy else lanes.get("nogil")))
     lines.extend(process_sentences(seq, proc, config, usable, logical_cores))
     lines.extend(engine_sentences(thr, proc, logical_cores))
     lines.extend(data_sentences(seq, thr, proc, config))
@@ -158,6 +159,57 @@ def thread_sentences(seq: RunResult | None, thr: RunResult | None, config: RunCo
             ).format(cores=num(e))
         ]
     return []
+
+
+#: A free-threaded build's single thread slower than this share is worth a sentence (3.13t paid ~40 %).
+SINGLE_THREAD_COST_WORTH_SAYING = 0.03
+
+
+def nogil_sentences(seq: RunResult | None, thr: RunResult | None, nogil: RunResult | None) -> list[str]:
+    """The same threads with and without the GIL, side by side; and what the build costs one thread."""
+    if not (nogil and nogil.ok):
+        return []
+    python, e = nogil.python or "?", nogil.effective_cores
+    if nogil.gil_enabled:
+        return [
+            _(
+                "Python {python} turned the GIL back on while the workload's modules were imported (an "
+                "extension without free-threading support): its threads used {cores} cores."
+            ).format(python=python, cores=num(e))
+        ]
+    lines = []
+    if thr and thr.ok and e >= GIL_BOUND:
+        lines.append(
+            _(
+                "Threads on Python {gil_python} used {gil_cores} cores; the same threads on Python {python} "
+                "used {cores} cores: without the GIL they ran in parallel."
+            ).format(gil_python=thr.python or "?", gil_cores=num(thr.effective_cores), python=python, cores=num(e))
+        )
+    elif e >= GIL_BOUND:
+        lines.append(
+            _("Threads on Python {python} used {cores} cores: without the GIL they ran in parallel.").format(
+                python=python, cores=num(e)
+            )
+        )
+    else:
+        lines.append(
+            _(
+                "Threads on Python {python}, without the GIL, used {cores} cores: no more than one, so it "
+                "was not the GIL that held them (waiting tasks, or one worker)."
+            ).format(python=python, cores=num(e))
+        )
+    cost = single_thread_cost(seq, nogil) if seq else None
+    if cost is not None and abs(cost) >= SINGLE_THREAD_COST_WORTH_SAYING:
+        sentence = (
+            _(
+                "On one worker Python {python} took {share} longer per task than Python {gil_python}: "
+                "the price of the free-threaded build."
+            )
+            if cost > 0
+            else _("On one worker Python {python} took {share} less per task than Python {gil_python}.")
+        )
+        lines.append(sentence.format(python=python, share=num(abs(cost), ".0%"), gil_python=seq.python or "?"))
+    return lines
 
 
 def process_sentences(

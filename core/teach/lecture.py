@@ -12,7 +12,7 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TypeGuard
 
-from paraviz.core.model.config import RunConfig
+from paraviz.core.model.config import ConfigError, RunConfig
 from paraviz.core.model.figures import RunResult, mode_title
 from paraviz.core.model.options import config_from_text
 from paraviz.core.teach.i18n import N_, _, num
@@ -65,6 +65,9 @@ class Step:
     expect: tuple[Expect, ...] = ()
     #: The same figure of this earlier step's run, quoted beside this one's (chunks vs chunksize 1).
     compare_with: str | None = None
+    #: The lanes run instead when the step's own cannot run here (no free-threaded Python): the step
+    #: then says why, and how to get what it needs, rather than failing.
+    fallback_modes: str | None = None
 
 
 STEPS: tuple[Step, ...] = (
@@ -78,6 +81,18 @@ STEPS: tuple[Step, ...] = (
         min_tasks=4,
         answer=("threads", "speedup"),
         expect=(Expect("threads", "speedup", below=1.3), Expect("processes", "speedup", above=1.3, min_cores=2)),
+    ),
+    Step(
+        "nogil",
+        N_("The GIL switched off"),
+        N_("The same {workers} threads on a free-threaded Python, without the GIL. Do they fill the cores now?"),
+        "cumsum",
+        {"target_seconds": "2.5", "modes": "sequential,threads,nogil"},
+        tasks_per_core=2,
+        min_tasks=4,
+        answer=("nogil", "effective_cores"),
+        expect=(Expect("nogil", "effective_cores", above=1.3, min_cores=2), Expect("threads", "speedup", below=1.3)),
+        fallback_modes="sequential,threads",
     ),
     Step(
         "numpy",
@@ -236,6 +251,18 @@ def step_config(step: Step, base: RunConfig, logical_cores: int) -> RunConfig:
         time_limit_s=base.time_limit_s or LANE_TIME_LIMIT_S,
     )
     return config_from_text(fresh, fields)
+
+
+def playable_step_config(step: Step, base: RunConfig, logical_cores: int) -> tuple[RunConfig, str | None]:
+    """The step's settings, or where its own lanes cannot run here its fallback lanes and the one
+    line that says why (with how to get what is missing)."""
+    try:
+        return step_config(step, base, logical_cores), None
+    except ConfigError as exc:
+        if step.fallback_modes is None:
+            raise
+        fallback = replace(step, settings={**step.settings, "modes": step.fallback_modes})
+        return step_config(fallback, base, logical_cores), str(exc)
 
 
 def question_text(step: Step, config: RunConfig) -> str:

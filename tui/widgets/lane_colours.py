@@ -4,9 +4,15 @@ from __future__ import annotations
 
 #: Lane colours, the same in titles, charts and the per-core markers: theme variables ($lane-threads...)
 #: that a theme may override, read by widgets through their ``lane--MODE`` component classes.
-LANE_COLOURS = {"sequential": "#0087ff", "threads": "#00af87", "processes": "#ff00ff", "dask": "#ffaf00"}
+LANE_COLOURS = {
+    "sequential": "#0087ff",
+    "threads": "#00af87",
+    "nogil": "#87d700",
+    "processes": "#ff00ff",
+    "dask": "#ffaf00",
+}
 LANE_COMPONENTS = {f"lane--{mode}" for mode in LANE_COLOURS}
-LANE_SHORT = {"sequential": "seq", "threads": "thr", "processes": "proc", "dask": "dask"}
+LANE_SHORT = {"sequential": "seq", "threads": "thr", "nogil": "nogil", "processes": "proc", "dask": "dask"}
 
 
 def lane_css(widget: str) -> str:

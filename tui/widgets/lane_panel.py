@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import os
 import platform
 
 from paraviz.core.model.events import LaneSampled, TasksReported
@@ -110,6 +111,11 @@ class LanePanel(Vertical):
         self.bar.update(total=timed_seconds or total, progress=0)
         self.chart.configure(cores, usable, workers)
 
+    def baseline(self, python: str | None) -> None:
+        """Before the lane, its tasks on one worker under its own Python (the nogil lane)."""
+        name = os.path.basename(python) if python else "python"
+        self._set(_("one worker first, on {python}…").format(python=name))
+
     def started(self, round_number: int = 1, rounds: int = 1) -> None:
         self.add_class("-running")
         self.round_text = _(" · round {round}/{rounds}").format(round=round_number, rounds=rounds) if rounds > 1 else ""
@@ -199,11 +205,13 @@ class LanePanel(Vertical):
         self.result = result
 
     def show_interpreter(self, result: RunResult) -> None:
-        """The title names the host's Python when it is not this one's (--python), with its GIL state."""
+        """The title names the host's Python when it is not this one's (--python, the nogil lane), with
+        its GIL state where the title does not already say it."""
         title = f"{lane_mark(self.mode)} {self.spec.title}"
         if result.python and result.python != platform.python_version():
-            gil = _("GIL on") if result.gil_enabled else _("GIL off")
-            title += f" · Python {result.python} · {gil}"
+            title += f" · {result.python}"
+            if self.mode != "nogil" or result.gil_enabled:  # "no GIL" in the title says it, unless it came back
+                title += " · " + (_("GIL on") if result.gil_enabled else _("GIL off"))
         self.border_title = title
 
     def show_figures(self) -> None:
@@ -237,9 +245,17 @@ def figure_pairs(result: RunResult) -> list[tuple[str, str]]:
         (_("CPU"), f"{num(result.cpu_s)} s"),
         (_("effic."), "–" if result.efficiency is None else num(result.efficiency, ".0%")),
         (_("bg cores"), num(result.background_cores)),
+        *one_worker_pair(result),
         (_("peak"), _("{processes}p {threads}t").format(processes=result.peak_processes, threads=result.peak_threads)),
         ("RSS", fmt_bytes(result.peak_rss_bytes)),
     ]
+
+
+def one_worker_pair(result: RunResult) -> list[tuple[str, str]]:
+    """The nogil lane's one-worker loop under its own Python, timed before it."""
+    if result.nogil_sequential_wall_s is None:
+        return []
+    return [(_("1 worker"), f"{num(result.nogil_sequential_wall_s, '.3f')} s")]
 
 
 def figures_text(result: RunResult, width: int = 40, max_lines: int = 5) -> Text:
