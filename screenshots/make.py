@@ -12,8 +12,10 @@ import asyncio
 import os
 import sys
 import time
+from dataclasses import replace
 from pathlib import Path
 
+from paraviz.core.measure.interpreter import find_nogil_python
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.workloads import get_workload
 from paraviz.core.teach.i18n import set_language
@@ -22,6 +24,9 @@ from paraviz.tui.lecture import make_lecture
 
 HERE = Path(__file__).parent
 OUT = Path(sys.argv[sys.argv.index("--out") + 1]) if "--out" in sys.argv else HERE
+
+#: The threads lane beside the same threads without the GIL (a free-threaded Python: see README).
+FOUR_LANES = ("sequential", "threads", "nogil", "processes")
 
 SHOTS = [
     ("cumsum-120x40", (120, 40), RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=10_000_000)),
@@ -45,6 +50,16 @@ SHOTS = [
     ),
     ("cumsum-80x24", (80, 24), RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=10_000_000)),
     (
+        "cumsum-nogil-120x40",
+        (120, 40),
+        RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=10_000_000, modes=FOUR_LANES),
+    ),
+    (
+        "cumsum-nogil-80x24",
+        (80, 24),
+        RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=10_000_000, modes=FOUR_LANES),
+    ),
+    (
         "cumsum-120x40-midrun",
         (120, 40),
         RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=30_000_000),
@@ -52,7 +67,12 @@ SHOTS = [
 ]
 
 
-async def shoot(name: str, size: tuple[int, int], config: RunConfig) -> Path:
+async def shoot(name: str, size: tuple[int, int], config: RunConfig) -> Path | None:
+    if "nogil" in config.modes:
+        config = replace(config, nogil_python=find_nogil_python())
+        if config.nogil_python is None:
+            print(f"{name}: skipped, no free-threaded Python (bash .ci/nogil-python.sh builds one)")
+            return None
     app = make_app(config)
     async with app.run_test(size=size) as pilot:
         await pilot.press("r")
@@ -137,7 +157,9 @@ def main() -> None:
             written(asyncio.run(shoot_lecture(name, size, language, step, big)))
 
 
-def written(path: Path) -> None:
+def written(path: Path | None) -> None:
+    if path is None:
+        return
     print(path)
     if "--png" in sys.argv:
         import cairosvg

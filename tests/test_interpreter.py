@@ -9,6 +9,7 @@ import shutil
 import subprocess
 import sys
 import venv
+from dataclasses import replace
 from pathlib import Path
 
 import psutil
@@ -196,3 +197,23 @@ def test_interpreters_engine_needs_python_314():
     done = subprocess.run([*PARAVIZ, "run", "--engine", "interpreters"], capture_output=True, text=True, timeout=60)
     assert done.returncode == 2 and done.stderr.count("\n") == 1
     assert "Python 3.14 or newer" in done.stderr and "--python" in done.stderr
+
+
+@needs_314
+async def test_a_pool_under_another_python_starts_as_that_python_would_unless_chosen():
+    """Python 3.14 made forkserver the default on Linux: a processes lane under it uses that, and the
+    header says so, unless --start-method chose another."""
+    from paraviz.tui.app import make_app
+
+    own = probe(PYTHON_314).start_method
+    assert own == "forkserver"  # 3.14's default on Linux
+    config = config_from_text(RunConfig(workers=2), {"python": PYTHON_314, "workload": "sleep", "tasks": "2"})
+    assert config.start_method == own
+    chosen = config_from_text(RunConfig(workers=2), {"python": PYTHON_314, "start_method": "fork"})
+    assert chosen.start_method == "fork"
+    app = make_app(replace(config, size=20, modes=("processes",)))
+    async with app.run_test(size=(120, 40)) as pilot:
+        assert "forkserver" in str(app.header_bar.render())
+        await pilot.press("p")
+        await wait_idle(app, pilot)
+        assert app.results["processes"].ok and app.results["processes"].start_method == "forkserver"

@@ -68,8 +68,9 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     parser.add_argument("--seconds", help=_("timed mode: each lane works this long and reports tasks/s"))
     parser.add_argument(
         "--start-method",
-        default=default_start_method(),
-        help=_("one of {choices}").format(choices=", ".join(START_METHODS)),
+        help=_("one of {choices} (default: that of the Python the lanes run under, {default} here)").format(
+            choices=", ".join(START_METHODS), default=default_start_method()
+        ),
     )
     parser.add_argument(
         "--engine",

@@ -181,6 +181,10 @@ def config_from_text(base: RunConfig, fields: Mapping[str, str | None]) -> RunCo
         )
     if given("start_method") and not _blank(fields["start_method"]):
         changes["start_method"] = str(fields["start_method"]).strip()
+    elif changes.get("python"):
+        # Unless chosen, a pool starts as the lanes' own Python would start it: forkserver from 3.14 on
+        # Linux, fork before; not this interpreter's default.
+        changes["start_method"] = probe(changes["python"]).start_method
     if given("engine") and not _blank(fields["engine"]):
         changes["engine"] = parse_engine(str(fields["engine"]))
     if given("time_limit"):
