@@ -11,6 +11,7 @@ from __future__ import annotations
 import asyncio
 import os
 import sys
+import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
@@ -103,6 +104,20 @@ async def shoot_sweep(name: str, size: tuple[int, int], config: RunConfig) -> Pa
     return path
 
 
+#: paraviz watch on the notebooks' three styles, as real scripts (tests/scripts).
+SCRIPTS = HERE.parent / "tests" / "scripts"
+THREE_SCRIPTS = tuple(
+    (name, (sys.executable, str(SCRIPTS / file), "10000000"))
+    for name, file in (("loop", "loop.py"), ("Thread per task", "thread_per_task.py"), ("Pool.map", "pool_map.py"))
+)
+WATCH_SHOTS = [
+    (
+        "watch-three-scripts-120x40",
+        (120, 40),
+        RunConfig(modes=tuple(n for n, _c in THREE_SCRIPTS), commands=THREE_SCRIPTS, output_dir=tempfile.mkdtemp()),
+    )
+]
+
 #: (name, size, language, step, projector): step 1 is the GIL; each shot is after a real run.
 LECTURE_SHOTS = [
     ("lecture-120x40", (120, 40), "en", 1, False),
@@ -147,7 +162,7 @@ def main() -> None:
     """All shots, or only those whose name starts with the first argument (``lecture``…)."""
     only = next((a for a in sys.argv[1:] if not a.startswith("--") and a != str(OUT)), "")
     sweep = ("sweep-120x40", (120, 40), RunConfig(workload=get_workload("cumsum"), tasks=8, size=5_000_000))
-    shots = core_count_shots() if "--cores" in sys.argv else [*SHOTS, sweep]
+    shots = core_count_shots() if "--cores" in sys.argv else [*SHOTS, sweep, *WATCH_SHOTS]
     for name, size, config in shots:
         if name.startswith(only):
             shot = shoot_sweep if name.startswith("sweep") else shoot

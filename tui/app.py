@@ -18,8 +18,8 @@ from paraviz.core.measure.machine import MachineInfo, default_worker_counts, mac
 from paraviz.core.measure.sampler import REFRESH_S, CoreSource, CpuSampler
 from paraviz.core.measure.tree import OwnCpuMeter
 from paraviz.core.model.config import ConfigError, RunConfig, validate
-from paraviz.core.model.figures import MODES, RunResult, mode_title
-from paraviz.core.model.lanes import lane_spec
+from paraviz.core.model.figures import RunResult, mode_title
+from paraviz.core.model.lanes import screen_lanes
 from paraviz.core.model.results import RunReport
 from paraviz.core.model.workloads import WorkloadError
 from paraviz.core.teach.i18n import _
@@ -96,7 +96,7 @@ class ParavizApp(RunView, DialogActions, App[int]):
         # they stay valid while a modal screen is shown or the app is shutting down.
         self.header_bar = Static(id="header")
         self.core_meter = CoreMeter(id="cores")
-        self.lanes = {lane.key: LanePanel(lane) for lane in (lane_spec(config, mode) for mode in MODES)}
+        self.lanes = {lane.key: LanePanel(lane) for lane in screen_lanes(config)}
         self.explanation = Static(id="explanation")
         self.big_figures = BigFigures(eager=big, id="big-figures")
         self.too_small = Static(id="too-small")
@@ -124,7 +124,8 @@ class ParavizApp(RunView, DialogActions, App[int]):
         self.refresh_header()
         self.reset_lanes(_("not run"))
         for mode in OPTIONAL_LANES:  # appear when chosen (d, g, or --modes)
-            self.lane(mode).display = mode in self.config.modes
+            if mode in self.lanes:
+                self.lane(mode).display = mode in self.config.modes
         self.frame()
         # The frame clock: the screen changes at this rate, whatever the run streams meanwhile.
         self.set_interval(self.refresh_s, self.frame)
@@ -197,8 +198,8 @@ class ParavizApp(RunView, DialogActions, App[int]):
 
     def reset_lanes(self, why: str) -> None:
         self.results.clear()
-        for mode in MODES:
-            self.lane(mode).reset(why)
+        for lane in self.lanes.values():
+            lane.reset(why)
         self.show_explanation()
 
     def set_config(self, config: RunConfig) -> bool:
@@ -227,15 +228,19 @@ class ParavizApp(RunView, DialogActions, App[int]):
         if self.running:
             self.notify(_("Already running: x stops it."), severity="warning")
             return
-        modes = tuple(m for m in MODES if m in self.config.modes) if which == "all" else (which,)
+        if which not in self.lanes and which != "all":  # s, t, p… while watching a user's commands
+            self.notify(_("No {lane} lane here: r runs the lanes on screen.").format(lane=which), severity="warning")
+            return
+        modes = tuple(m for m in self.lanes if m in self.config.modes) if which == "all" else (which,)
         if "nogil" in modes and not self.find_nogil_python(modes):
             return
         for mode in OPTIONAL_LANES:
-            self.lane(mode).display = mode in modes or mode in self.results or mode in self.config.modes
+            if mode in self.lanes:
+                self.lane(mode).display = mode in modes or mode in self.results or mode in self.config.modes
         cores = self.machine.logical_cores
         for mode in modes:
             self.results.pop(mode, None)
-            workers = 1 if mode == "sequential" else self.config.workers
+            workers = 1 if mode == "sequential" or self.config.commands else self.config.workers
             self.lane(mode).waiting(self.config.task_count, self.config.seconds, cores, min(workers, cores), workers)
         self.fit_time_axis()
         self.running = True

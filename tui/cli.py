@@ -25,6 +25,7 @@ from paraviz.core.model.results import RunReport
 from paraviz.core.model.workloads import WORKLOADS, WorkloadError
 from paraviz.core.teach.i18n import LANGUAGES, _, language, num, set_language
 from paraviz.core.teach.lecture import STEPS, parse_step
+from paraviz.tui.watch import add_watch_parser, watch_config
 
 if TYPE_CHECKING:
     from paraviz.core.measure.sweep import SweepReport
@@ -163,7 +164,8 @@ def build_parser() -> Parser:
     serve.add_argument("--port", default="8000", help=_("port (default %(default)s)"))
     serve.add_argument("--lecture", action="store_true", help=_("serve the guided tour instead of the free app"))
     add_run_options(serve)
-    for command in (run, sweep, workloads, lecture, serve):
+    watch = add_watch_parser(commands)
+    for command in (run, sweep, workloads, lecture, serve, watch):
         add_common_options(command, subcommand=True)
     return parser
 
@@ -227,6 +229,16 @@ def headless(measure: Callable[[threading.Event], RunReport | SweepReport], outp
         print(_("paraviz: lane failed: {failures}").format(failures=failures), file=sys.stderr)
         return EXIT_FAILED
     return EXIT_OK
+
+
+def watch(args: argparse.Namespace) -> int:
+    """``paraviz watch``: headless with --format (or without a terminal), else the live app."""
+    config = watch_config(args)
+    if args.format is None and sys.stdout.isatty():
+        return run_app(config, REFRESH_S, big=getattr(args, "big", False))
+    from paraviz.core.measure.runner import run_lanes
+
+    return headless(lambda stop: run_lanes(config, stop=stop), args.format or "table")
 
 
 def run_app(config: RunConfig, refresh: float, big: bool = False, lecture_step: int | None = None) -> int:
@@ -326,6 +338,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from paraviz.core.measure.sweep import run_sweep  # the launcher: loaded by the commands that run
 
             return headless(lambda stop: run_sweep(config, counts, modes=modes, stop=stop), args.format)
+        if args.command == "watch":
+            return watch(args)
         config = config_from_args(args)
         if args.command == "run":
             from paraviz.core.measure.runner import run_lanes

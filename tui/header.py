@@ -7,6 +7,7 @@ from paraviz.core.measure.machine import MachineInfo
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.export import arguments_text, gil_text, tasks_text
 from paraviz.core.teach.i18n import _, num
+from rich.markup import escape
 from rich.text import Text
 
 
@@ -35,6 +36,10 @@ def header_markup(config: RunConfig, machine: MachineInfo, observer_cores: float
         )
     workers = _("{workers} workers").format(workers=c.workers)
     left = f"[b]paraviz[/b] ─ [b]{c.workload.name}[/b] · {what} · {size} · {workers} · {method}{inner}"
+    if c.commands:  # paraviz watch: the user's commands, and where their output goes
+        left = "[b]paraviz watch[/b] ─ " + _("{count} commands · output in {folder}").format(
+            count=len(c.commands), folder=escape(c.output_dir or "?")
+        )
     right = _("{cores} cores ({physical} physical) · Python {python} · {gil}").format(
         cores=m.logical_cores, physical=m.physical_cores, python=python, gil=gil
     )

@@ -17,7 +17,8 @@ from paraviz.core.model.events import (
     PoolReady,
     TasksReported,
 )
-from paraviz.core.model.figures import MODES, RunResult, with_comparisons
+from paraviz.core.model.figures import RunResult, with_comparisons
+from paraviz.core.model.lanes import baseline_lane
 from paraviz.core.model.results import RunReport
 from paraviz.core.teach.explain import explain
 from paraviz.core.teach.i18n import _, num
@@ -113,7 +114,9 @@ class RunView:
         lane these settings produced, in this run or an earlier one."""
         before = dict(self.results)
         self.results[result.mode] = result
-        results = with_comparisons(list(self.results.values()), self.machine.logical_cores, self.config.timed)
+        results = with_comparisons(
+            list(self.results.values()), self.machine.logical_cores, self.config.timed, baseline_lane(self.config)
+        )
         self.results = {r.mode: r for r in results}
         for mode, lane_result in self.results.items():
             if mode == result.mode or before.get(mode) != lane_result:  # a new baseline changes speedups
@@ -136,17 +139,19 @@ class RunView:
         if report is not None:
             # Export what is on screen: every lane shown, also those from earlier runs (t, then s)
             # with the same settings (a change of settings clears them).
-            shown = [self.results[m] for m in MODES if m in self.results]
+            shown = [self.results[m] for m in self.lanes if m in self.results]
             modes = tuple(r.mode for r in shown)
             report = RunReport(report.machine, replace(report.config, modes=modes), report.size, shown)
         self.last_report = report
 
     def show_explanation(self: ParavizApp) -> None:
-        ordered = [self.results[m] for m in MODES if m in self.results]
+        ordered = [self.results[m] for m in self.lanes if m in self.results]
         self.show_big_figures()
         lines = explain(ordered, self.config, self.machine.logical_cores)
         if not lines and self.running:
             lines = [_("Running: what the figures say appears here as each lane ends.")]
+        elif not lines and self.config.commands:
+            lines = [_("Press r to run your commands, one after another; x stops them, ? for help.")]
         elif not lines and ordered and "sequential" not in self.results:
             lines = [_("Nothing to compare these figures with: run the sequential lane too (s) for speedups.")]
         elif not lines:

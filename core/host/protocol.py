@@ -42,6 +42,10 @@ class LaneDetails(TypedDict, total=False):
     dask_hosts: str
     cluster_cpu_s: float  # dask: CPU seconds from the workers' own counters
     compute_s: float  # dask: the task stream's compute time
+    exit_code: int  # a user's command (paraviz watch): how it exited
+    output_path: str  # the file its output went to
+    command: str  # the command as written
+    start_method: str  # the start method its output showed (a failing pool's traceback)
 
 
 class PoolReadyMessage(TypedDict):

@@ -12,7 +12,7 @@ import signal
 import subprocess
 import tempfile
 import threading
-from typing import Any
+from typing import Any, Protocol
 
 from paraviz.core.host.protocol import Message
 from paraviz.core.measure.interpreter import host_argv
@@ -28,7 +28,7 @@ HOST_MAIN = "import sys; from paraviz.core.host.main import main; sys.exit(main(
 MAX_ARGUMENT_CHARS = 100_000
 INNER_THREAD_VARIABLES = ("OMP_NUM_THREADS", "OPENBLAS_NUM_THREADS", "MKL_NUM_THREADS")
 
-_live_hosts: set[HostProcess] = set()
+_live_hosts: set[LiveProcess] = set()
 _live_lock = threading.Lock()
 
 
@@ -71,8 +71,7 @@ class HostProcess:
         self.buffer = b""
         self.closed = False
         self.tree = ProcessTree(self.popen.pid)
-        with _live_lock:
-            _live_hosts.add(self)
+        register_live(self)
 
     @property
     def pid(self) -> int:
@@ -116,13 +115,31 @@ class HostProcess:
             with contextlib.suppress(OSError):
                 os.unlink(self.config_file)
             self.config_file = None
-        with _live_lock:
-            _live_hosts.discard(self)
+        unregister_live(self)
 
     def last_error_line(self) -> str:
         self.stderr.seek(0)
         lines = [ln for ln in self.stderr.read().decode(errors="replace").splitlines() if ln.strip()]
         return lines[-1].strip() if lines else ""
+
+
+class LiveProcess(Protocol):
+    """A lane's process that quit, Ctrl+C, SIGTERM and SIGHUP must end: a run host, or a user's command."""
+
+    @property
+    def pid(self) -> int: ...
+
+    def kill(self) -> None: ...
+
+
+def register_live(process: LiveProcess) -> None:
+    with _live_lock:
+        _live_hosts.add(process)
+
+
+def unregister_live(process: LiveProcess) -> None:
+    with _live_lock:
+        _live_hosts.discard(process)
 
 
 def stop_all_hosts() -> None:

@@ -21,6 +21,7 @@ from paraviz.core.host.protocol import (
     RawRecord,
     TasksMessage,
 )
+from paraviz.core.measure.command import CommandProcess
 from paraviz.core.measure.launch import HostProcess, host_config
 from paraviz.core.measure.tree import BackgroundMeter
 from paraviz.core.model.config import RunConfig
@@ -38,6 +39,8 @@ from paraviz.core.model.figures import RunResult
 from paraviz.core.model.lanes import LaneSpec
 from paraviz.core.teach.i18n import _, num
 
+#: A worker (a thread, or a pool's process) at this CPU % or more in a sample was busy.
+BUSY_WORKER_PERCENT = 20.0
 #: Task reports may add a sample between ticks; no two samples are closer than this.
 MIN_EXTRA_SAMPLE_S = 0.1
 
@@ -53,7 +56,11 @@ class Lane:
         self.round_number = round_number
         self.config = config
         self.sink = sink
-        self.host = HostProcess(host_config(config, config.workload, spec, size))
+        self.host: HostProcess | CommandProcess = (
+            CommandProcess(spec, config.output_dir or ".", round_number)
+            if spec.command
+            else HostProcess(host_config(config, config.workload, spec, size))
+        )
         self.started_at = time.monotonic()
         self.lane_t0: float | None = None
         self.finished: LaneFinishedMessage | None = None
@@ -62,6 +69,11 @@ class Lane:
         self.longest_task_s = 0.0
         self.background = BackgroundMeter()
         self.tasks_done = 0
+        #: A lane without task events: the most workers (threads or processes) busy at once, and when
+        #: the first was busy (its start-up), both from the samples.
+        self.busy_workers = 0
+        self.first_busy_s: float | None = None
+        self.last_sample_s = 0.0
         #: Set when the runner stopped the lane at config.time_limit_s.
         self.over_time_limit = False
 
@@ -115,10 +127,16 @@ class Lane:
             return
         # On the lane's own clock (the host's t0; CLOCK_MONOTONIC is one clock for every
         # process), so samples and task records share one time axis.
+        elapsed_s = time.monotonic() - self.lane_t0
+        busy = sum(1 for load in sample.workers if load.cpu_percent >= BUSY_WORKER_PERCENT)
+        self.busy_workers = max(self.busy_workers, busy)
+        if busy and self.first_busy_s is None:  # busy since the sample before, at most
+            self.first_busy_s = self.last_sample_s
+        self.last_sample_s = elapsed_s
         self.sink(
             LaneSampled(
                 self.mode,
-                time.monotonic() - self.lane_t0,
+                elapsed_s,
                 sample.cpu_percent,
                 sample.threads,
                 sample.processes,
@@ -146,20 +164,29 @@ class Lane:
         else:
             status, error = f["status"], f.get("error")
         processes = self.spec.mode == "processes"
+        details: LaneDetails = f.get("details") or {}
+        if self.spec.command:  # no events: workers and start-up as measured from outside
+            workers, startup_s = max(1, self.busy_workers), self.first_busy_s or 0.0
+        else:
+            workers = 1 if self.spec.mode == "sequential" else self.details.get("workers", self.config.workers)
+            startup_s = f.get("startup_s", self.startup_s)
         return RunResult(
             mode=self.mode,
-            workers=1 if self.spec.mode == "sequential" else self.details.get("workers", self.config.workers),
-            start_method=self.config.start_method if processes else None,
+            workers=workers,
+            start_method=self.config.start_method if processes else details.get("start_method"),
             chunksize=self.details.get("chunksize", self.config.chunksize or 1) if processes else None,
             engine=self.spec.engine,
             chunksize_why=self.details.get("chunksize_why") if processes else None,
             inner_thread_limit=self.details.get("inner_thread_limit"),
             bytes_sent=f.get("bytes_sent", 0),
             transfer_s=f.get("transfer_s", 0.0),
-            cluster_cpu_s=(f.get("details") or {}).get("cluster_cpu_s"),
-            compute_s=(f.get("details") or {}).get("compute_s"),
+            cluster_cpu_s=details.get("cluster_cpu_s"),
+            compute_s=details.get("compute_s"),
+            command=details.get("command"),
+            exit_code=details.get("exit_code"),
+            output_path=details.get("output_path"),
             wall_s=f.get("wall_s", time.monotonic() - self.started_at),
-            startup_s=f.get("startup_s", self.startup_s),
+            startup_s=startup_s,
             cpu_s=f.get("cpu_s", tree.sampled_cpu_s),
             tasks_done=f.get("tasks_done", self.tasks_done),
             peak_threads=tree.peak_threads,

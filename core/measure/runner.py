@@ -8,6 +8,7 @@ whole process group at once.
 
 from __future__ import annotations
 
+import tempfile
 import threading
 import time
 from dataclasses import replace
@@ -21,7 +22,7 @@ from paraviz.core.measure.sampler import REFRESH_S
 from paraviz.core.model.config import CALL_INDEX_SIZE, RunConfig
 from paraviz.core.model.events import BaselineStarted, Calibrated, Calibrating, LaneFinished
 from paraviz.core.model.figures import RunResult, median_of_rounds, with_comparisons
-from paraviz.core.model.lanes import LaneSpec, lane_spec
+from paraviz.core.model.lanes import LaneSpec, baseline_lane, lane_spec
 from paraviz.core.model.results import RunReport
 from paraviz.core.model.workloads import Workload, WorkloadError
 from paraviz.core.teach.i18n import _, num
@@ -119,9 +120,14 @@ def run_lanes(
     round with the medians so far. Setting ``stop`` ends the lanes still running within 0.25 s.
     """
     stop = stop or threading.Event()
-    config = replace(config, call=check_workload(config.workload))
-    check_memory(config)
-    size = calibrate(config, sink, stop) if config.needs_calibration else config.resolved_size()
+    if config.commands:  # a user's commands: nothing to check, calibrate or size
+        size = 0
+        if config.output_dir is None:
+            config = replace(config, output_dir=tempfile.mkdtemp(prefix="paraviz-watch-"))
+    else:
+        config = replace(config, call=check_workload(config.workload))
+        check_memory(config)
+        size = calibrate(config, sink, stop) if config.needs_calibration else config.resolved_size()
     groups = [list(config.modes)] if config.together else [[m] for m in config.modes]
     rounds: dict[str, list[RunResult]] = {}
     results: list[RunResult] = []
@@ -142,9 +148,9 @@ def run_lanes(
                         result, nogil_sequential_wall_s=baseline.wall_s, nogil_sequential_tasks=baseline.tasks_done
                     )
                 rounds.setdefault(result.mode, []).append(result)
-            # The sequential lane runs first, so each lane's speedup is final as soon as it ends.
+            # The baseline lane runs first, so each lane's speedup is final as soon as it ends.
             medians = [median_of_rounds(rounds[m]) for m in config.modes if m in rounds]
-            results = with_comparisons(medians, logical_cores(), config.timed)
+            results = with_comparisons(medians, logical_cores(), config.timed, baseline_lane(config))
             for result in results:
                 if result.mode in modes:
                     sink(LaneFinished(result))

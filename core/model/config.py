@@ -3,7 +3,9 @@
 from __future__ import annotations
 
 import multiprocessing
+import os
 import platform
+import shutil
 import sys
 from dataclasses import dataclass, field, replace
 
@@ -193,6 +195,10 @@ class RunConfig:
     scheduler: str | None = None
     #: Another Python for every lane's host (--python PATH; None: this one).
     python: str | None = None
+    #: ``paraviz watch``: (name, argv) of each command run as a lane, in order; modes are their names.
+    commands: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: Where each command's output goes, a file per lane and round (None: a new temporary folder).
+    output_dir: str | None = None
     #: The free-threaded Python of the nogil lane (--nogil-python PATH; None: found when the lane is chosen).
     nogil_python: str | None = None
     #: Seconds after which a lane still running is stopped and reported so (None: no limit).
@@ -323,4 +329,23 @@ def validate(config: RunConfig) -> RunConfig:
         )
     if not config.modes:
         raise ConfigError(_("choose at least one mode of {choices}").format(choices=", ".join(MODES)))
+    check_commands(config)
     return config
+
+
+def check_commands(config: RunConfig) -> None:
+    """``paraviz watch``'s lanes: named once each, each a command that can be found."""
+    names = [name for name, _command in config.commands]
+    for name, command in config.commands:
+        if not name or names.count(name) > 1:
+            raise ConfigError(_("each lane needs its own name, not {name!r}").format(name=name))
+        if not command:
+            raise ConfigError(_("lane {name!r} has no command").format(name=name))
+        program = command[0]
+        found = shutil.which(program) if os.sep not in program else (program if os.access(program, os.X_OK) else None)
+        if found is None:
+            raise ConfigError(
+                _("lane {name!r}: no such command {program!r} (not on PATH, or not executable)").format(
+                    name=name, program=program
+                )
+            )

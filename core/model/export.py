@@ -71,6 +71,8 @@ def gil_text(enabled: bool) -> str:
 def lane_label(result: RunResult) -> str:
     """``processes fork c125000``: the mode, and for processes how workers start and get tasks
     (in the engine's own form: ``processes loky``, ``processes fork 1/task``)."""
+    if result.command is not None:  # a user's command: its lane's own name
+        return result.mode
     name = mode_name(result.mode)
     if result.mode != "processes":
         return name
@@ -87,18 +89,22 @@ def to_table(report: RunReport) -> Any:
     m = report.machine
     what = _("{seconds} s per lane").format(seconds=num(c.seconds, "g")) if c.timed else tasks_text(c.task_count)
     rounds = _(" · medians of {repeat} rounds (min-max)").format(repeat=c.repeat) if c.repeat > 1 else ""
+    title = _("{workload} · {what} · {arguments} · engine {engine}{rounds}").format(
+        workload=c.workload.name, what=what, arguments=arguments_text(c, report.size), engine=c.engine, rounds=rounds
+    )
+    caption = _(
+        "{cores} logical cores · Python {python} · {gil} · others: cores used by other programs · "
+        "paraviz: cores paraviz itself used · --format json has every round"
+    ).format(cores=m.logical_cores, **lanes_python(report))
+    if c.commands:  # paraviz watch: the commands, measured from outside; their output in files
+        title = _("your commands, measured from outside{rounds}").format(rounds=rounds)
+        caption = _(
+            "{cores} logical cores · speedup against {first} · others: cores used by other programs · "
+            "paraviz: cores paraviz itself used · each lane's output: {folder}"
+        ).format(cores=m.logical_cores, first=c.commands[0][0], folder=c.output_dir)
     table = Table(
-        title=_("{workload} · {what} · {arguments} · engine {engine}{rounds}").format(
-            workload=c.workload.name,
-            what=what,
-            arguments=arguments_text(c, report.size),
-            engine=c.engine,
-            rounds=rounds,
-        ),
-        caption=_(
-            "{cores} logical cores · Python {python} · {gil} · others: cores used by other programs · "
-            "paraviz: cores paraviz itself used · --format json has every round"
-        ).format(cores=m.logical_cores, **lanes_python(report)),
+        title=title,
+        caption=caption,
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )

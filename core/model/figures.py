@@ -88,6 +88,10 @@ class RunResult:
     #: and how many tasks that loop did: the build's single-thread cost against the sequential lane.
     nogil_sequential_wall_s: float | None = None
     nogil_sequential_tasks: float | None = None
+    #: ``paraviz watch``: the command as written, how it exited, and the file its output went to.
+    command: str | None = None
+    exit_code: int | None = None
+    output_path: str | None = None
     #: With --repeat N, each round's own figures; the figures above are their medians.
     rounds: tuple[RunResult, ...] = ()
 
@@ -143,6 +147,9 @@ RUN_FIELDS = (
     "python",
     "gil_enabled",
     "nogil_sequential_wall_s",
+    "command",
+    "exit_code",
+    "output_path",
     "status",
     "error",
 )
@@ -222,10 +229,12 @@ def efficiency(lane_speedup: float | None, workers: int, logical_cores: int) -> 
     return lane_speedup / min(workers, logical_cores)
 
 
-def with_comparisons(results: list[RunResult], logical_cores: int, timed: bool) -> list[RunResult]:
+def with_comparisons(
+    results: list[RunResult], logical_cores: int, timed: bool, baseline_mode: str = "sequential"
+) -> list[RunResult]:
     """Fill speedup and efficiency of every lane (and of each of its rounds) against the
-    sequential lane's figures, which are the median of its rounds."""
-    baseline = next((r for r in results if r.mode == "sequential"), None)
+    sequential lane's figures (``paraviz watch``: the first lane's), the median of its rounds."""
+    baseline = next((r for r in results if r.mode == baseline_mode), None)
     if baseline is None:
         return results
 

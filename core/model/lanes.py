@@ -7,8 +7,10 @@ from __future__ import annotations
 from dataclasses import dataclass
 
 from paraviz.core.model.config import RunConfig
-from paraviz.core.model.figures import mode_title
+from paraviz.core.model.figures import MODES, mode_title
 
+#: How a command's lane runs: as the user wrote it.
+COMMAND_MODE = "command"
 #: The lanes that run their tasks in a pool of the chosen engine (the loop and Dask have their own).
 POOLED_MODES = ("threads", "processes")
 
@@ -23,19 +25,31 @@ class LaneSpec:
     engine: str | None = None
     #: The interpreter its host runs under; None for paraviz's own.
     python: str | None = None
+    #: A command of the user's (``paraviz watch``), run as it is and measured from outside; its lane
+    #: has no task events: its worker rows are what was measured of its threads and processes.
+    command: tuple[str, ...] | None = None
 
     @property
     def title(self) -> str:
-        """``Threads``, in the language in use."""
-        return mode_title(self.key)
+        """``Threads``, in the language in use; a command's lane by its own name."""
+        return self.key if self.command else mode_title(self.key)
 
     @property
     def pooled(self) -> bool:
         return self.mode in POOLED_MODES
 
+    @property
+    def reports_tasks(self) -> bool:
+        """Whether its host reports task events (paraviz's own lanes do; a command does not)."""
+        return self.command is None
+
 
 def lane_spec(config: RunConfig, key: str) -> LaneSpec:
-    """The lane ``key`` of these settings: the built-in lanes are named after how they run."""
+    """The lane ``key`` of these settings: the built-in lanes are named after how they run, a
+    command's lane after the name it was given."""
+    command = dict(config.commands).get(key)
+    if command is not None:
+        return LaneSpec(key, COMMAND_MODE, command=command)
     if key == "nogil":  # the threads lane's tasks, under a free-threaded Python
         return LaneSpec(key, "threads", config.engine, config.nogil_python)
     return LaneSpec(key, key, config.engine if key in POOLED_MODES else None, config.python)
@@ -43,3 +57,13 @@ def lane_spec(config: RunConfig, key: str) -> LaneSpec:
 
 def lanes_of(config: RunConfig) -> tuple[LaneSpec, ...]:
     return tuple(lane_spec(config, key) for key in config.modes)
+
+
+def baseline_lane(config: RunConfig) -> str:
+    """The lane speedups are measured against: the sequential one, or a user's first command."""
+    return config.commands[0][0] if config.commands else "sequential"
+
+
+def screen_lanes(config: RunConfig) -> tuple[LaneSpec, ...]:
+    """The lanes the app shows: a user's commands, or every lane paraviz has (some shown when chosen)."""
+    return lanes_of(config) if config.commands else tuple(lane_spec(config, key) for key in MODES)

@@ -35,6 +35,17 @@ class WorkerRow:
     first_start: float
     seen: int  # order of first sight, for ties
     done: int = 0
+    #: Drawn from measurements, not task events (a user's command): no task count to show.
+    measured: bool = False
+
+    @property
+    def label(self) -> str:
+        """What the chart writes at the row's end: its tasks done; nothing for a measured row."""
+        return "" if self.measured else str(self.done)
+
+
+#: A lane without task events (a user's command) draws a worker's row where it used at least this CPU %.
+BUSY_PERCENT = 5.0
 
 
 @dataclass
@@ -55,13 +66,35 @@ class LaneTrace:
     version: int = 0
     #: Bumped when more records arrived than a hidden chart could take in: draw again from the ring.
     redraws: int = 0
+    #: No task events will come (a user's command): each worker's busy stretches, as measured, are
+    #: its row's blocks, so the chart draws what was measured and nothing it was not told.
+    measured: bool = False
 
     def sampled(self, sample: LaneSampled) -> None:
+        since = self.samples[-1][0] if self.samples else 0.0
         bounded_append(self.samples, (sample.elapsed_s, sample.cores_in_use))
         for load in sample.workers:
             readings = self.worker_cpu.setdefault(worker_key(load.pid, load.tid), [])
             bounded_append(readings, (sample.elapsed_s, load.cpu_percent))
+        if self.measured:
+            self.busy_stretches(sample, since)
         self.version += 1
+
+    def busy_stretches(self, sample: LaneSampled, since: float) -> None:
+        """Open a block where a worker became busy (since the sample before), close it where it stopped."""
+        busy = {(load.pid, load.tid) for load in sample.workers if load.cpu_percent >= BUSY_PERCENT}
+        open_blocks = {(r.pid, r.tid): r for r in self.running.values()}
+        for key, record in open_blocks.items():
+            if key not in busy:
+                self.reported([], [TaskRecord(record.index, 1, record.pid, record.tid, record.start, since)])
+        started = [
+            TaskRecord(-1 - len(self.records) - len(self.running) - n, 1, pid, tid, since, sample.elapsed_s)
+            for n, (pid, tid) in enumerate(sorted(busy - set(open_blocks)))
+        ]
+        if started:
+            self.reported(started, [])
+            for record in started:
+                self.rows[(record.pid, record.tid)].measured = True
 
     def reported(self, started: list[TaskRecord], finished: list[TaskRecord]) -> None:
         for record in started:
@@ -78,6 +111,8 @@ class LaneTrace:
         self.version += 1
 
     def ended(self, wall_s: float) -> None:
+        if self.measured and self.running:  # blocks still open end with the lane
+            self.reported([], [TaskRecord(r.index, 1, r.pid, r.tid, r.start, wall_s) for r in self.running.values()])
         self.end_s = wall_s
         self.version += 1
 

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from paraviz.core.model.figures import MODES
-from paraviz.tui.widgets.lane_colours import lane_mark
+from paraviz.tui.widgets.lane_colours import dom_name, lane_mark
 from textual.app import ComposeResult
 from textual.containers import Horizontal, Vertical
 from textual.widgets import Digits, Static
@@ -25,7 +25,7 @@ class BigFigures(Horizontal):
             return []
         self.cells = {mode: (Static("", classes="big-title"), Digits("", classes="big-digits")) for mode in MODES}
         return [
-            Vertical(title, digits, classes="big-figure", id=f"big-{mode}")
+            Vertical(title, digits, classes="big-figure", id=f"big-{dom_name(mode)}")
             for mode, (title, digits) in self.cells.items()
         ]
 

@@ -10,7 +10,7 @@ from paraviz.core.measure.sampler import CoreSnapshot
 from paraviz.core.model.events import RemoteWorker
 from paraviz.core.teach.i18n import _, num
 from paraviz.tui.widgets.glyphs import SPARK, level_char
-from paraviz.tui.widgets.lane_colours import LANE_COMPONENTS, LANE_SHORT, lane_css
+from paraviz.tui.widgets.lane_colours import LANE_COMPONENTS, LANE_SHORT, lane_colour, lane_css
 from paraviz.tui.widgets.strips import KeptLines, Line
 from rich.style import Style
 from textual.geometry import Size
@@ -229,7 +229,7 @@ class CoreMeter(KeptLines):
             # The lane's short name where the span has room, else its initial: readable without colour.
             name = LANE_SHORT.get(span.mode, span.mode)
             name = name if last - first >= len(name) else name[0]
-            style = self.palette[f"lane--{span.mode}"]
+            style = self.palette[f"lane--{lane_colour(span.mode)}"]
             for x in range(first, min(hist_w - 1, last) + 1):
                 k = x - first
                 cells[x] = name[k] if k < len(name) else "━"

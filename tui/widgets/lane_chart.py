@@ -14,7 +14,7 @@ from paraviz.core.model.events import TaskRecord
 from paraviz.core.model.trace import LaneTrace
 from paraviz.core.teach.i18n import _, num
 from paraviz.tui.widgets.glyphs import REFERENCE, level_char
-from paraviz.tui.widgets.lane_colours import LANE_COMPONENTS, lane_css
+from paraviz.tui.widgets.lane_colours import LANE_COMPONENTS, lane_colour, lane_css
 from paraviz.tui.widgets.strips import KeptLines, Line
 from rich.style import Style
 from textual.geometry import Region
@@ -116,7 +116,7 @@ class LaneChart(KeptLines):
         self.paint()
 
     def clear(self) -> None:
-        self.trace = LaneTrace()
+        self.trace = LaneTrace(measured=self.trace.measured)
         self.paint()
 
     def set_span(self, span_s: float) -> None:
@@ -219,7 +219,7 @@ class LaneChart(KeptLines):
     ) -> list[Strip]:
         """The canvas as strips: changed lines anew, the others as they were."""
         p = self.palette
-        lane = p[f"lane--{self.mode}"]
+        lane = p[f"lane--{lane_colour(self.mode)}"]
         dim, bold, failed, base = p["dim"], p["bold"], p["bold red"], p[""]
 
         def area_style(cell: str) -> Style:
@@ -249,7 +249,7 @@ class LaneChart(KeptLines):
             y = chart_rows + n
             label = "m" if single else f"w{n}"
             line = Line().add(f"{label:<{LEFT}}"[:LEFT], bold).add_runs(canvas.cells[key], task_style)
-            lines.append(line.add(f"{self.trace.rows[key].done:>{RIGHT}}"[-RIGHT:], base).strip(width, base))
+            lines.append(line.add(f"{self.trace.rows[key].label:>{RIGHT}}"[-RIGHT:], base).strip(width, base))
         if len(keys) < len(order):
             rest = order[len(keys) :]
             count = sum(self.trace.rows[key].done for key in rest)

@@ -10,7 +10,7 @@ from paraviz.core.model.figures import RunResult
 from paraviz.core.model.lanes import LaneSpec
 from paraviz.core.teach.i18n import _, ngettext, num
 from paraviz.tui.widgets.lane_chart import LaneChart
-from paraviz.tui.widgets.lane_colours import lane_mark
+from paraviz.tui.widgets.lane_colours import dom_name, lane_mark
 from paraviz.tui.widgets.progress import QuietProgressBar
 from paraviz.tui.widgets.text_line import TextLine
 from rich.text import Text
@@ -49,7 +49,7 @@ class LanePanel(Vertical):
     """The lane's measured figures once it ended (the figures block follows it)."""
 
     def __init__(self, lane: LaneSpec, **kwargs: object) -> None:
-        super().__init__(id=f"lane-{lane.key}", **kwargs)  # type: ignore[arg-type]
+        super().__init__(id=f"lane-{dom_name(lane.key)}", **kwargs)  # type: ignore[arg-type]
         self.spec = lane
         self.mode = lane.key
         self.border_title = f"{lane_mark(lane.key)} {lane.title}"
@@ -64,10 +64,13 @@ class LanePanel(Vertical):
         self.figures_shown: str | Text = ""
         self.figures_lines = 0
         # Handles made once: events update them many times a second.
-        self.bar = QuietProgressBar(total=1, show_eta=False, show_percentage=False, id=f"progress-{lane.key}")
+        self.bar = QuietProgressBar(total=1, show_eta=False, show_percentage=False, id=f"progress-{dom_name(lane.key)}")
         self.status = TextLine(_("not run"), classes="lane--status")
         self.headline = TextLine("", classes="lane--headline")
-        self.chart = LaneChart(lane.key, id=f"chart-{lane.key}")
+        self.chart = LaneChart(lane.key, id=f"chart-{dom_name(lane.key)}")
+        self.chart.trace.measured = not lane.reports_tasks
+        if not lane.reports_tasks:  # a command's progress is not known: no bar (the stylesheet hides it when short)
+            self.bar.display = False
         self.figures = Static("", classes="lane--figures")
 
     def compose(self) -> ComposeResult:
@@ -155,6 +158,8 @@ class LanePanel(Vertical):
         self.chart.paint()
 
     def _progress_text(self) -> str:
+        if not self.spec.reports_tasks:  # a user's command: no tasks to count, only its clock
+            return _("running · {seconds} s").format(seconds=num(self.elapsed, ".1f")) + self.round_text
         if self.timed_seconds is not None:
             left = max(0.0, self.timed_seconds - self.elapsed)
             return (
@@ -193,9 +198,10 @@ class LanePanel(Vertical):
             self._set(Text(stopped, style=warning), Text(result.error or "", style=warning))
             return
         rounds = _(" · median of {rounds} rounds").format(rounds=len(result.rounds)) if len(result.rounds) > 1 else ""
-        status = _("{done} done").format(done=num(result.tasks_done, ",")) + (
-            f" · {num(result.throughput_per_s, ',.1f')}/s" if self.timed_seconds is not None else ""
-        )
+        done = _("{done} done").format(done=num(result.tasks_done, ","))
+        if result.exit_code is not None:  # a user's command: how it ended
+            done = _("exit code {code}").format(code=result.exit_code)
+        status = done + (f" · {num(result.throughput_per_s, ',.1f')}/s" if self.timed_seconds is not None else "")
         headline = Text(no_wrap=True, overflow="ellipsis")
         speedup = "–" if result.speedup is None else f"{num(result.speedup)}×"
         headline.append(speedup, style="bold reverse" if result.speedup is not None else "bold")

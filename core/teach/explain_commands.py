@@ -1,0 +1,80 @@
+"""What the figures of a user's commands say (``paraviz watch``): from outside, with no task events.
+
+Each sentence quotes measured figures: the process tree's peaks, its CPU per wall second, how many
+workers were busy at once, when the first was busy, and what the command printed when it failed.
+"""
+
+from __future__ import annotations
+
+from paraviz.core.model.figures import RunResult
+from paraviz.core.teach.i18n import _, num
+
+#: Under this many cores a process with several threads was held to one core.
+GIL_BOUND = 1.3
+#: Start-up this long, and at least this share of the lane, is worth a sentence.
+STARTUP_S, STARTUP_SHARE = 0.5, 0.2
+#: What a pool prints when its workers cannot find a function defined in a notebook or __main__.
+PICKLING_MARKS = ("Can't get attribute", "Can't pickle", "PicklingError")
+
+
+def command_sentences(results: list[RunResult], logical_cores: int) -> list[str]:
+    baseline = results[0] if results else None
+    lines: list[str] = []
+    for lane in results:
+        if lane.error and any(mark in lane.error for mark in PICKLING_MARKS):
+            lines.append(notebook_problem(lane))
+        if not lane.ok:
+            continue
+        lines.append(shape_sentence(lane))
+        if lane is not baseline and baseline is not None and lane.speedup is not None:
+            lines.append(
+                _("{lane} ran {speedup}× as fast as {baseline}.").format(
+                    lane=lane.mode, speedup=num(lane.speedup), baseline=baseline.mode
+                )
+            )
+        if lane.workers > logical_cores:
+            lines.append(
+                _(
+                    "{lane}: {workers} threads or processes were busy at once on {cores} logical cores: more "
+                    "than the cores, so they took turns (inner threads, or too many workers)."
+                ).format(lane=lane.mode, workers=lane.workers, cores=logical_cores)
+            )
+        if lane.startup_s >= STARTUP_S and lane.startup_s >= STARTUP_SHARE * lane.wall_s:
+            lines.append(
+                _("{lane}: {seconds} s passed before any of its threads or processes was busy (start-up).").format(
+                    lane=lane.mode, seconds=num(lane.startup_s, ".1f")
+                )
+            )
+    return lines
+
+
+def shape_sentence(lane: RunResult) -> str:
+    """One process or several, one thread or several, and how many cores that gave."""
+    cores, processes, threads = num(lane.effective_cores), lane.peak_processes, lane.peak_threads
+    if processes > 1 and lane.effective_cores >= GIL_BOUND:
+        return _("{lane}: {processes} processes used {cores} cores: they ran in parallel.").format(
+            lane=lane.mode, processes=processes, cores=cores
+        )
+    if processes > 1:
+        return _(
+            "{lane}: {processes} processes used only {cores} cores: they mostly waited or ran one at a time."
+        ).format(lane=lane.mode, processes=processes, cores=cores)
+    if threads > 1 and lane.effective_cores < GIL_BOUND:
+        return _("{lane}: one process with {threads} threads used {cores} cores: held by the GIL, or waiting.").format(
+            lane=lane.mode, threads=threads, cores=cores
+        )
+    if threads > 1:
+        return _(
+            "{lane}: one process with {threads} threads used {cores} cores: its threads ran in parallel "
+            "(compiled code that releases the GIL, or a Python without it)."
+        ).format(lane=lane.mode, threads=threads, cores=cores)
+    return _("{lane}: one process, one thread, {cores} cores.").format(lane=lane.mode, cores=cores)
+
+
+def notebook_problem(lane: RunResult) -> str:
+    method = lane.start_method or _("spawn or forkserver")
+    return _(
+        "{lane}: its pool's workers could not load a function defined in the notebook or script itself "
+        "(start method {method}: the default on macOS, and on Linux from Python 3.14, where each worker "
+        "imports it by name): move the function into a .py file and import it."
+    ).format(lane=lane.mode, method=method)
