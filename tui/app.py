@@ -91,6 +91,8 @@ class ParavizApp(RunView, DialogActions, App[int]):
         #: A lane's clock moved since the last frame: the shared time axis may have to grow.
         self.time_axis_moved = False
         self.last_report: RunReport | SweepReport | None = None
+        #: paraviz attach: one result per burst of work, once following ended (None before).
+        self.bursts: list[RunResult] | None = None
         self.sweep_counts = default_worker_counts(self.machine.logical_cores)
         # Handles made once: the sampler and run events update them many times a second, and
         # they stay valid while a modal screen is shown or the app is shutting down.
@@ -136,6 +138,8 @@ class ParavizApp(RunView, DialogActions, App[int]):
             signal.signal(signal.SIGHUP, hang_up)
         self.check_size(self.size.width, self.size.height)
         self.default_screen.set_class(self.big, "-big")
+        if self.config.attach:  # following starts at once: the processes are already running
+            self.action_run("all")
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, Key):
@@ -240,7 +244,7 @@ class ParavizApp(RunView, DialogActions, App[int]):
         cores = self.machine.logical_cores
         for mode in modes:
             self.results.pop(mode, None)
-            workers = 1 if mode == "sequential" or self.config.commands else self.config.workers
+            workers = self.config.workers if self.lane(mode).spec.pooled else 1
             self.lane(mode).waiting(self.config.task_count, self.config.seconds, cores, min(workers, cores), workers)
         self.fit_time_axis()
         self.running = True

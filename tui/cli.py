@@ -25,7 +25,7 @@ from paraviz.core.model.results import RunReport
 from paraviz.core.model.workloads import WORKLOADS, WorkloadError
 from paraviz.core.teach.i18n import LANGUAGES, _, language, num, set_language
 from paraviz.core.teach.lecture import STEPS, parse_step
-from paraviz.tui.watch import add_watch_parser, watch_config
+from paraviz.tui.watch import add_attach_parser, add_watch_parser, attach_config, watch_config
 
 if TYPE_CHECKING:
     from paraviz.core.measure.sweep import SweepReport
@@ -165,7 +165,8 @@ def build_parser() -> Parser:
     serve.add_argument("--lecture", action="store_true", help=_("serve the guided tour instead of the free app"))
     add_run_options(serve)
     watch = add_watch_parser(commands)
-    for command in (run, sweep, workloads, lecture, serve, watch):
+    attach = add_attach_parser(commands)
+    for command in (run, sweep, workloads, lecture, serve, watch, attach):
         add_common_options(command, subcommand=True)
     return parser
 
@@ -231,9 +232,9 @@ def headless(measure: Callable[[threading.Event], RunReport | SweepReport], outp
     return EXIT_OK
 
 
-def watch(args: argparse.Namespace) -> int:
-    """``paraviz watch``: headless with --format (or without a terminal), else the live app."""
-    config = watch_config(args)
+def own_code(args: argparse.Namespace) -> int:
+    """``paraviz watch`` and ``attach``: headless with --format (or without a terminal), else the live app."""
+    config = watch_config(args) if args.command == "watch" else attach_config(args)
     if args.format is None and sys.stdout.isatty():
         return run_app(config, REFRESH_S, big=getattr(args, "big", False))
     from paraviz.core.measure.runner import run_lanes
@@ -338,8 +339,8 @@ def main(argv: Sequence[str] | None = None) -> int:
             from paraviz.core.measure.sweep import run_sweep  # the launcher: loaded by the commands that run
 
             return headless(lambda stop: run_sweep(config, counts, modes=modes, stop=stop), args.format)
-        if args.command == "watch":
-            return watch(args)
+        if args.command in ("watch", "attach"):
+            return own_code(args)
         config = config_from_args(args)
         if args.command == "run":
             from paraviz.core.measure.runner import run_lanes

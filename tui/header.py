@@ -36,7 +36,11 @@ def header_markup(config: RunConfig, machine: MachineInfo, observer_cores: float
         )
     workers = _("{workers} workers").format(workers=c.workers)
     left = f"[b]paraviz[/b] ─ [b]{c.workload.name}[/b] · {what} · {size} · {workers} · {method}{inner}"
-    if c.commands:  # paraviz watch: the user's commands, and where their output goes
+    if c.attach:  # paraviz attach: what is followed, and for how long at most
+        left = "[b]paraviz attach[/b] ─ " + _("following {names}").format(names=escape(", ".join(c.modes)))
+        if c.time_limit_s:
+            left += " · " + _("for {seconds} s at most").format(seconds=num(c.time_limit_s, "g"))
+    elif c.commands:  # paraviz watch: the user's commands, and where their output goes
         left = "[b]paraviz watch[/b] ─ " + _("{count} commands · output in {folder}").format(
             count=len(c.commands), folder=escape(c.output_dir or "?")
         )

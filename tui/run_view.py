@@ -136,7 +136,10 @@ class RunView:
             self.reset_lanes(_("not run"))
             return
         report = message.report
-        if report is not None:
+        if report is not None and self.config.attach:  # one run per burst of work: export and say those
+            self.bursts = list(report.results)
+            self.show_explanation()
+        elif report is not None:
             # Export what is on screen: every lane shown, also those from earlier runs (t, then s)
             # with the same settings (a change of settings clears them).
             shown = [self.results[m] for m in self.lanes if m in self.results]
@@ -147,8 +150,12 @@ class RunView:
     def show_explanation(self: ParavizApp) -> None:
         ordered = [self.results[m] for m in self.lanes if m in self.results]
         self.show_big_figures()
-        lines = explain(ordered, self.config, self.machine.logical_cores)
-        if not lines and self.running:
+        if self.config.attach:  # followed processes: their bursts of work, once following ends
+            ordered = self.bursts if self.bursts is not None and not self.running else []
+        lines = explain(ordered, self.config, self.machine.logical_cores) if ordered or not self.config.attach else []
+        if not lines and self.running and self.config.attach:
+            lines = [_("Following: each burst of work is measured on its own when following ends (x).")]
+        elif not lines and self.running:
             lines = [_("Running: what the figures say appears here as each lane ends.")]
         elif not lines and self.config.commands:
             lines = [_("Press r to run your commands, one after another; x stops them, ? for help.")]

@@ -1,4 +1,5 @@
-"""``paraviz watch``: your own commands, unchanged, as lanes (the live app, or headless with --format)."""
+"""Your own code as lanes: ``paraviz watch`` runs your commands unchanged, ``paraviz attach`` follows
+processes already running (the live app, or headless with --format)."""
 
 from __future__ import annotations
 
@@ -8,8 +9,8 @@ import shlex
 import tempfile
 from dataclasses import replace
 
-from paraviz.core.model.config import ConfigError, RunConfig, validate
-from paraviz.core.model.options import parse_int
+from paraviz.core.model.config import MAX_SECONDS, ConfigError, RunConfig, validate
+from paraviz.core.model.options import parse_float, parse_int
 from paraviz.core.teach.i18n import _
 
 
@@ -75,3 +76,42 @@ def watch_config(args: argparse.Namespace) -> RunConfig:
     )
     config = validate(config)  # before the folder is made: a refused command leaves nothing behind
     return replace(config, output_dir=config.output_dir or tempfile.mkdtemp(prefix="paraviz-watch-"))
+
+
+def add_attach_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:
+    attach = commands.add_parser(
+        "attach",
+        help=_("follow a running process (a notebook's kernel: --jupyter) and its children, never signalling them"),
+    )
+    attach.add_argument("pids", nargs="*", metavar="PID", help=_("processes to follow, a lane each"))
+    attach.add_argument("--jupyter", action="store_true", help=_("follow this user's running Jupyter kernels"))
+    attach.add_argument("--seconds", help=_("stop following after this many seconds (default: until they exit)"))
+    attach.add_argument(
+        "--format",
+        choices=("table", "json", "csv"),
+        help=_("headless: print one run per burst of work in this format instead of opening the app"),
+    )
+    return attach
+
+
+def attach_config(args: argparse.Namespace) -> RunConfig:
+    """The processes ``paraviz attach`` follows, checked (one line when they will not do)."""
+    from paraviz.core.measure.attach import jupyter_kernels
+
+    followed = [(f"pid {pid}", parse_int(pid, "PID")) for pid in args.pids]
+    if args.jupyter:
+        kernels = jupyter_kernels()
+        if not kernels:
+            raise ConfigError(_("no running Jupyter kernel of this user was found"))
+        followed += kernels
+    if not followed:
+        raise ConfigError(_("give a PID to follow, or --jupyter"))
+    for name, pid in followed:
+        if pid == os.getpid() or not os.path.exists(f"/proc/{pid}"):
+            raise ConfigError(_("no process {pid} to follow ({name})").format(pid=pid, name=name))
+    seconds = None if args.seconds is None else parse_float(args.seconds, "--seconds")
+    if seconds is not None and not 0 < seconds <= MAX_SECONDS:
+        raise ConfigError(_("--seconds must be more than 0 and at most {max}").format(max=int(MAX_SECONDS)))
+    return validate(
+        RunConfig(modes=tuple(n for n, _pid in followed), attach=tuple(followed), time_limit_s=seconds, repeat=1)
+    )

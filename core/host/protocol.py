@@ -105,3 +105,32 @@ Message = (
     | CalibratedMessage
     | CheckedMessage
 )
+
+
+def outside_lane_started(t: float, pid: int) -> list[Message]:
+    """What a lane paraviz measures only from outside (a command, a followed process) "sends" at its
+    start: it has no host to say so, so its launcher says it for it."""
+    return [
+        LaneStartedMessage(event=LANE_STARTED, t=t, pid=pid),
+        PoolReadyMessage(event=POOL_READY, startup_s=0.0, details={}),
+    ]
+
+
+def outside_lane_finished(
+    wall_s: float, cpu_s: float, error: str | None = None, details: LaneDetails | None = None
+) -> LaneFinishedMessage:
+    """Its end, with the figures read from the kernel (no tasks, no Python of paraviz's)."""
+    return LaneFinishedMessage(
+        event=LANE_FINISHED,
+        status="error" if error else "ok",
+        error=error,
+        wall_s=wall_s,
+        startup_s=0.0,
+        cpu_s=cpu_s,
+        tasks_done=0,
+        details=details or {},
+        bytes_sent=0,
+        transfer_s=0.0,
+        python=None,
+        gil_enabled=None,
+    )

@@ -18,13 +18,11 @@ import subprocess
 import time
 
 from paraviz.core.host.protocol import (
-    LANE_FINISHED,
-    LANE_STARTED,
-    POOL_READY,
+    LaneDetails,
     LaneFinishedMessage,
-    LaneStartedMessage,
     Message,
-    PoolReadyMessage,
+    outside_lane_finished,
+    outside_lane_started,
 )
 from paraviz.core.measure.launch import register_live, unregister_live
 from paraviz.core.measure.tree import ProcessTree
@@ -75,10 +73,7 @@ class CommandProcess:
         self.read_fd = os.pidfd_open(self.popen.pid)  # readable when the command exits
         self.closed = False
         self.tree = ProcessTree(self.popen.pid)
-        self.pending: list[Message] = [
-            LaneStartedMessage(event=LANE_STARTED, t=self.t0, pid=self.popen.pid),
-            PoolReadyMessage(event=POOL_READY, startup_s=0.0, details={}),
-        ]
+        self.pending: list[Message] = outside_lane_started(self.t0, self.popen.pid)
         register_live(self)
 
     @property
@@ -114,25 +109,15 @@ class CommandProcess:
             pickling = next((ln.strip() for ln in text.splitlines() if PICKLING_FAILURE.search(ln)), None)
             last = pickling or self.last_error_line()
             error = f"{how}: {last}" if last else how
-        return LaneFinishedMessage(
-            event=LANE_FINISHED,
-            status="error" if error else "ok",
-            error=error,
-            wall_s=wall_s,
-            startup_s=0.0,
-            cpu_s=cpu_s,
-            tasks_done=0,
-            details={
-                "exit_code": code,
-                "output_path": self.output_path,
-                "command": shlex.join(self.command),
-                **({"start_method": method} if (method := start_method_seen(self.output_text())) else {}),
-            },
-            bytes_sent=0,
-            transfer_s=0.0,
-            python=None,
-            gil_enabled=None,
-        )
+        details: LaneDetails = {
+            "exit_code": code,
+            "output_path": self.output_path,
+            "command": shlex.join(self.command),
+        }
+        method = start_method_seen(self.output_text()) if error else None
+        if method:
+            details["start_method"] = method
+        return outside_lane_finished(wall_s, cpu_s, error, details)
 
     def end_group(self) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):

@@ -21,6 +21,7 @@ from paraviz.core.host.protocol import (
     RawRecord,
     TasksMessage,
 )
+from paraviz.core.measure.attach import AttachedProcess
 from paraviz.core.measure.command import CommandProcess
 from paraviz.core.measure.launch import HostProcess, host_config
 from paraviz.core.measure.tree import BackgroundMeter
@@ -37,6 +38,7 @@ from paraviz.core.model.events import (
 )
 from paraviz.core.model.figures import RunResult
 from paraviz.core.model.lanes import LaneSpec
+from paraviz.core.model.segments import Reading
 from paraviz.core.teach.i18n import _, num
 
 #: A worker (a thread, or a pool's process) at this CPU % or more in a sample was busy.
@@ -56,11 +58,15 @@ class Lane:
         self.round_number = round_number
         self.config = config
         self.sink = sink
-        self.host: HostProcess | CommandProcess = (
-            CommandProcess(spec, config.output_dir or ".", round_number)
-            if spec.command
-            else HostProcess(host_config(config, config.workload, spec, size))
-        )
+        self.host: HostProcess | CommandProcess | AttachedProcess
+        if spec.command:
+            self.host = CommandProcess(spec, config.output_dir or ".", round_number)
+        elif spec.pid:
+            self.host = AttachedProcess(spec)
+        else:
+            self.host = HostProcess(host_config(config, config.workload, spec, size))
+        #: Every sample as taken (paraviz attach cuts them into bursts of work).
+        self.readings: list[Reading] = []
         self.started_at = time.monotonic()
         self.lane_t0: float | None = None
         self.finished: LaneFinishedMessage | None = None
@@ -133,6 +139,9 @@ class Lane:
         if busy and self.first_busy_s is None:  # busy since the sample before, at most
             self.first_busy_s = self.last_sample_s
         self.last_sample_s = elapsed_s
+        self.readings.append(
+            Reading(elapsed_s, sample.cpu_percent / 100, sample.processes, sample.threads, busy, sample.rss_bytes)
+        )
         self.sink(
             LaneSampled(
                 self.mode,
@@ -165,7 +174,7 @@ class Lane:
             status, error = f["status"], f.get("error")
         processes = self.spec.mode == "processes"
         details: LaneDetails = f.get("details") or {}
-        if self.spec.command:  # no events: workers and start-up as measured from outside
+        if not self.spec.reports_tasks:  # no events: workers and start-up as measured from outside
             workers, startup_s = max(1, self.busy_workers), self.first_busy_s or 0.0
         else:
             workers = 1 if self.spec.mode == "sequential" else self.details.get("workers", self.config.workers)

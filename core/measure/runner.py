@@ -15,6 +15,7 @@ from dataclasses import replace
 from typing import Any
 
 import psutil
+from paraviz.core.measure.attach import burst_results
 from paraviz.core.measure.launch import HostProcess, host_config, wait_readable
 from paraviz.core.measure.machine import logical_cores, machine_info
 from paraviz.core.measure.relay import MIN_EXTRA_SAMPLE_S, EventSink, Lane
@@ -22,8 +23,9 @@ from paraviz.core.measure.sampler import REFRESH_S
 from paraviz.core.model.config import CALL_INDEX_SIZE, RunConfig
 from paraviz.core.model.events import BaselineStarted, Calibrated, Calibrating, LaneFinished
 from paraviz.core.model.figures import RunResult, median_of_rounds, with_comparisons
-from paraviz.core.model.lanes import LaneSpec, baseline_lane, lane_spec
+from paraviz.core.model.lanes import LaneSpec, baseline_lane, lane_spec, lanes_of
 from paraviz.core.model.results import RunReport
+from paraviz.core.model.segments import bursts
 from paraviz.core.model.workloads import Workload, WorkloadError
 from paraviz.core.teach.i18n import _, num
 
@@ -120,6 +122,8 @@ def run_lanes(
     round with the medians so far. Setting ``stop`` ends the lanes still running within 0.25 s.
     """
     stop = stop or threading.Event()
+    if config.attach:
+        return follow(config, sink, stop, sample_interval)
     if config.commands:  # a user's commands: nothing to check, calibrate or size
         size = 0
         if config.output_dir is None:
@@ -155,6 +159,17 @@ def run_lanes(
                 if result.mode in modes:
                     sink(LaneFinished(result))
     return RunReport(machine_info(), config, size, results)
+
+
+def follow(config: RunConfig, sink: EventSink, stop: threading.Event, sample_interval: float) -> RunReport:
+    """``paraviz attach``: follow running processes until they exit, the time limit, or ``stop``;
+    each lane's panel gets the whole time followed, the report one run per burst of work."""
+    lanes = [Lane(config, spec, 0, sink) for spec in lanes_of(config)]
+    results: list[RunResult] = []
+    for lane, whole in zip(lanes, _drive(lanes, stop, sample_interval), strict=True):
+        sink(LaneFinished(replace(whole, status="ok", error=None)))  # letting go is how following ends
+        results += burst_results(whole, bursts(lane.readings))
+    return RunReport(machine_info(), config, 0, results)
 
 
 def nogil_baseline(

@@ -197,6 +197,8 @@ class RunConfig:
     python: str | None = None
     #: ``paraviz watch``: (name, argv) of each command run as a lane, in order; modes are their names.
     commands: tuple[tuple[str, tuple[str, ...]], ...] = ()
+    #: ``paraviz attach``: (name, pid) of each running process followed as a lane; modes are their names.
+    attach: tuple[tuple[str, int], ...] = ()
     #: Where each command's output goes, a file per lane and round (None: a new temporary folder).
     output_dir: str | None = None
     #: The free-threaded Python of the nogil lane (--nogil-python PATH; None: found when the lane is chosen).

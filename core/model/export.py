@@ -71,6 +71,8 @@ def gil_text(enabled: bool) -> str:
 def lane_label(result: RunResult) -> str:
     """``processes fork c125000``: the mode, and for processes how workers start and get tasks
     (in the engine's own form: ``processes loky``, ``processes fork 1/task``)."""
+    if result.burst is not None:  # paraviz attach: the followed process, and which burst of work
+        return f"{result.mode} #{result.burst}"
     if result.command is not None:  # a user's command: its lane's own name
         return result.mode
     name = mode_name(result.mode)
@@ -96,7 +98,13 @@ def to_table(report: RunReport) -> Any:
         "{cores} logical cores · Python {python} · {gil} · others: cores used by other programs · "
         "paraviz: cores paraviz itself used · --format json has every round"
     ).format(cores=m.logical_cores, **lanes_python(report))
-    if c.commands:  # paraviz watch: the commands, measured from outside; their output in files
+    if c.attach:  # paraviz attach: one row per burst of work of the processes followed
+        title = _("bursts of work of the processes followed, measured from outside")
+        caption = _(
+            "{cores} logical cores · a burst: above 0.15 cores until 1 s under · others: cores used by "
+            "other programs · paraviz: cores paraviz itself used"
+        ).format(cores=m.logical_cores)
+    elif c.commands:  # paraviz watch: the commands, measured from outside; their output in files
         title = _("your commands, measured from outside{rounds}").format(rounds=rounds)
         caption = _(
             "{cores} logical cores · speedup against {first} · others: cores used by other programs · "

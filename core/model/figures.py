@@ -92,6 +92,10 @@ class RunResult:
     command: str | None = None
     exit_code: int | None = None
     output_path: str | None = None
+    #: ``paraviz attach``: which burst of work this is (1, 2…) and when it began, in seconds since
+    #: following began; its figures are that burst's own.
+    burst: int | None = None
+    burst_start_s: float | None = None
     #: With --repeat N, each round's own figures; the figures above are their medians.
     rounds: tuple[RunResult, ...] = ()
 
@@ -150,6 +154,8 @@ RUN_FIELDS = (
     "command",
     "exit_code",
     "output_path",
+    "burst",
+    "burst_start_s",
     "status",
     "error",
 )

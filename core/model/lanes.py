@@ -11,6 +11,8 @@ from paraviz.core.model.figures import MODES, mode_title
 
 #: How a command's lane runs: as the user wrote it.
 COMMAND_MODE = "command"
+#: How a followed process's lane runs: not by paraviz at all.
+ATTACHED_MODE = "attached"
 #: The lanes that run their tasks in a pool of the chosen engine (the loop and Dask have their own).
 POOLED_MODES = ("threads", "processes")
 
@@ -28,11 +30,13 @@ class LaneSpec:
     #: A command of the user's (``paraviz watch``), run as it is and measured from outside; its lane
     #: has no task events: its worker rows are what was measured of its threads and processes.
     command: tuple[str, ...] | None = None
+    #: A process already running (``paraviz attach``), followed and never signalled.
+    pid: int | None = None
 
     @property
     def title(self) -> str:
         """``Threads``, in the language in use; a command's lane by its own name."""
-        return self.key if self.command else mode_title(self.key)
+        return self.key if self.command or self.pid else mode_title(self.key)
 
     @property
     def pooled(self) -> bool:
@@ -40,8 +44,9 @@ class LaneSpec:
 
     @property
     def reports_tasks(self) -> bool:
-        """Whether its host reports task events (paraviz's own lanes do; a command does not)."""
-        return self.command is None
+        """Whether its host reports task events (paraviz's own lanes do; a command or a followed
+        process does not)."""
+        return self.command is None and self.pid is None
 
 
 def lane_spec(config: RunConfig, key: str) -> LaneSpec:
@@ -50,6 +55,9 @@ def lane_spec(config: RunConfig, key: str) -> LaneSpec:
     command = dict(config.commands).get(key)
     if command is not None:
         return LaneSpec(key, COMMAND_MODE, command=command)
+    pid = dict(config.attach).get(key)
+    if pid is not None:
+        return LaneSpec(key, ATTACHED_MODE, pid=pid)
     if key == "nogil":  # the threads lane's tasks, under a free-threaded Python
         return LaneSpec(key, "threads", config.engine, config.nogil_python)
     return LaneSpec(key, key, config.engine if key in POOLED_MODES else None, config.python)
@@ -66,4 +74,6 @@ def baseline_lane(config: RunConfig) -> str:
 
 def screen_lanes(config: RunConfig) -> tuple[LaneSpec, ...]:
     """The lanes the app shows: a user's commands, or every lane paraviz has (some shown when chosen)."""
-    return lanes_of(config) if config.commands else tuple(lane_spec(config, key) for key in MODES)
+    if config.commands or config.attach:
+        return lanes_of(config)
+    return tuple(lane_spec(config, key) for key in MODES)

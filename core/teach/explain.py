@@ -9,7 +9,7 @@ from __future__ import annotations
 from paraviz.core.host.engines import engine_spec
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.figures import RunResult, mode_name, mode_title, single_thread_cost
-from paraviz.core.teach.explain_commands import command_sentences
+from paraviz.core.teach.explain_commands import burst_sentences, command_sentences
 from paraviz.core.teach.i18n import _, num
 
 GIL_BOUND = 1.3  # effective cores under which a thread lane was held by the GIL
@@ -105,6 +105,8 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
         for r in results
         if r.status == "stopped"
     ]
+    if config.attach:
+        return lines + burst_sentences(results)
     if config.commands:
         return lines + command_sentences(results, logical_cores)
     noisy = noise(results, config, logical_cores)

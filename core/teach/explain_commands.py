@@ -6,6 +6,8 @@ workers were busy at once, when the first was busy, and what the command printed
 
 from __future__ import annotations
 
+from dataclasses import replace
+
 from paraviz.core.model.figures import RunResult
 from paraviz.core.teach.i18n import _, num
 
@@ -48,9 +50,26 @@ def command_sentences(results: list[RunResult], logical_cores: int) -> list[str]
     return lines
 
 
-def shape_sentence(lane: RunResult) -> str:
+def burst_sentences(results: list[RunResult]) -> list[str]:
+    """``paraviz attach``: each burst of work, with its own figures, side by side."""
+    if not results:
+        return [_("No burst of work while following: the processes stayed under 0.15 cores.")]
+    lines = []
+    for burst in results:
+        label = _("{lane}, burst {number} ({start}–{end} s)").format(
+            lane=burst.mode,
+            number=burst.burst,
+            start=num(burst.burst_start_s or 0.0, ".1f"),
+            end=num((burst.burst_start_s or 0.0) + burst.wall_s, ".1f"),
+        )
+        lines.append(shape_sentence(burst, label))
+    return lines
+
+
+def shape_sentence(lane: RunResult, label: str | None = None) -> str:
     """One process or several, one thread or several, and how many cores that gave."""
     cores, processes, threads = num(lane.effective_cores), lane.peak_processes, lane.peak_threads
+    lane = replace(lane, mode=label or lane.mode)
     if processes > 1 and lane.effective_cores >= GIL_BOUND:
         return _("{lane}: {processes} processes used {cores} cores: they ran in parallel.").format(
             lane=lane.mode, processes=processes, cores=cores
