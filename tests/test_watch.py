@@ -106,6 +106,24 @@ def test_sigterm_ends_a_command_that_ignores_it_and_everything_it_started(tmp_pa
     assert not alive
 
 
+def test_unequal_tasks_show_a_long_tail_on_one_worker(tmp_path: Path):
+    report = run_lanes(
+        watch_config((("unequal", script("unequal_pool.py", "15000000")),), tmp_path), sample_interval=0.1
+    )
+    (lane,) = report.results
+    assert lane.ok and lane.tail_s is not None
+    # One task five times the others: about half the lane on one worker (seen 0.6 of 1.4 s).
+    assert lane.tail_s > 0.25 * lane.wall_s
+    assert any("one worker ran alone" in line for line in report.explanation)
+
+
+def test_together_runs_the_commands_at_once(tmp_path: Path):
+    sleeps = (("a", ("sleep", "1")), ("b", ("sleep", "1")))
+    started = time.monotonic()
+    report = run_lanes(watch_config(sleeps, tmp_path, together=True))
+    assert all(r.ok for r in report.results) and time.monotonic() - started < 1.8
+
+
 @pytest.mark.parametrize(
     ("arguments", "says"),
     [

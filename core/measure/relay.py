@@ -38,7 +38,7 @@ from paraviz.core.model.events import (
 )
 from paraviz.core.model.figures import RunResult
 from paraviz.core.model.lanes import LaneSpec
-from paraviz.core.model.segments import Reading
+from paraviz.core.model.segments import Reading, lone_tail_s
 from paraviz.core.teach.i18n import _, num
 
 #: A worker (a thread, or a pool's process) at this CPU % or more in a sample was busy.
@@ -174,8 +174,10 @@ class Lane:
             status, error = f["status"], f.get("error")
         processes = self.spec.mode == "processes"
         details: LaneDetails = f.get("details") or {}
-        if not self.spec.reports_tasks:  # no events: workers and start-up as measured from outside
+        tail_s = None
+        if not self.spec.reports_tasks:  # no events: workers, start-up and tail as measured from outside
             workers, startup_s = max(1, self.busy_workers), self.first_busy_s or 0.0
+            tail_s = lone_tail_s(self.readings, f.get("wall_s", time.monotonic() - self.started_at))
         else:
             workers = 1 if self.spec.mode == "sequential" else self.details.get("workers", self.config.workers)
             startup_s = f.get("startup_s", self.startup_s)
@@ -192,6 +194,7 @@ class Lane:
             cluster_cpu_s=details.get("cluster_cpu_s"),
             compute_s=details.get("compute_s"),
             command=details.get("command"),
+            tail_s=tail_s,
             exit_code=details.get("exit_code"),
             output_path=details.get("output_path"),
             wall_s=f.get("wall_s", time.monotonic() - self.started_at),

@@ -90,6 +90,8 @@ class RunResult:
     nogil_sequential_tasks: float | None = None
     #: ``paraviz watch``: the command as written, how it exited, and the file its output went to.
     command: str | None = None
+    #: A lane without task events: its last stretch with one worker busy after several were (a long tail).
+    tail_s: float | None = None
     exit_code: int | None = None
     output_path: str | None = None
     #: ``paraviz attach``: which burst of work this is (1, 2…) and when it began, in seconds since
@@ -152,6 +154,7 @@ RUN_FIELDS = (
     "gil_enabled",
     "nogil_sequential_wall_s",
     "command",
+    "tail_s",
     "exit_code",
     "output_path",
     "burst",

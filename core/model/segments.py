@@ -87,3 +87,12 @@ def burst_of(busy: list[Reading], start: float) -> Burst:
         busy_workers=max(r.busy_workers for r in busy),
         peak_rss_bytes=max(r.rss_bytes for r in busy),
     )
+
+
+def lone_tail_s(readings: list[Reading], end_s: float) -> float | None:
+    """How long one worker ran alone at the end after several had been busy together (unequal
+    tasks), or None when several never were or the end was shared."""
+    together = [r.t for r in readings if r.busy_workers >= 2]
+    if not together or not any(r.busy_workers == 1 for r in readings if r.t > together[-1]):
+        return None
+    return max(0.0, end_s - together[-1])

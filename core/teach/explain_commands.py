@@ -15,6 +15,8 @@ from paraviz.core.teach.i18n import _, num
 GIL_BOUND = 1.3
 #: Start-up this long, and at least this share of the lane, is worth a sentence.
 STARTUP_S, STARTUP_SHARE = 0.5, 0.2
+#: One worker alone this long, and at least this share of the lane, at its end: a long tail.
+TAIL_S, TAIL_SHARE = 0.3, 0.2
 #: What a pool prints when its workers cannot find a function defined in a notebook or __main__.
 PICKLING_MARKS = ("Can't get attribute", "Can't pickle", "PicklingError")
 
@@ -40,6 +42,14 @@ def command_sentences(results: list[RunResult], logical_cores: int) -> list[str]
                     "{lane}: {workers} threads or processes were busy at once on {cores} logical cores: more "
                     "than the cores, so they took turns (inner threads, or too many workers)."
                 ).format(lane=lane.mode, workers=lane.workers, cores=logical_cores)
+            )
+        tail = lane.tail_s or 0.0
+        if tail >= TAIL_S and tail >= TAIL_SHARE * lane.wall_s:
+            lines.append(
+                _(
+                    "{lane}: for its last {seconds} s one worker ran alone after the others had finished: "
+                    "unequal tasks (a long tail)."
+                ).format(lane=lane.mode, seconds=num(tail, ".1f"))
             )
         if lane.startup_s >= STARTUP_S and lane.startup_s >= STARTUP_SHARE * lane.wall_s:
             lines.append(
