@@ -32,6 +32,16 @@ def kill_own_group() -> None:
     os._exit(1)
 
 
+def drain(records: deque[Record]) -> list[Record]:
+    """Take every record now in ``records``, oldest first, while other threads may still append."""
+    taken = []
+    while True:
+        try:
+            taken.append(records.popleft())
+        except IndexError:
+            return taken
+
+
 class Emitter:
     """Buffers task records and writes events as JSON lines; only the main thread writes."""
 
@@ -40,6 +50,7 @@ class Emitter:
         self.started: deque[Record] = deque(maxlen=MAX_RECORDS)
         self.finished: deque[Record] = deque(maxlen=MAX_RECORDS)
         self.done = 0
+        self.lock = threading.Lock()
         self.last_flush = time.monotonic()
 
     def emit(self, message: Message) -> None:
@@ -54,9 +65,10 @@ class Emitter:
             data = data[written:]
 
     def finish(self, records: list[Record]) -> None:
-        for record in records:
-            self.done += record[1]
-            self.finished.append(record)
+        with self.lock:  # "+=" is not atomic without the GIL (a free-threaded host lost counts)
+            for record in records:
+                self.done += record[1]
+                self.finished.append(record)
 
     def maybe_flush(self, now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
@@ -67,9 +79,10 @@ class Emitter:
         self.last_flush = time.monotonic() if now is None else now
         if not self.started and not self.finished:
             return
-        started, finished = list(self.started), list(self.finished)
-        self.started.clear()
-        self.finished.clear()
+        # Drained one record at a time: worker threads append while this runs, and copying a
+        # deque that another thread changes raises without the GIL (seen on 3.14t); a copy
+        # followed by clear() also lost what was appended in between.
+        started, finished = drain(self.started), drain(self.finished)
         self.emit(TasksMessage(event=TASKS, done=self.done, started=started, finished=finished))
 
 
