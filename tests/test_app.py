@@ -224,6 +224,16 @@ async def test_a_crashing_workload_shows_the_error_and_the_app_goes_on(user_modu
         assert app.results["processes"].ok
 
 
+async def swept(app: ParavizApp, pilot, timeout: float = 90):
+    """Open the sweep view (v) and wait until its sweep ended; the sweep screen."""
+    await pilot.press("v")
+    screen = app.screen
+    deadline = time.monotonic() + timeout
+    while screen.running and time.monotonic() < deadline:
+        await pilot.pause(0.1)
+    return screen
+
+
 async def test_sweep_view_runs_and_fits_then_export_reads_back(tmp_path):
     import json
 
@@ -232,11 +242,7 @@ async def test_sweep_view_runs_and_fits_then_export_reads_back(tmp_path):
     app = make_app(quick_config(workload=get_workload("cumsum"), tasks=4, size=1_000_000), refresh=0.1)
     app.sweep_counts = [1, 2]
     async with app.run_test(size=(120, 40)) as pilot:
-        await pilot.press("v")
-        screen = app.screen
-        deadline = time.monotonic() + 60
-        while screen.running and time.monotonic() < deadline:
-            await pilot.pause(0.1)
+        screen = await swept(app, pilot)
         assert screen.report is not None and len(screen.points) == 4
         assert screen.query_one("DataTable").row_count == 4
         fit_text = str(screen.query_one("#sweep-fit-text").render())

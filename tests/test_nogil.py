@@ -17,7 +17,7 @@ from paraviz.core.model.config import ConfigError, RunConfig
 from paraviz.core.model.options import config_from_text
 from paraviz.tui.app import make_app
 
-from tests.test_app import wait_idle
+from tests.test_app import swept, wait_idle
 
 PARAVIZ = [sys.executable, "-m", "paraviz.tui", "--lang", "en"]
 pytestmark = pytest.mark.usefixtures("no_leftover_processes")
@@ -208,3 +208,18 @@ def test_config_refuses_the_lane_without_an_interpreter(tmp_path: Path, monkeypa
     monkeypatch.setenv("PARAVIZ_CACHE", str(tmp_path))
     with pytest.raises(ConfigError, match=r"python\.org"):
         config_from_text(RunConfig(), {"modes": "threads,nogil"})
+
+
+@needs_nogil
+async def test_the_sweep_view_adds_the_no_gil_threads_curve():
+    config = config_from_text(
+        RunConfig(workers=2),
+        {"workload": "cumsum", "tasks": "4", "size": "1000000", "modes": "sequential,threads,nogil"},
+    )
+    app = make_app(config, refresh=0.1)
+    app.sweep_counts = [1, 2]
+    async with app.run_test(size=(120, 40)) as pilot:
+        screen = await swept(app, pilot)
+        assert screen.report is not None and {p.mode for p in screen.points} == {"threads", "nogil", "processes"}
+        assert screen.query_one("DataTable").row_count == 6
+        assert "threads, no GIL: serial fraction" in str(screen.query_one("#sweep-fit-text").render())

@@ -163,6 +163,9 @@ async def test_the_app_draws_the_commands_side_by_side(tmp_path: Path, size: tup
         assert "Pool.map: 3 processes used" in app.explanation_text
         await pilot.press("p")  # a built-in lane's key with no such lane here: said, nothing runs
         assert not app.running
+        await pilot.press("v")  # no worker count to sweep in a user's own commands: said
+        assert app.screen is app.default_screen
+        assert any("nothing to vary" in str(n.message) for n in app._notifications)
 
 
 def test_a_watched_lane_never_leaves_its_output_on_paravizs_stdout(tmp_path: Path):

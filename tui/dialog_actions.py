@@ -65,6 +65,9 @@ class DialogActions:
         if self.running:
             self.notify(_("A run is in progress: stop it with x first."), severity="warning")
             return
+        if self.config.commands or self.config.attach:  # a user's own code has no worker count to vary
+            self.notify(_("The sweep varies paraviz's own lanes' workers; it has nothing to vary here."))
+            return
         self.push_screen(SweepScreen(self.config, self.sweep_counts))
 
     def action_export(self: ParavizApp) -> None:

@@ -27,7 +27,7 @@ from textual.worker import Worker
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot
 
-MODE_COLOR = {"threads": "cyan", "processes": "magenta"}
+MODE_COLOR = {"threads": "cyan", "nogil": "green", "processes": "magenta"}
 #: Below this width the table is hidden, so the plot keeps its axis labels and legend.
 NARROW_WIDTH = 100
 CURVE_POINTS = 40
@@ -78,7 +78,8 @@ class SweepEnded(Message):
 
 
 class SweepScreen(AnswersAKey, Screen[SweepReport | None]):
-    """Runs threads and processes at each worker count, live, and fits Amdahl's law."""
+    """Runs threads (and threads without the GIL, where chosen) and processes at each worker count,
+    live, and fits Amdahl's law."""
 
     BINDINGS = [
         Binding("escape,v", "close", N_("back")),
@@ -104,6 +105,9 @@ class SweepScreen(AnswersAKey, Screen[SweepReport | None]):
         self.stop_event = threading.Event()
         self.running = True
         self.report: SweepReport | None = None
+        #: The no-GIL threads curve too, where the nogil lane is chosen (its Python found and checked).
+        nogil = ("nogil",) if "nogil" in config.modes and config.nogil_python else ()
+        self.modes = ("threads", *nogil, "processes")
 
     def compose(self) -> ComposeResult:
         c = self.config
@@ -143,6 +147,7 @@ class SweepScreen(AnswersAKey, Screen[SweepReport | None]):
             report = run_sweep(
                 self.config,
                 self.counts,
+                modes=self.modes,
                 stop=self.stop_event,
                 on_point=lambda p: self.post_message(PointMeasured(p)),
             )
@@ -170,7 +175,7 @@ class SweepScreen(AnswersAKey, Screen[SweepReport | None]):
             table.add_row(*cells, key=key)
         self.measured[key] = p
         self.points = list(self.measured.values())
-        total = 2 * len(self.counts) * self.config.repeat
+        total = len(self.modes) * len(self.counts) * self.config.repeat
         done = sum(len(q.rounds) or 1 for q in self.points)
         self.query_one("#sweep-fit-text", Static).update(
             _("measured {done} of {total} points…").format(done=done, total=total)
