@@ -36,6 +36,9 @@ def header_markup(config: RunConfig, machine: MachineInfo, observer_cores: float
         )
     workers = _("{workers} workers").format(workers=c.workers)
     left = f"[b]paraviz[/b] ─ [b]{c.workload.name}[/b] · {what} · {size} · {workers} · {method}{inner}"
+    if len(Text.from_markup(left).plain) > width - 2:  # a short terminal (80 columns, in Spanish): no wrap
+        workers = _("{workers} wkr").format(workers=c.workers)
+        left = f"[b]paraviz[/b] ─ [b]{c.workload.name}[/b] · {what} · {size} · {workers} · {method}{inner}"
     if c.attach:  # paraviz attach: what is followed, and for how long at most
         left = "[b]paraviz attach[/b] ─ " + _("following {names}").format(names=escape(", ".join(c.modes)))
         if c.time_limit_s:

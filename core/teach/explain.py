@@ -115,8 +115,10 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
     thr = None if "threads" in noisy else lanes.get("threads")
     proc = None if "processes" in noisy else lanes.get("processes")
     usable = min(config.workers, logical_cores)
-    lines.extend(thread_sentences(seq, thr, config, usable))
-    lines.extend(nogil_sentences(seq, lanes.get("threads"), None if "nogil" in noisy else lanes.get("nogil")))
+    side_by_side = nogil_sentences(seq, lanes.get("threads"), None if "nogil" in noisy else lanes.get("nogil"))
+    if not (side_by_side and thr and thr.ok and "nogil" in lanes and lanes["nogil"].gil_enabled is False):
+        lines.extend(thread_sentences(seq, thr, config, usable))  # else the side by side says it
+    lines.extend(side_by_side)
     lines.extend(process_sentences(seq, proc, config, usable, logical_cores))
     lines.extend(engine_sentences(thr, proc, logical_cores))
     lines.extend(data_sentences(seq, thr, proc, config))
