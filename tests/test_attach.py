@@ -119,7 +119,7 @@ def test_jupyter_kernel_running_a_pool_map_cell_is_followed_by_attach_jupyter():
     manager, client = start_new_kernel(kernel_name="python3")
     try:
         follower = subprocess.Popen(
-            [*PARAVIZ, "attach", "--jupyter", "--seconds", "8", "--format", "json"],
+            [*PARAVIZ, "attach", "--jupyter", "--seconds", "10", "--format", "json"],
             stdout=subprocess.PIPE,
             stderr=subprocess.PIPE,
             text=True,
@@ -128,7 +128,7 @@ def test_jupyter_kernel_running_a_pool_map_cell_is_followed_by_attach_jupyter():
         cell = (
             "from multiprocessing import Pool\n"
             "def cumsum(n):\n    return sum(range(n))\n"
-            "with Pool(2) as pool:\n    pool.map(cumsum, [10_000_000] * 8)\n"
+            "with Pool(2) as pool:\n    pool.map(cumsum, [30_000_000] * 8)\n"
         )
         reply = client.execute_interactive(cell, timeout=60)
         assert reply["content"]["status"] == "ok"
@@ -137,6 +137,8 @@ def test_jupyter_kernel_running_a_pool_map_cell_is_followed_by_attach_jupyter():
         runs = json.loads(out)["runs"]
         assert runs and runs[0]["mode"] == Path(manager.connection_file).name  # named by its connection file
         busiest = max(runs, key=lambda run: run["effective_cores"])
+        # A burst of about 2 s: the CPU a worker spends after the last sample before it exits is not
+        # seen from outside (it is not paraviz's child), so a short burst reads low (1.24 with 0.7 s).
         assert busiest["peak_processes"] >= 3 and busiest["effective_cores"] > 1.5
     finally:
         client.stop_channels()

@@ -7,10 +7,8 @@ from __future__ import annotations
 
 import argparse
 import os
-import signal
 import sys
-import threading
-from collections.abc import Callable, Sequence
+from collections.abc import Sequence
 from dataclasses import replace
 from typing import TYPE_CHECKING, NoReturn
 
@@ -19,18 +17,16 @@ from paraviz.core.host.engines import DEFAULT_ENGINE, ENGINES, engine_spec
 from paraviz.core.measure.machine import default_worker_counts, logical_cores
 from paraviz.core.measure.sampler import REFRESH_S
 from paraviz.core.model.config import START_METHODS, ConfigError, RunConfig, default_start_method
-from paraviz.core.model.figures import mode_name
 from paraviz.core.model.options import TEXT_FIELDS, config_from_text, parse_int, parse_refresh, parse_worker_counts
-from paraviz.core.model.results import RunReport
-from paraviz.core.model.workloads import WORKLOADS, WorkloadError
+from paraviz.core.model.workloads import WorkloadError
 from paraviz.core.teach.i18n import LANGUAGES, _, language, num, set_language
 from paraviz.core.teach.lecture import STEPS, parse_step
+from paraviz.tui.headless import EXIT_OK, EXIT_USAGE, headless, print_workloads
 from paraviz.tui.watch import add_attach_parser, add_watch_parser, attach_config, watch_config
 
 if TYPE_CHECKING:
-    from paraviz.core.measure.sweep import SweepReport
+    pass
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_INTERRUPTED = 0, 1, 2, 130
 #: Rounds of `paraviz run` unless --repeat says otherwise: one round of cumsum on a 2-vCPU VM put
 #: GIL-bound threads anywhere from 0.94x to 1.17x of sequential; see README, "Noise".
 RUN_REPEAT = 3
@@ -175,61 +171,6 @@ def config_from_args(args: argparse.Namespace) -> RunConfig:
     """Every option parsed and bounded by core's one parser; raises ConfigError or WorkloadError."""
     fields = {name: getattr(args, name) for name in TEXT_FIELDS if getattr(args, name, None) is not None}
     return replace(config_from_text(RunConfig(), fields), together=args.together)
-
-
-def print_workloads() -> None:
-    from rich.console import Console
-    from rich.table import Table
-
-    table = Table(title=_("Workloads"))
-    for header in (_("name"), _("kind"), _("tasks"), _("size"), _("lesson")):
-        table.add_column(header)
-    for w in WORKLOADS.values():
-        size = f"{num(w.default_size, ',')} ({_(w.size_unit)})"
-        table.add_row(w.name, _(w.kind), num(w.default_tasks, ","), size, _(w.lesson))
-    table.caption = _(
-        "Your own: --workload package.module:function or path/to/notebook.py:function, a top-level "
-        "f(item) (with --items or --sizes) or task(index, size)."
-    )
-    Console().print(table)
-
-
-def headless(measure: Callable[[threading.Event], RunReport | SweepReport], output_format: str) -> int:
-    """Run ``measure`` with Ctrl+C, SIGTERM and SIGHUP stopping it, print the report, pick the exit code."""
-    from paraviz.core.measure.runner import RunError
-    from paraviz.core.model import export as reports
-
-    stop = threading.Event()
-    for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
-        signal.signal(signum, lambda *_: stop.set())
-    try:
-        result = measure(stop)
-    except (WorkloadError, RunError) as exc:
-        if stop.is_set():
-            return EXIT_INTERRUPTED
-        print(f"paraviz: {exc}", file=sys.stderr)
-        return EXIT_USAGE if isinstance(exc, WorkloadError) else EXIT_FAILED
-    if output_format == "json":
-        print(reports.json_of(result))
-    elif output_format == "csv":
-        print(reports.csv_of(result), end="")
-    else:
-        from rich.console import Console
-
-        console = Console()
-        if not console.is_terminal:  # piped: do not squeeze the table into 80 columns
-            console = Console(width=120)
-        console.print(reports.table_of(result))
-        for line in getattr(result, "explanation", ()):
-            console.print(line, highlight=False)
-    if stop.is_set():
-        print(_("paraviz: interrupted; lanes that had not finished are marked stopped"), file=sys.stderr)
-        return EXIT_INTERRUPTED
-    if result.failed:
-        failures = "; ".join(f"{mode_name(r.mode)}: {r.error}" for r in result.failed)
-        print(_("paraviz: lane failed: {failures}").format(failures=failures), file=sys.stderr)
-        return EXIT_FAILED
-    return EXIT_OK
 
 
 def own_code(args: argparse.Namespace) -> int:
