@@ -2,7 +2,7 @@
 # A free-threaded (no-GIL) CPython for the no-GIL lane's tests, built once from the source tarball in
 # ../shared/cpython/ (a development snapshot of 3.14.0a0; no free-threaded build can be installed from the
 # registries these machines reach). The install is cached outside the clone, keyed by the tarball's hash,
-# so a later run on the same machine skips the ~5 minutes of building. Prints the interpreter's path; exits
+# so a later run on the same machine skips the 3-5 minutes of building. Prints the interpreter's path; exits
 # non-zero when any step fails (the tests that need it then skip, saying why).
 set -euo pipefail
 name=cpython-main-422855ad21f0.tar.xz
