@@ -29,8 +29,8 @@ from paraviz.core.measure.tree import ProcessTree
 from paraviz.core.model.lanes import LaneSpec
 from paraviz.core.teach.i18n import _
 
-#: The lines of a failed command's output quoted in its error.
-QUOTED_LINES = 1
+#: How much of the end of a failed command's output is read for why it failed.
+OUTPUT_TAIL_BYTES = 64 * 1024
 
 
 #: What a pool prints when a worker cannot find a function defined in a notebook or in ``__main__``.
@@ -96,28 +96,27 @@ class CommandProcess:
         return messages
 
     def finished(self, code: int, wall_s: float, cpu_s: float) -> LaneFinishedMessage:
-        error = None
-        if code != 0:
-            how = (
-                _("ended by signal {signal}").format(signal=signal.Signals(-code).name)
-                if code < 0
-                else _("exited with code {code}").format(code=code)
-            )
-            # The line that says why: a pool's pickling failure where there is one (the notebook
-            # problem), else the last line it printed.
-            text = self.output_text()
-            pickling = next((ln.strip() for ln in text.splitlines() if PICKLING_FAILURE.search(ln)), None)
-            last = pickling or self.last_error_line()
-            error = f"{how}: {last}" if last else how
         details: LaneDetails = {
             "exit_code": code,
             "output_path": self.output_path,
             "command": shlex.join(self.command),
         }
-        method = start_method_seen(self.output_text()) if error else None
+        if code == 0:
+            return outside_lane_finished(wall_s, cpu_s, None, details)
+        how = (
+            _("ended by signal {signal}").format(signal=signal.Signals(-code).name)
+            if code < 0
+            else _("exited with code {code}").format(code=code)
+        )
+        # The line that says why: a pool's pickling failure where there is one (the notebook
+        # problem), else the last line it printed; and the start method its workers' traceback shows.
+        tail = self.output_tail()
+        lines = [line.strip() for line in tail.splitlines() if line.strip()]
+        why = next((line for line in lines if PICKLING_FAILURE.search(line)), lines[-1] if lines else "")
+        method = start_method_seen(tail)
         if method:
             details["start_method"] = method
-        return outside_lane_finished(wall_s, cpu_s, error, details)
+        return outside_lane_finished(wall_s, cpu_s, f"{how}: {why}" if why else how, details)
 
     def end_group(self) -> None:
         with contextlib.suppress(ProcessLookupError, PermissionError):
@@ -143,18 +142,14 @@ class CommandProcess:
 
     def last_error_line(self) -> str:
         """The last line the command printed (its error, usually)."""
-        try:
-            with open(self.output_path, "rb") as output:
-                output.seek(max(0, os.path.getsize(self.output_path) - 4096))
-                lines = [ln for ln in output.read().decode(errors="replace").splitlines() if ln.strip()]
-        except OSError:
-            return ""
-        return " ".join(line.strip() for line in lines[-QUOTED_LINES:])
+        lines = [line.strip() for line in self.output_tail().splitlines() if line.strip()]
+        return lines[-1] if lines else ""
 
-    def output_text(self) -> str:
-        """What the command printed (for the notebook problem, read from its output only)."""
+    def output_tail(self) -> str:
+        """The end of what the command printed: where its error and its workers' tracebacks are."""
         try:
             with open(self.output_path, "rb") as output:
-                return output.read(1_000_000).decode(errors="replace")
+                output.seek(max(0, os.path.getsize(self.output_path) - OUTPUT_TAIL_BYTES))
+                return output.read().decode(errors="replace")
         except OSError:
             return ""

@@ -112,8 +112,12 @@ def run_lanes(
     sink: EventSink = lambda e: None,
     stop: threading.Event | None = None,
     sample_interval: float = SAMPLE_INTERVAL_S,
+    one_worker_baseline: bool = True,
 ) -> RunReport:
     """Run each mode of ``config`` in its own host and return the measured figures.
+
+    The nogil lane is preceded by its one-worker loop under its own Python unless
+    ``one_worker_baseline`` is False (a sweep, whose 1-worker point is that loop already).
 
     With ``config.repeat`` N the lanes run N rounds, interleaved (sequential, threads, processes,
     sequential, ...), so that a slow minute of the machine falls on every lane alike; each
@@ -142,7 +146,7 @@ def run_lanes(
             baselines = {
                 key: nogil_baseline(config, size, sink, stop, round_number, sample_interval)
                 for key in modes
-                if key == "nogil"
+                if key == "nogil" and one_worker_baseline
             }
             lanes = [Lane(config, lane_spec(config, key), size, sink, round_number) for key in modes]
             for result in _drive(lanes, stop, sample_interval):

@@ -159,7 +159,9 @@ def run_sweep(
             for mode in modes:
                 if stop.is_set():
                     break
-                lane = run_lanes(replace(once, modes=(mode,), workers=n), sink, stop).results[0]
+                lane = run_lanes(
+                    replace(once, modes=(mode,), workers=n), sink, stop, one_worker_baseline=False
+                ).results[0]
                 point_rounds.setdefault((mode, n), []).append(lane)
                 on_point(
                     with_comparisons([baseline, median_of_rounds(point_rounds[(mode, n)])], cores, config.timed)[1]
