@@ -11,6 +11,7 @@ from paraviz.core.measure.machine import MachineInfo
 from paraviz.core.measure.sampler import fake_source
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.workloads import get_workload
+from paraviz.core.teach.explain import CPU_BOUND_CORES, explain
 from paraviz.tui.app import ParavizApp, make_app
 from paraviz.tui.widgets import CoreMeter, figure_pairs
 from textual.widgets import ProgressBar
@@ -45,11 +46,15 @@ async def test_run_all_shows_the_figures_of_the_run():
             for label, value in figure_pairs(result):  # at 120x40 every figure fits
                 assert f"{label:<9}{value}" in shown.replace("  ", " " * 2), (mode, label, value, shown)
             assert app.lane(mode).query_one(ProgressBar).progress == 4
-        assert app.results["threads"].effective_cores < 1.3
+        threads = app.results["threads"]
+        assert threads.effective_cores < 1.3
         explanation = str(app.query_one("#explanation").render())
-        cores = f"{app.results['threads'].effective_cores:.2f}"
-        # the GIL sentence, or, when noise made GIL-bound threads look faster, the sentence that says so
-        assert f"Threads used {cores}" in explanation or f"on {cores} cores, which one core cannot do" in explanation
+        # the panel shows what explain() says of this run, sentence by sentence
+        said = explain(list(app.results.values()), app.config, app.machine.logical_cores)
+        assert said and all(sentence in explanation for sentence in said), (said, explanation)
+        cores = f"{threads.effective_cores:.2f}"
+        if threads.effective_cores >= CPU_BOUND_CORES:  # busy on one core: the GIL sentence, or the noise one
+            assert f"Threads used {cores}" in explanation or f"on {cores} cores, which one core" in explanation
 
 
 async def test_one_lane_runs_alone_and_settings_changes_clear_stale_figures():
