@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import contextlib
+import statistics
 import threading
 import time
 from dataclasses import replace
@@ -199,9 +200,10 @@ def test_a_lane_past_its_time_limit_is_stopped_and_says_how_far_it_got():
 
 def test_a_lane_stopped_at_its_time_limit_reports_the_cores_it_kept_busy():
     config = RunConfig(workload=get_workload("cumsum"), workers=2, tasks=64, size=30_000_000, modes=("processes",))
-    (lane,) = run_lanes(replace(config, time_limit_s=1.5)).results
-    assert lane.status == "stopped" and lane.tasks_done < 64
-    assert lane.effective_cores > 1.4
+    lanes = [run_lanes(replace(config, time_limit_s=1.5)).results[0] for _ in range(3)]
+    assert all(lane.status == "stopped" and lane.tasks_done < 64 for lane in lanes)
+    # The median of 3: one 1.5 s round on a busy 2-vCPU CI machine read 1.36 cores.
+    assert statistics.median(lane.effective_cores for lane in lanes) > 1.4
 
 
 def test_memory_guard_refuses_a_pool_that_would_not_fit(monkeypatch):
