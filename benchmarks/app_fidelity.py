@@ -3,7 +3,8 @@
     python benchmarks/app_fidelity.py [rounds] [size]
 
 Each round runs cumsum (8 tasks of ``size``, 2 workers) twice, in turn: once in the app, in a
-pseudo-terminal of 120x40, as a person would (r, then e to export what is on screen), and once
+pseudo-terminal of 120x40, as a person would (r, then, once the run ended, e to export what is on
+screen), and once
 with `paraviz run --repeat 1 --format json`. It prints, per lane, the median speedup of each way,
 their ratio (app / headless) with its range over the rounds, the observer's cores each way, and the
 app's own CPU while the lanes ran, read once a second from outside (median and range).
@@ -30,7 +31,8 @@ MODES = ("sequential", "threads", "processes")
 
 
 def in_app(folder: Path, n: int) -> tuple[dict[str, dict], list[float]]:
-    """Run the lanes in the app; its exported figures and its own CPU once a second meanwhile."""
+    """Run the lanes in the app; its exported figures, and its own CPU once a second while the
+    lanes ran (the run has ended once the app has had no child process for a second)."""
     pid, fd = spawn([sys.executable, "-m", "paraviz.tui", *LANES])
     app = psutil.Process(pid)
     try:
@@ -38,21 +40,25 @@ def in_app(folder: Path, n: int) -> tuple[dict[str, dict], list[float]]:
         os.write(fd, b"r")
         readings: list[float] = []
         before, t0 = app.cpu_times(), time.monotonic()
+        last_child, deadline = time.monotonic(), time.monotonic() + 180
+        while time.monotonic() - last_child < 1.0 and time.monotonic() < deadline:
+            drain(fd, 0.25)  # a key only after the run: a notification mid-run would cost the app a layout
+            if app.children():
+                last_child = time.monotonic()
+            if time.monotonic() - t0 >= 1.0:
+                now, t1 = app.cpu_times(), time.monotonic()
+                readings.append((now.user + now.system - before.user - before.system) / (t1 - t0))
+                before, t0 = now, t1
         target = folder / f"app-{n}"
-        deadline = time.monotonic() + 180
+        os.write(fd, b"e")
+        # Type the path only into the dialog: on the main screen its letters are keys (t, p, r…).
+        if read_until(fd, b"Export what", 5.0) is not None:
+            os.write(fd, str(target).encode() + b"\r")
         while not target.with_suffix(".json").exists() and time.monotonic() < deadline:
-            drain(fd, 1.0)
-            now, t1 = app.cpu_times(), time.monotonic()
-            readings.append((now.user + now.system - before.user - before.system) / (t1 - t0))
-            before, t0 = now, t1
-            if len(readings) % 3 == 0:  # until the run has ended, export answers "nothing to export yet"
-                os.write(fd, b"e")
-                # Type the path only into the dialog: on the main screen its letters are keys (t, p, r…).
-                if read_until(fd, b"Export what", 1.0) is not None:
-                    os.write(fd, str(target).encode() + b"\r")
+            drain(fd, 0.1)
         report = json.loads(target.with_suffix(".json").read_text())
-        # The last readings cover the export dialogs, after the run: keep those of the run.
-        return {r["mode"]: r for r in report["runs"]}, readings[:-2] or readings
+        # The last reading covers the second with no child: after the run.
+        return {r["mode"]: r for r in report["runs"]}, readings[:-1] or readings
     finally:
         stop(pid, fd)
 

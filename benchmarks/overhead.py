@@ -3,7 +3,9 @@
     python benchmarks/overhead.py [seconds] [rounds]
 
 Compares the real cores at the default 4 Hz, a fake 256-core sampler at 4 Hz, the real cores at a
-2 s refresh, and htop/btop at their defaults where installed, interleaved in one run.
+2 s refresh, htop/btop at their defaults where installed, and the floor of any Textual app that
+changes the screen at 4 Hz (seven lines of a minimal app repainted, no layout), interleaved in one
+run. Each row also gives the CPU of one frame (ms), and paraviz's 4 Hz rows their ratio to that floor.
 """
 
 from __future__ import annotations
@@ -22,6 +24,32 @@ FAKE_256 = (
     "from paraviz.core.measure.machine import MachineInfo; "
     "make_app(cpu_source=fake_source(256), machine=MachineInfo(256, 128, '3.11', 'CPython', True, 'Linux')).run()"
 )
+#: The floor: a minimal Textual app that repaints seven lines of 100 cells four times a second.
+MINIMAL_4HZ = """
+from textual.app import App
+from textual.widget import Widget
+
+class Lines(Widget):
+    DEFAULT_CSS = "Lines { height: 7; }"
+    tick = 0
+
+    def render(self):
+        return "\\n".join(f"c{i} " + "▁▂▃▄▅▆▇█"[(self.tick + i) % 8] * 100 for i in range(7))
+
+class Minimal(App):
+    def compose(self):
+        yield Lines()
+
+    def on_mount(self):
+        self.set_interval(0.25, self.tick)
+
+    def tick(self):
+        lines = self.query_one(Lines)
+        lines.tick += 1
+        lines.refresh()
+
+Minimal().run()
+"""
 
 
 def tree_cpu(pid: int) -> float:
@@ -48,25 +76,32 @@ def measure(argv: list[str]) -> float:
 
 
 def main() -> None:
+    # name: (command, frames a second)
     cases = {
-        "paraviz, real cores, 4 Hz": [sys.executable, "-m", "paraviz.tui"],
-        "paraviz, fake 256 cores, 4 Hz": [sys.executable, "-c", FAKE_256],
-        "paraviz, real cores, 2 s refresh": [sys.executable, "-m", "paraviz.tui", "--refresh", "2"],
+        "paraviz, real cores, 4 Hz": ([sys.executable, "-m", "paraviz.tui"], 4.0),
+        "paraviz, fake 256 cores, 4 Hz": ([sys.executable, "-c", FAKE_256], 4.0),
+        "paraviz, real cores, 2 s refresh": ([sys.executable, "-m", "paraviz.tui", "--refresh", "2"], 0.5),
+        "minimal Textual app, 7 lines, 4 Hz": ([sys.executable, "-c", MINIMAL_4HZ], 4.0),
     }
     if shutil.which("htop"):
-        cases["htop (default 1.5 s)"] = ["htop"]
+        cases["htop (default 1.5 s)"] = (["htop"], 1 / 1.5)
     if shutil.which("btop"):
-        cases["btop (default 2 s)"] = ["btop"]
+        cases["btop (default 2 s)"] = (["btop"], 0.5)
     print(
         f"idle CPU, % of one core, {SECONDS:.0f} s each, 120x40, {psutil.cpu_count()} logical cores, "
         f"median of {ROUNDS} interleaved rounds"
     )
     figures: dict[str, list[float]] = {name: [] for name in cases}
     for _ in range(ROUNDS):
-        for name, argv in cases.items():
+        for name, (argv, _rate) in cases.items():
             figures[name].append(measure(argv))
+    floor = statistics.median(figures["minimal Textual app, 7 lines, 4 Hz"])
     for name, values in figures.items():
-        print(f"  {name:<36} {statistics.median(values):6.2f} %")
+        median = statistics.median(values)
+        per_frame = 10 * median / cases[name][1]  # % of one core is 10 ms a second
+        spread = f"({min(values):.2f}-{max(values):.2f})"
+        ratio = f"  {median / floor:.2f}x the floor" if name.startswith("paraviz") and "4 Hz" in name else ""
+        print(f"  {name:<36} {median:6.2f} % {spread:>13}  {per_frame:5.2f} ms a frame{ratio}")
 
 
 if __name__ == "__main__":

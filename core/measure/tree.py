@@ -52,19 +52,19 @@ class ProcessTree:
         if root is None:
             return None
         try:
-            children = root.children(recursive=True)
+            children = descendant_pids(root)
         except psutil.Error:
             return None
         alive = {self.root_pid: root}
-        for child in children:
-            proc = self.known.get(child.pid)
+        for pid in children:
+            proc = self.known.get(pid)
             if proc is None:
-                proc = child
                 try:
+                    proc = psutil.Process(pid)
                     proc.cpu_percent()  # baseline: the first reading is meaningless
                 except psutil.Error:
                     continue
-            alive[child.pid] = proc
+            alive[pid] = proc
         self.known = alive
         now = time.monotonic()
         interval, self.last_sample = now - self.last_sample, now
@@ -110,6 +110,34 @@ class ProcessTree:
                 loads.append(WorkerLoad(label, 100 * (total - before) / dt, pid=root.pid, tid=thread.id))
         self.thread_times = seen
         return loads
+
+
+def descendant_pids(root: psutil.Process) -> list[int]:
+    """Every process under ``root``. On Linux, from each thread's /proc/<pid>/task/<tid>/children:
+    a few small files, where psutil's children() reads the stat file of every process on the
+    machine (1.8 against 0.1 ms here with 67 processes, at every tick of every lane; more on a
+    shared server). Elsewhere, or on a kernel without those files, psutil's walk."""
+    if not os.path.exists(f"/proc/{root.pid}/task/{root.pid}/children"):
+        return [child.pid for child in root.children(recursive=True)]
+    found: list[int] = []
+    todo = [root.pid]
+    while todo:
+        pid = todo.pop()
+        try:
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:  # gone since its parent listed it
+            if pid == root.pid:
+                raise psutil.NoSuchProcess(pid) from None
+            continue
+        for tid in tids:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/children") as listing:
+                    pids = [int(word) for word in listing.read().split()]
+            except OSError:  # the thread ended meanwhile
+                continue
+            found += pids
+            todo += pids
+    return found
 
 
 # -- what the rest of the machine did meanwhile -------------------------------------------------
