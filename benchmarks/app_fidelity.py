@@ -22,7 +22,10 @@ import time
 from pathlib import Path
 
 import psutil
-from paraviz.tui.terminal import drain, read_until, spawn, stop
+
+# The pty driver lives with the tests (tests/support): the repository root goes on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.support.terminal import drain, read_until, spawn, stop
 
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 4
 SIZE = sys.argv[2] if len(sys.argv) > 2 else "15000000"

@@ -13,9 +13,13 @@ from __future__ import annotations
 import shutil
 import statistics
 import sys
+from pathlib import Path
 
 import psutil
-from paraviz.tui.terminal import drain, spawn, stop
+
+# The pty driver lives with the tests (tests/support): the repository root goes on the path.
+sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
+from tests.support.terminal import drain, spawn, stop
 
 SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 20.0
 ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 2

@@ -309,7 +309,7 @@ async def test_samples_queued_while_the_ui_is_busy_coalesce_and_keep_every_point
     from paraviz.core.model.events import LaneSampled, TasksReported
     from paraviz.tui.app import RunEvent
 
-    from tests.fakes import lane_events
+    from tests.support.fakes import lane_events
 
     samples = [e for e in lane_events("processes") if isinstance(e, LaneSampled)]
     first, second = RunEvent(samples[0]), RunEvent(samples[1])

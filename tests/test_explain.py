@@ -5,7 +5,7 @@ from paraviz.core.model.figures import with_comparisons
 from paraviz.core.model.workloads import get_workload
 from paraviz.core.teach.explain import explain
 
-from tests.fakes import result
+from tests.support.fakes import result
 
 
 def explained(results, config=None):

@@ -5,7 +5,7 @@ from dataclasses import replace
 import pytest
 from paraviz.core.model.figures import RUN_FIELDS, efficiency, speedup, with_comparisons
 
-from tests.fakes import result
+from tests.support.fakes import result
 
 
 def test_effective_cores_is_cpu_seconds_per_wall_second():

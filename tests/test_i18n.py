@@ -18,7 +18,7 @@ from paraviz.core.model.workloads import get_workload
 from paraviz.core.teach import i18n
 from paraviz.core.teach.i18n import LOCALE_DIR, language_from_environment, num, set_language
 
-from tests.screen_text import screen_lines
+from tests.support.screen_text import screen_lines
 from tests.test_app import wait_idle
 
 PO = LOCALE_DIR / "es" / "LC_MESSAGES" / "paraviz.po"

@@ -19,8 +19,8 @@ from paraviz.core.teach.lecture import (
 )
 from paraviz.tui.lecture import make_lecture
 
-from tests.fakes import result
-from tests.screen_text import screen_lines
+from tests.support.fakes import result
+from tests.support.screen_text import screen_lines
 from tests.test_app import wait_idle
 from tests.test_i18n import english_leftovers
 

@@ -9,9 +9,9 @@ import time
 
 import psutil
 import pytest
-from paraviz.tui.terminal import drain, spawn, wait_exit
 
 from tests.conftest import PARAVIZ
+from tests.support.terminal import drain, spawn, wait_exit
 
 LANES = [
     ("sequential", "fork"),

@@ -17,7 +17,7 @@ from paraviz.core.model.workloads import get_workload
 from paraviz.tui.app import make_app
 from paraviz.tui.screens import sweep as sweep_screen
 
-from tests.fakes import MACHINE, replay, result
+from tests.support.fakes import MACHINE, replay, result
 
 CONFIG = RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=10_000_000, start_method="fork")
 
