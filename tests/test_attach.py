@@ -107,7 +107,7 @@ async def test_the_app_follows_at_once_and_x_lets_go():
             await pilot.press("x")
             await wait_idle(app, pilot)
             assert child.poll() is None  # let go of, not stopped
-            assert app.bursts and "followed, burst 1" in app.explanation_text
+            assert app.bursts and "followed, burst 1" in app.explanation.text
     finally:
         child.kill()
         child.wait()

@@ -188,7 +188,7 @@ async def test_the_fourth_lane_on_screen(size: tuple[int, int]):
         result = app.results["nogil"]
         assert result.ok and result.gil_enabled is False
         assert f"{result.effective_cores:.2f} cores" in nogil.live_text
-        assert "without the GIL they ran in parallel" in app.explanation_text
+        assert "without the GIL they ran in parallel" in app.explanation.text
 
 
 async def test_g_without_a_free_threaded_python_says_how_to_get_one(tmp_path: Path, monkeypatch):

@@ -160,7 +160,7 @@ async def test_the_app_draws_the_commands_side_by_side(tmp_path: Path, size: tup
         # No task events: the worker rows are the measured busy stretches, with no task counts.
         rows = pool.chart.trace.rows
         assert len(rows) >= 2 and all(row.measured and row.label == "" for row in rows.values())
-        assert "Pool.map: 3 processes used" in app.explanation_text
+        assert "Pool.map: 3 processes used" in app.explanation.text
         await pilot.press("p")  # a built-in lane's key with no such lane here: said, nothing runs
         assert not app.running
         await pilot.press("v")  # no worker count to sweep in a user's own commands: said

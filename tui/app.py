@@ -27,7 +27,7 @@ from paraviz.tui.dialog_actions import DialogActions
 from paraviz.tui.header import header_markup
 from paraviz.tui.keys import APP_BINDINGS, key_label, translate_bindings, translated
 from paraviz.tui.run_view import RunEnded, RunEvent, RunView
-from paraviz.tui.widgets import BigFigures, CoreMeter, LanePanel
+from paraviz.tui.widgets import BigFigures, CoreMeter, Explanation, LanePanel
 from paraviz.tui.widgets.lane_colours import LANE_COLOURS
 from textual import events, work
 from textual.app import App, ComposeResult, SystemCommand
@@ -84,7 +84,6 @@ class ParavizApp(RunView, DialogActions, App[int]):
         self.own_cpu = OwnCpuMeter()
         self.observer_cores: float | None = None
         self.header_text = ""
-        self.explanation_text = ""
         #: When the latest key arrived, and (screen, seconds) for the screens keys opened since.
         self.key_at = time.monotonic()
         self.responses: deque[tuple[str, float]] = deque(maxlen=32)
@@ -99,7 +98,7 @@ class ParavizApp(RunView, DialogActions, App[int]):
         self.header_bar = Static(id="header")
         self.core_meter = CoreMeter(id="cores")
         self.lanes = {lane.key: LanePanel(lane) for lane in screen_lanes(config)}
-        self.explanation = Static(id="explanation")
+        self.explanation = Explanation(id="explanation")
         self.big_figures = BigFigures(eager=big, id="big-figures")
         self.too_small = Static(id="too-small")
 

@@ -65,17 +65,17 @@ class RunView:
         getattr(self, "run_" + camel_to_snake(type(event).__name__))(event, message)
 
     def run_calibrating(self: ParavizApp, event: Calibrating, _message: RunEvent) -> None:
-        self.explanation_text = _("Calibrating {workload}: timing one task…").format(workload=event.workload)
-        self.explanation.update(self.explanation_text)
+        self.explanation.say(_("Calibrating {workload}: timing one task…").format(workload=event.workload))
 
     def run_calibrated(self: ParavizApp, event: Calibrated, _message: RunEvent) -> None:
         # Keep the size, so that lanes run later compare against the same work.
         self.config = replace(self.config, size=event.size)
         self.refresh_header()
-        self.explanation_text = _("Calibrated: size {size} (≈{seconds} s a task here).").format(
-            size=num(event.size, ","), seconds=num(event.task_seconds)
+        self.explanation.say(
+            _("Calibrated: size {size} (≈{seconds} s a task here).").format(
+                size=num(event.size, ","), seconds=num(event.task_seconds)
+            )
         )
-        self.explanation.update(self.explanation_text)
 
     def run_lane_started(self: ParavizApp, event: LaneStarted, _message: RunEvent) -> None:
         self.lane(event.mode).started(event.round, event.rounds)
@@ -163,7 +163,4 @@ class RunView:
             lines = [_("Nothing to compare these figures with: run the sequential lane too (s) for speedups.")]
         elif not lines:
             lines = [_("Press r to run all three lanes, s/t/p for one, w for another workload, ? for help.")]
-        text = "\n".join(lines)
-        if text != self.explanation_text:  # the same sentences again: no new layout
-            self.explanation_text = text
-            self.explanation.update(text)
+        self.explanation.say("\n".join(lines))
