@@ -16,6 +16,7 @@ from paraviz.core.model.config import RunConfig, validate
 from paraviz.core.model.segments import QUIET_S, Reading, bursts
 from paraviz.tui.app import make_app
 
+from tests.support.physics import physics
 from tests.test_app import wait_idle
 
 SCRIPTS = Path(__file__).parent / "scripts"
@@ -45,6 +46,7 @@ def attach_config(pid: int, **fields: object) -> RunConfig:
     return validate(RunConfig(modes=("followed",), attach=(("followed", pid),), **fields))
 
 
+@physics
 def test_a_child_that_starts_a_pool_later_shows_two_bursts_and_is_never_signalled():
     child = subprocess.Popen([sys.executable, str(SCRIPTS / "later_pool.py"), "10000000"])
     time.sleep(0.7)  # past its interpreter's start-up (a burst of its own), into its first idle second
@@ -113,6 +115,7 @@ async def test_the_app_follows_at_once_and_x_lets_go():
         child.wait()
 
 
+@physics
 def test_jupyter_kernel_running_a_pool_map_cell_is_followed_by_attach_jupyter():
     from jupyter_client.manager import start_new_kernel
 

@@ -18,6 +18,7 @@ from paraviz.core.model.options import parse_scheduler
 from paraviz.core.model.workloads import get_workload
 
 from tests.conftest import PARAVIZ, sigterm_leaves_nothing
+from tests.support.physics import physics
 
 pytestmark = pytest.mark.usefixtures("no_leftover_processes")
 
@@ -26,6 +27,7 @@ def by_mode(report):
     return {r.mode: r for r in report.results}
 
 
+@physics
 def test_a_local_cluster_fills_both_cores():
     # Medians of 3 interleaved rounds, bounds unchanged: one round gave 1.17x in a fresh-clone CI run
     # (a 0.79 s cluster start, and a one-thread sequential lane on the faster of two unequal vCPUs).
@@ -138,6 +140,7 @@ def loopback_cluster():
                 process.wait()
 
 
+@physics
 def test_an_existing_cluster_through_scheduler(loopback_cluster):
     config = RunConfig(
         workload=get_workload("cumsum"),

@@ -18,6 +18,7 @@ from paraviz.core.model.events import LaneStarted
 from paraviz.core.model.workloads import get_workload
 
 from tests.conftest import PARAVIZ, sigterm_leaves_nothing
+from tests.support.physics import physics
 
 pytestmark = pytest.mark.usefixtures("no_leftover_processes")
 
@@ -32,6 +33,7 @@ def by_mode(report):
 
 
 @pytest.mark.parametrize("engine", GIL_ENGINES)
+@physics
 def test_every_engine_shows_the_gil(engine):
     config = RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=8_000_000, engine=engine, repeat=1)
     lanes = by_mode(run_lanes(config))
@@ -107,6 +109,7 @@ def test_pool_takes_pool_maps_own_chunksize_and_says_why():
     assert "Pool.map's default" in lane.chunksize_why
 
 
+@physics
 def test_pool_default_chunks_beat_chunksize_one_tenfold():
     base = RunConfig(
         workload=get_workload("squares"), workers=2, tasks=100_000, modes=("processes",), engine="pool", size=1
@@ -228,6 +231,7 @@ def test_a_python_file_that_is_not_there(tmp_path):
     assert done.returncode == 2 and "no such file" in done.stderr
 
 
+@physics
 def test_moving_data_costs_processes_and_not_threads():
     """transfer: 16 tasks with 32 MB each; threads share it, pickled copies cost processes."""
     config = RunConfig(workload=get_workload("transfer"), workers=2, engine="pool")

@@ -20,6 +20,7 @@ from paraviz.core.model.config import ConfigError, RunConfig
 from paraviz.core.model.events import LaneStarted
 from paraviz.core.model.options import config_from_text
 
+from tests.support.physics import physics
 from tests.test_app import wait_idle
 from tests.test_nogil import free_threaded_python, needs_nogil
 
@@ -110,6 +111,7 @@ FREE_THREADED = free_threaded_python()
 
 
 @needs_nogil
+@physics
 def test_threads_fill_two_cores_without_the_gil():
     config = config_from_text(
         RunConfig(workers=2),
@@ -156,6 +158,7 @@ needs_314 = pytest.mark.skipif(PYTHON_314 is None, reason="no Python 3.14 here (
 
 
 @needs_314
+@physics
 def test_interpreters_engine_fills_the_cores_from_one_process():
     config = config_from_text(
         RunConfig(workers=2),

@@ -17,6 +17,7 @@ from paraviz.core.model.config import ConfigError, RunConfig
 from paraviz.core.model.options import config_from_text
 from paraviz.tui.app import make_app
 
+from tests.support.physics import physics
 from tests.test_app import swept, wait_idle
 
 PARAVIZ = [sys.executable, "-m", "paraviz.tui", "--lang", "en"]
@@ -105,6 +106,7 @@ def test_workloads_and_engines_the_free_threaded_python_lacks_are_refused():
 
 
 @needs_nogil
+@physics
 def test_nogil_threads_fill_two_cores_while_the_same_threads_under_the_gil_hold_one():
     # Medians of 3 interleaved rounds, as every physics test here.
     fields = dict(workload="cumsum", tasks="8", size="5000000", modes="sequential,threads,nogil", repeat="3")

@@ -15,6 +15,8 @@ from paraviz.core.model.config import RunConfig
 from paraviz.core.model.events import LaneFinished, LaneSampled, LaneStarted, PoolReady, TasksReported
 from paraviz.core.model.workloads import WorkloadError, get_workload
 
+from tests.support.physics import physics
+
 pytestmark = pytest.mark.usefixtures("no_leftover_processes")
 
 
@@ -22,6 +24,7 @@ def by_mode(report):
     return {r.mode: r for r in report.results}
 
 
+@physics
 def test_gil_holds_threads_to_one_core_while_processes_use_two():
     # Medians of 7 interleaved rounds, bounds unchanged. The VM's two vCPUs differ in speed, and
     # the one-thread sequential lane runs on one of them: its rounds came out bimodal (0.42-0.67 s).
@@ -109,6 +112,7 @@ def test_unequal_sizes_run_one_task_per_size():
 
 
 @pytest.mark.parametrize("method", ["forkserver", "spawn"])
+@physics
 def test_every_start_method_runs_and_counts_its_workers_cpu(method):
     config = RunConfig(
         workload=get_workload("cumsum"),
@@ -125,6 +129,7 @@ def test_every_start_method_runs_and_counts_its_workers_cpu(method):
     assert lane.startup_s > lanes["threads"].startup_s
 
 
+@physics
 def test_chunksize_cuts_the_overhead_of_tiny_tasks():
     one = RunConfig(workload=get_workload("squares"), workers=2, tasks=4000, modes=("processes",), chunksize=1)
     many = RunConfig(workload=get_workload("squares"), workers=2, tasks=4000, modes=("processes",), chunksize=1000)
@@ -198,6 +203,7 @@ def test_a_lane_past_its_time_limit_is_stopped_and_says_how_far_it_got():
     assert threads.ok and threads.tasks_done == 40
 
 
+@physics
 def test_a_lane_stopped_at_its_time_limit_reports_the_cores_it_kept_busy():
     config = RunConfig(workload=get_workload("cumsum"), workers=2, tasks=64, size=30_000_000, modes=("processes",))
     lanes = [run_lanes(replace(config, time_limit_s=1.5)).results[0] for _ in range(3)]

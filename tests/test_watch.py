@@ -19,6 +19,7 @@ from paraviz.core.measure.runner import run_lanes
 from paraviz.core.model.config import ConfigError, RunConfig, validate
 from paraviz.tui.app import make_app
 
+from tests.support.physics import physics
 from tests.test_app import wait_idle
 
 SCRIPTS = Path(__file__).parent / "scripts"
@@ -42,6 +43,7 @@ def watch_config(commands: tuple[tuple[str, tuple[str, ...]], ...], tmp_path: Pa
     return validate(RunConfig(modes=names, commands=commands, output_dir=str(tmp_path), **fields))
 
 
+@physics
 def test_the_three_styles_show_the_lesson_as_the_lanes_do(tmp_path: Path):
     """The same margins as the GIL test of paraviz's own lanes, on medians of 3 interleaved rounds."""
     report = run_lanes(watch_config(THREE_STYLES, tmp_path, repeat=3))
@@ -106,6 +108,7 @@ def test_sigterm_ends_a_command_that_ignores_it_and_everything_it_started(tmp_pa
     assert not alive
 
 
+@physics
 def test_unequal_tasks_show_a_long_tail_on_one_worker(tmp_path: Path):
     report = run_lanes(
         watch_config((("unequal", script("unequal_pool.py", "15000000")),), tmp_path), sample_interval=0.1
