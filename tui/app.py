@@ -25,8 +25,9 @@ from paraviz.core.model.workloads import WorkloadError
 from paraviz.core.teach.i18n import _
 from paraviz.tui.dialog_actions import DialogActions
 from paraviz.tui.header import header_markup
-from paraviz.tui.keys import APP_BINDINGS, key_label, translate_bindings, translated
+from paraviz.tui.keys import APP_BINDINGS, key_label, translated
 from paraviz.tui.run_view import RunEnded, RunEvent, RunView
+from paraviz.tui.textual_internals import translate_bindings
 from paraviz.tui.widgets import BigFigures, CoreMeter, Explanation, LanePanel
 from paraviz.tui.widgets.lane_colours import LANE_COLOURS
 from textual import events, work

@@ -6,7 +6,6 @@ from dataclasses import replace
 
 from paraviz.core.teach.i18n import N_, _
 from textual.binding import Binding
-from textual.dom import DOMNode
 
 
 def translated(binding: Binding) -> Binding:
@@ -15,17 +14,6 @@ def translated(binding: Binding) -> Binding:
         description=_(binding.description) if binding.description else "",
         tooltip=_(binding.tooltip) if binding.tooltip else "",
     )
-
-
-def translate_bindings(node: DOMNode) -> None:
-    """Translate the descriptions and tooltips of ``node``'s bindings (marked with ``N_`` in the class).
-
-    Bindings are class attributes, made before a language is chosen; each instance gets its own
-    translated copies, so the footer and help read in the language of this run.
-    """
-    table = node._bindings.key_to_bindings
-    for key, bindings in table.items():
-        table[key] = [translated(b) for b in bindings]
 
 
 def key_label(binding: Binding) -> str:

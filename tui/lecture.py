@@ -21,7 +21,8 @@ from paraviz.core.teach.lecture import (
     question_text,
 )
 from paraviz.tui.app import ParavizApp, RunEnded
-from paraviz.tui.keys import translate_bindings, translated
+from paraviz.tui.keys import translated
+from paraviz.tui.textual_internals import translate_bindings
 from rich.markup import escape
 from textual.app import ComposeResult
 from textual.binding import Binding

@@ -8,7 +8,7 @@ from paraviz.core.host.engines import ENGINES
 from paraviz.core.model.config import START_METHODS, RunConfig
 from paraviz.core.model.workloads import WORKLOADS
 from paraviz.core.teach.i18n import N_, _, num
-from paraviz.tui.keys import translate_bindings
+from paraviz.tui.textual_internals import translate_bindings
 from textual.app import ComposeResult
 from textual.binding import Binding
 from textual.containers import Grid, Vertical

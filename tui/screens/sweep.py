@@ -13,8 +13,8 @@ from paraviz.core.model.figures import RunResult, mode_name
 from paraviz.core.model.workloads import WorkloadError
 from paraviz.core.teach.i18n import N_, _
 from paraviz.tui.failures import unexpected_failure
-from paraviz.tui.keys import translate_bindings
 from paraviz.tui.screens.dialogs import AnswersAKey
+from paraviz.tui.textual_internals import translate_bindings
 from textual import work
 from textual.app import ComposeResult
 from textual.binding import Binding
