@@ -397,3 +397,50 @@ def test_a_long_lane_keeps_bounded_buffers_and_its_newest_tasks():
     assert len(trace.records) == MAX_RECORDS and trace.records[-1].index == 19_999
     assert trace.rows[(7, 0)].done == 20_000  # the count is every task, not the kept ones
     assert trace.samples[-1][0] == 19_999 * 0.25
+
+
+@pytest.mark.parametrize(
+    ("language", "width", "shown"),
+    [
+        ("en", 40, "1.61× on 1.76 cores"),
+        ("en", 16, "1.61× 1.76 cores"),
+        ("es", 22, "1,61× con 1,76 núcleos"),
+        ("es", 16, "1,61× 1,76 núcl."),  # four lanes at 80x24
+        ("es", 14, "1,61× 1,76"),  # five lanes at 80x24: the figures alone, never cut
+    ],
+)
+def test_a_lane_headline_fits_its_width(language: str, width: int, shown: str):
+    from dataclasses import replace
+
+    from paraviz.core.teach.i18n import set_language
+    from paraviz.tui.widgets.lane_panel import headline_text
+
+    from tests.support.fakes import result
+
+    set_language(language)
+    try:
+        text = headline_text(replace(result("processes", 1.0, 1.76), speedup=1.61), width).plain
+    finally:
+        set_language("en")
+    assert text == shown and len(text) <= width
+
+
+@pytest.mark.parametrize(("language", "width"), [("en", 14), ("es", 14), ("es", 16), ("es", 40)])
+def test_every_figure_value_shows_whole_with_a_space_after_its_label(language: str, width: int):
+    from dataclasses import replace
+
+    from paraviz.core.teach.i18n import set_language
+    from paraviz.tui.widgets.lane_panel import figure_pairs, figures_text
+
+    from tests.support.fakes import result
+
+    set_language(language)
+    try:
+        lane = replace(result("processes", 1.804, 1.76), speedup=1.61)
+        lines = figures_text(lane, width, max_lines=2).plain.splitlines()
+        values = [value for _label, value in figure_pairs(lane)][: 2 * len(lines)]
+    finally:
+        set_language("en")
+    assert all(len(line) <= width for line in lines), lines
+    for value in values[: len(lines) * (2 if width >= 30 else 1)]:
+        assert f" {value}" in "\n".join(lines), (value, lines)  # whole, and never glued to its label

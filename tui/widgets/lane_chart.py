@@ -263,7 +263,7 @@ class LaneChart(KeptLines):
         return lines
 
 
-def axis_unit(width: int) -> str:
-    """``cores``, shortened with a dot where the language's word is wider than the gutter (núcl.)."""
-    word = _("cores")
+def axis_unit(width: int, word: str | None = None) -> str:
+    """``cores`` (or ``word``), shortened with a dot where it is wider than ``width`` (núcl.)."""
+    word = _("cores") if word is None else word
     return word if len(word) <= width else word[: width - 1] + "."

@@ -9,7 +9,7 @@ from paraviz.core.model.events import LaneSampled, TasksReported
 from paraviz.core.model.figures import RunResult
 from paraviz.core.model.lanes import LaneSpec
 from paraviz.core.teach.i18n import _, ngettext, num
-from paraviz.tui.widgets.lane_chart import LaneChart
+from paraviz.tui.widgets.lane_chart import LaneChart, axis_unit
 from paraviz.tui.widgets.lane_colours import dom_name, lane_mark
 from paraviz.tui.widgets.progress import QuietProgressBar
 from paraviz.tui.widgets.text_line import TextLine
@@ -206,13 +206,8 @@ class LanePanel(Vertical):
         if result.exit_code is not None:  # a user's command: how it ended
             done = _("exit code {code}").format(code=result.exit_code)
         status = done + (f" · {num(result.throughput_per_s, ',.1f')}/s" if self.timed_seconds is not None else "")
-        headline = Text(no_wrap=True, overflow="ellipsis")
-        speedup = "–" if result.speedup is None else f"{num(result.speedup)}×"
-        headline.append(speedup, style="bold reverse" if result.speedup is not None else "bold")
-        headline.append(_(" on "))
-        headline.append(_("{cores} cores").format(cores=num(result.effective_cores)), style="bold")
-        self._set(status + rounds, headline)
-        self.result = result
+        self._set(status + rounds)
+        self.result = result  # the headline and the figures follow, laid out for the lane's width
 
     def show_interpreter(self, result: RunResult) -> None:
         """The title names the host's Python when it is not this one's (--python, the nogil lane), with
@@ -230,6 +225,8 @@ class LanePanel(Vertical):
             return
         compact = self.screen.has_class("-compact") if self.is_mounted else False
         width = self.content_size.width or 36
+        if self.result.ok:
+            self.headline.update(headline_text(self.result, width))
         self.show_figure_text(figures_text(self.result, width, max_lines=2 if compact else 5))
 
     def show_figure_text(self, text: str | Text) -> None:
@@ -243,6 +240,22 @@ class LanePanel(Vertical):
 
     def on_resize(self) -> None:
         self.show_figures()
+
+
+def headline_text(result: RunResult, width: int) -> Text:
+    """Speedup on cores, in the lane's width: "1.61x on 1.76 cores", else "1.61x 1.76 cores" with
+    the word shortened as the chart's axis shortens it ("núcl."), else the two figures alone."""
+    speedup = "–" if result.speedup is None else f"{num(result.speedup)}×"
+    cores = num(result.effective_cores)
+    joiner, unit = _(" on "), " " + _("cores")
+    if len(speedup) + len(joiner) + len(cores) + len(unit) > width:
+        room = width - len(speedup) - len(cores) - 2
+        joiner, unit = " ", " " + axis_unit(room) if room >= 4 else ""
+    headline = Text(no_wrap=True, overflow="ellipsis")
+    headline.append(speedup, style="bold reverse" if result.speedup is not None else "bold")
+    headline.append(joiner)
+    headline.append(cores + unit, style="bold")
+    return headline
 
 
 def figure_pairs(result: RunResult) -> list[tuple[str, str]]:
@@ -276,10 +289,12 @@ def figures_text(result: RunResult, width: int = 40, max_lines: int = 5) -> Text
     second_w = label_w + max(len(v) for _, v in pairs[1::2])
     per_line = 2 if width >= first_w + second_w else 1
     pairs = pairs[: per_line * max_lines]
+    if per_line == 1:  # a narrow lane (five at 80 columns): shorter labels, so that no figure is cut
+        label_w = max(3, min(label_w, width - max(len(v) for _, v in pairs)))
     text = Text(no_wrap=True, overflow="ellipsis")
     for i, (label, value) in enumerate(pairs):
         column = i % per_line
-        text.append(f"{label:<{label_w}}", style="dim")
+        text.append(f"{axis_unit(label_w - 1, label):<{label_w}}", style="dim")
         style = "bold" if label in (_("speedup"), _("cores")) else ""
         text.append(value.ljust(first_w - label_w) if column < per_line - 1 else value, style=style)
         if column == per_line - 1 and i < len(pairs) - 1:
