@@ -40,6 +40,7 @@ def family():
 
 
 def test_descendants_are_those_psutil_finds(family):
+    assert tree.PROC_CHILDREN  # Linux here: the /proc walk is the one tested
     child, root = family
     found = descendant_pids(psutil.Process())
     assert child.pid in found
@@ -49,7 +50,7 @@ def test_descendants_are_those_psutil_finds(family):
 
 def test_without_the_proc_children_files_psutil_walks_the_tree(family, monkeypatch):
     _child, root = family
-    monkeypatch.setattr(tree.os.path, "exists", lambda path: False)
+    monkeypatch.setattr(tree, "PROC_CHILDREN", False)
     assert sorted(descendant_pids(root)) == sorted(p.pid for p in root.children(recursive=True))
 
 

@@ -112,12 +112,16 @@ class ProcessTree:
         return loads
 
 
+#: Linux with CONFIG_PROC_CHILDREN: each thread lists the children it started (looked up once).
+PROC_CHILDREN = os.path.exists(f"/proc/self/task/{os.getpid()}/children")
+
+
 def descendant_pids(root: psutil.Process) -> list[int]:
     """Every process under ``root``. On Linux, from each thread's /proc/<pid>/task/<tid>/children:
     a few small files, where psutil's children() reads the stat file of every process on the
     machine (1.8 against 0.1 ms here with 67 processes, at every tick of every lane; more on a
     shared server). Elsewhere, or on a kernel without those files, psutil's walk."""
-    if not os.path.exists(f"/proc/{root.pid}/task/{root.pid}/children"):
+    if not PROC_CHILDREN:
         return [child.pid for child in root.children(recursive=True)]
     found: list[int] = []
     todo = [root.pid]

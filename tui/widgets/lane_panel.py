@@ -225,8 +225,7 @@ class LanePanel(Vertical):
             return
         compact = self.screen.has_class("-compact") if self.is_mounted else False
         width = self.content_size.width or 36
-        if self.result.ok:
-            self.headline.update(headline_text(self.result, width))
+        self.headline.update(headline_text(self.result, width))
         self.show_figure_text(figures_text(self.result, width, max_lines=2 if compact else 5))
 
     def show_figure_text(self, text: str | Text) -> None:
