@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 import time
+import typing
 
 import psutil
 import pytest
@@ -11,7 +12,8 @@ from paraviz.core.measure.machine import MachineInfo
 from paraviz.core.measure.sampler import fake_source
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.workloads import get_workload
-from paraviz.core.teach.explain import CPU_BOUND_CORES, explain
+from paraviz.core.teach.conditions import CPU_BOUND_CORES
+from paraviz.core.teach.explain import explain
 from paraviz.tui.app import ParavizApp, make_app
 from paraviz.tui.widgets import CoreMeter, figure_pairs
 from textual.widgets import ProgressBar
@@ -305,18 +307,30 @@ async def test_the_header_fits_one_line_at_120_columns_inside_its_padding():
         assert header.endswith("GIL on")
 
 
+def test_every_run_event_has_its_own_message_and_a_handler_named_after_it():
+    from paraviz.core.model.events import Event
+    from paraviz.tui.app import ParavizApp
+    from paraviz.tui.run_view import RUN_MESSAGES
+
+    kinds = typing.get_args(Event)
+    assert set(RUN_MESSAGES) == set(kinds)
+    handlers = {kind.__name__: RUN_MESSAGES[kind].handler_name for kind in kinds}
+    assert handlers["LaneStarted"] == "on_run_lane_started"
+    assert [name for name, handler in handlers.items() if not callable(getattr(ParavizApp, handler, None))] == []
+
+
 async def test_samples_queued_while_the_ui_is_busy_coalesce_and_keep_every_point():
     from paraviz.core.model.events import LaneSampled, TasksReported
-    from paraviz.tui.app import RunEvent
+    from paraviz.tui.run_view import run_message
 
     from tests.support.fakes import lane_events
 
     samples = [e for e in lane_events("processes") if isinstance(e, LaneSampled)]
-    first, second = RunEvent(samples[0]), RunEvent(samples[1])
+    first, second = run_message(samples[0]), run_message(samples[1])
     assert first.can_replace(second) and second.earlier == [samples[0]]
     other_lane = LaneSampled("threads", elapsed_s=0.75, cpu_percent=100.0, threads=3, processes=1, rss_bytes=0)
-    assert not second.can_replace(RunEvent(other_lane))
-    assert not second.can_replace(RunEvent(TasksReported("processes", 1)))
+    assert not second.can_replace(run_message(other_lane))
+    assert not second.can_replace(run_message(TasksReported("processes", 1)))
 
     app = make_app(quick_config())
     async with app.run_test(size=(120, 40)) as pilot:
@@ -324,14 +338,14 @@ async def test_samples_queued_while_the_ui_is_busy_coalesce_and_keep_every_point
         lane.waiting(8, None, 2, 2, 2)
         # A burst, posted before the app can handle any of it: fewer repaints, the same chart.
         for event in samples:
-            app.post_message(RunEvent(event))
+            app.post_message(run_message(event))
         await pilot.pause()
         assert [t for t, _cores in lane.chart.trace.samples] == [s.elapsed_s for s in samples]
 
 
 async def test_an_existing_clusters_workers_get_a_strip_each_under_the_cores():
     from paraviz.core.model.events import ClusterSampled, RemoteWorker
-    from paraviz.tui.app import RunEvent
+    from paraviz.tui.run_view import run_message
 
     app = make_app(
         quick_config(), cpu_source=fake_source(2), machine=MachineInfo(2, 2, "3.11.7", "CPython", True, "Linux")
@@ -344,7 +358,7 @@ async def test_an_existing_clusters_workers_get_a_strip_each_under_the_cores():
                 RemoteWorker("tcp://10.0.0.5:40001", "10.0.0.5", cpu, 2**28),
                 RemoteWorker("tcp://10.0.0.6:40002", "10.0.0.6", cpu / 2, 2**28),
             )
-            app.post_message(RunEvent(ClusterSampled("dask", workers)))
+            app.post_message(run_message(ClusterSampled("dask", workers)))
         await pilot.pause()
         lines = meter.plain_text().splitlines()
         strips = [line for line in lines if line.startswith("dask 10.0.0.")]

@@ -12,8 +12,9 @@ from pathlib import Path
 import psutil
 import pytest
 from paraviz.core.measure.runner import run_lanes
-from paraviz.core.model.config import RunConfig, validate
+from paraviz.core.model.config import RunConfig
 from paraviz.core.model.segments import QUIET_S, Reading, bursts
+from paraviz.core.model.validation import validate
 from paraviz.tui.app import make_app
 
 from tests.support.physics import physics

@@ -1,8 +1,9 @@
 from __future__ import annotations
 
 import pytest
-from paraviz.core.model.config import ConfigError, RunConfig, max_workers, validate
+from paraviz.core.model.config import ConfigError, RunConfig, max_workers
 from paraviz.core.model.options import parse_float, parse_int, parse_modes, parse_sizes
+from paraviz.core.model.validation import validate
 from paraviz.core.model.workloads import WorkloadError, get_workload
 
 

@@ -13,8 +13,9 @@ import pytest
 from paraviz.core.host.engines import ENGINES
 from paraviz.core.host.engines.pool import default_chunksize
 from paraviz.core.measure.runner import run_lanes
-from paraviz.core.model.config import ConfigError, RunConfig, validate
+from paraviz.core.model.config import ConfigError, RunConfig
 from paraviz.core.model.events import LaneStarted
+from paraviz.core.model.validation import validate
 from paraviz.core.model.workloads import get_workload
 
 from tests.conftest import PARAVIZ, sigterm_leaves_nothing

@@ -116,7 +116,7 @@ def test_data_sentence_only_when_moving_data_dominated():
 
 
 def test_a_lane_too_short_to_judge_is_not_called_busy():
-    from paraviz.core.teach.explain import busy_machine
+    from paraviz.core.teach.conditions import busy_machine
 
     assert busy_machine([result("sequential", 0.025, 0.02, background_cores=0.81)]) == []
     assert busy_machine([result("sequential", 0.8, 0.8, background_cores=0.81)])

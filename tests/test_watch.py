@@ -16,7 +16,8 @@ from pathlib import Path
 import psutil
 import pytest
 from paraviz.core.measure.runner import run_lanes
-from paraviz.core.model.config import ConfigError, RunConfig, validate
+from paraviz.core.model.config import ConfigError, RunConfig
+from paraviz.core.model.validation import validate
 from paraviz.tui.app import make_app
 
 from tests.support.physics import physics

@@ -9,33 +9,31 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from paraviz.core.host.engines import ENGINES, engine_spec
 from paraviz.core.measure.machine import MachineInfo, default_worker_counts, machine_info
 from paraviz.core.measure.sampler import REFRESH_S, CoreSource, CpuSampler
 from paraviz.core.measure.tree import OwnCpuMeter
-from paraviz.core.model.config import ConfigError, RunConfig, validate
+from paraviz.core.model.config import ConfigError, RunConfig
 from paraviz.core.model.figures import RunResult, mode_title
 from paraviz.core.model.lanes import screen_lanes
 from paraviz.core.model.results import RunReport
+from paraviz.core.model.validation import validate
 from paraviz.core.model.workloads import WorkloadError
 from paraviz.core.teach.i18n import _
 from paraviz.tui.dialog_actions import DialogActions
 from paraviz.tui.header import header_markup
-from paraviz.tui.keys import APP_BINDINGS, key_label, translated
-from paraviz.tui.run_view import RunEnded, RunEvent, RunView
+from paraviz.tui.keys import APP_BINDINGS, translated
+from paraviz.tui.run_view import RunEnded, RunView, run_message
 from paraviz.tui.textual_internals import translate_bindings
 from paraviz.tui.widgets import BigFigures, CoreMeter, Explanation, LanePanel
 from paraviz.tui.widgets.lane_colours import LANE_COLOURS
 from textual import events, work
-from textual.app import App, ComposeResult, SystemCommand
+from textual.app import App, ComposeResult
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Key, Resize
-from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 if TYPE_CHECKING:
@@ -270,7 +268,7 @@ class ParavizApp(RunView, DialogActions, App[int]):
         try:
             report = run_lanes(
                 config,
-                sink=lambda e: self.post_message(RunEvent(e)),
+                sink=lambda e: self.post_message(run_message(e)),
                 stop=self.stop_event,
                 sample_interval=self.refresh_s,
             )
@@ -315,23 +313,6 @@ class ParavizApp(RunView, DialogActions, App[int]):
             fallback = threading.Timer(1.5, os._exit, args=(0,))
             fallback.daemon = True  # a normal exit does not wait for it
             fallback.start()
-
-    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette: every key's action from the bindings, then one command per engine."""
-        for binding in self.own_bindings():
-            if binding.tooltip and binding.key != "ctrl+c":
-                title = binding.tooltip.split(":")[0]
-                yield SystemCommand(
-                    title[:1].upper() + title[1:],
-                    f"{binding.tooltip} ({key_label(binding)})",
-                    lambda action=binding.action: self.call_later(self.run_action, action),
-                )
-        for name in ENGINES:
-            what = _(engine_spec(name).what)
-            yield SystemCommand(_("Engine: {name}").format(name=name), what, lambda n=name: self.action_engine(n))
-        yield from super().get_system_commands(screen)
-
-    # -- events from the run -------------------------------------------------------------
 
 
 def hang_up(_signum: int, _frame: object) -> None:

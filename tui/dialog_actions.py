@@ -1,17 +1,21 @@
-"""The keys that open a dialog or a view over the lanes: workload, options, engine, sweep, export, help."""
+"""The keys that open a dialog or a view over the lanes: workload, options, engine, sweep, export, help,
+and the command palette that offers the same actions."""
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from paraviz.core.host.engines import engine_spec
+from paraviz.core.host.engines import ENGINES, engine_spec
 from paraviz.core.model.config import ConfigError
 from paraviz.core.model.options import with_options
 from paraviz.core.model.workloads import WorkloadError
 from paraviz.core.teach.i18n import _
-from paraviz.tui.keys import help_rows
+from paraviz.tui.keys import help_rows, key_label
 from textual import work
+from textual.app import SystemCommand
+from textual.screen import Screen
 
 if TYPE_CHECKING:
     from paraviz.tui.app import ParavizApp
@@ -104,3 +108,18 @@ class DialogActions:
         from paraviz.tui.screens.dialogs import HelpScreen
 
         self.push_screen(HelpScreen(help_rows(self.own_bindings())))
+
+    def get_system_commands(self: ParavizApp, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette: every key's action from the bindings, then one command per engine."""
+        for binding in self.own_bindings():
+            if binding.tooltip and binding.key != "ctrl+c":
+                title = binding.tooltip.split(":")[0]
+                yield SystemCommand(
+                    title[:1].upper() + title[1:],
+                    f"{binding.tooltip} ({key_label(binding)})",
+                    lambda action=binding.action: self.call_later(self.run_action, action),
+                )
+        for name in ENGINES:
+            what = _(engine_spec(name).what)
+            yield SystemCommand(_("Engine: {name}").format(name=name), what, lambda n=name: self.action_engine(n))
+        yield from super().get_system_commands(screen)

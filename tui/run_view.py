@@ -2,8 +2,8 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, replace
-from typing import TYPE_CHECKING
+from dataclasses import dataclass, replace
+from typing import TYPE_CHECKING, Generic, TypeVar, get_args
 
 from paraviz.core.model.events import (
     BaselineStarted,
@@ -24,7 +24,6 @@ from paraviz.core.teach.explain import explain
 from paraviz.core.teach.i18n import _, num
 from paraviz.tui.failures import unexpected_failure
 from paraviz.tui.widgets.lane_chart import nice_ceiling
-from textual.case import camel_to_snake
 from textual.message import Message
 from textual.worker import Worker
 
@@ -32,14 +31,19 @@ if TYPE_CHECKING:
     from paraviz.tui.app import ParavizApp
 
 
-@dataclass
-class RunEvent(Message):
-    """An engine event, relayed from the run thread."""
+EventT = TypeVar("EventT", bound=Event)
 
-    event: Event
-    #: Samples of the same lane that this one replaced in the queue while the UI was busy: the
-    #: chart keeps every point, and the lane repaints once.
-    earlier: list[LaneSampled] = field(default_factory=list)
+
+class RunEvent(Message, Generic[EventT]):
+    """An engine event, relayed from the run thread. Each event type has its own subclass, made by
+    run_message and handled by name, as any Textual message: LaneStarted by on_run_lane_started."""
+
+    def __init__(self, event: EventT) -> None:
+        super().__init__()
+        self.event = event
+        #: Samples of the same lane that this one replaced in the queue while the UI was busy: the
+        #: chart keeps every point, and the lane repaints once.
+        self.earlier: list[LaneSampled] = []
 
     def can_replace(self, message: Message) -> bool:
         """A queued sample gives way to the next sample of its lane, which carries it along."""
@@ -50,6 +54,18 @@ class RunEvent(Message):
         return False
 
 
+#: One message class per event type, named after it in the "run" namespace: its handler is
+#: on_run_ and the event's name in snake case (Textual derives it from the class).
+RUN_MESSAGES: dict[type, type[RunEvent[Event]]] = {
+    kind: type(kind.__name__, (RunEvent,), {"__doc__": kind.__doc__}, namespace="run") for kind in get_args(Event)
+}
+
+
+def run_message(event: Event) -> RunEvent[Event]:
+    """The message that carries ``event`` to the app."""
+    return RUN_MESSAGES[type(event)](event)
+
+
 @dataclass
 class RunEnded(Message):
     report: RunReport | None
@@ -57,17 +73,14 @@ class RunEnded(Message):
 
 
 class RunView:
-    """The run's side of ParavizApp: a method per event, named after it (LaneStarted: run_lane_started)."""
+    """The run's side of ParavizApp: a handler per event, named after it (LaneStarted: on_run_lane_started)."""
 
-    def on_run_event(self: ParavizApp, message: RunEvent) -> None:
-        """Each event of the run to the method named after it: LaneStarted to run_lane_started…"""
+    def on_run_calibrating(self: ParavizApp, message: RunEvent[Calibrating]) -> None:
         event = message.event
-        getattr(self, "run_" + camel_to_snake(type(event).__name__))(event, message)
-
-    def run_calibrating(self: ParavizApp, event: Calibrating, _message: RunEvent) -> None:
         self.explanation.say(_("Calibrating {workload}: timing one task…").format(workload=event.workload))
 
-    def run_calibrated(self: ParavizApp, event: Calibrated, _message: RunEvent) -> None:
+    def on_run_calibrated(self: ParavizApp, message: RunEvent[Calibrated]) -> None:
+        event = message.event
         # Keep the size, so that lanes run later compare against the same work.
         self.config = replace(self.config, size=event.size)
         self.refresh_header()
@@ -77,27 +90,33 @@ class RunView:
             )
         )
 
-    def run_lane_started(self: ParavizApp, event: LaneStarted, _message: RunEvent) -> None:
+    def on_run_lane_started(self: ParavizApp, message: RunEvent[LaneStarted]) -> None:
+        event = message.event
         self.lane(event.mode).started(event.round, event.rounds)
         self.core_meter.lane_started(event.mode)
 
-    def run_baseline_started(self: ParavizApp, event: BaselineStarted, _message: RunEvent) -> None:
+    def on_run_baseline_started(self: ParavizApp, message: RunEvent[BaselineStarted]) -> None:
+        event = message.event
         self.lane(event.mode).baseline(event.python)
 
-    def run_pool_ready(self: ParavizApp, event: PoolReady, _message: RunEvent) -> None:
+    def on_run_pool_ready(self: ParavizApp, message: RunEvent[PoolReady]) -> None:
         """Nothing to draw yet: the workers show in the lane's live counts, start-up in its figures."""
 
-    def run_cluster_sampled(self: ParavizApp, event: ClusterSampled, _message: RunEvent) -> None:
+    def on_run_cluster_sampled(self: ParavizApp, message: RunEvent[ClusterSampled]) -> None:
+        event = message.event
         self.core_meter.remote_sampled(event.workers)
 
-    def run_tasks_reported(self: ParavizApp, event: TasksReported, _message: RunEvent) -> None:
+    def on_run_tasks_reported(self: ParavizApp, message: RunEvent[TasksReported]) -> None:
+        event = message.event
         self.lane(event.mode).progress(event)
 
-    def run_lane_sampled(self: ParavizApp, event: LaneSampled, message: RunEvent) -> None:
+    def on_run_lane_sampled(self: ParavizApp, message: RunEvent[LaneSampled]) -> None:
+        event = message.event
         self.lane(event.mode).sampled(event, message.earlier)
         self.time_axis_moved = True
 
-    def run_lane_finished(self: ParavizApp, event: LaneFinished, _message: RunEvent) -> None:
+    def on_run_lane_finished(self: ParavizApp, message: RunEvent[LaneFinished]) -> None:
+        event = message.event
         self.core_meter.lane_ended(event.result.mode)
         self.lane_finished(event.result)
         self.fit_time_axis()

@@ -9,8 +9,9 @@ import shlex
 import tempfile
 from dataclasses import replace
 
-from paraviz.core.model.config import MAX_SECONDS, ConfigError, RunConfig, validate
+from paraviz.core.model.config import MAX_SECONDS, ConfigError, RunConfig
 from paraviz.core.model.options import parse_float, parse_int
+from paraviz.core.model.validation import validate
 from paraviz.core.teach.i18n import _
 
 

@@ -11,9 +11,10 @@ from typing import Any
 from paraviz.core.measure.machine import MachineInfo, logical_cores, machine_info
 from paraviz.core.measure.relay import EventSink
 from paraviz.core.measure.runner import RunError, run_lanes
-from paraviz.core.model.config import RunConfig, validate
+from paraviz.core.model.config import RunConfig
 from paraviz.core.model.figures import RunResult, median_of_rounds, with_comparisons
 from paraviz.core.model.results import workload_fields
+from paraviz.core.model.validation import validate
 from paraviz.core.teach.i18n import _, num
 
 

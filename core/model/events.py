@@ -13,11 +13,15 @@ from paraviz.core.model.figures import RunResult
 
 @dataclass(frozen=True)
 class Calibrating:
+    """Before the lanes: one task of the workload is being timed, to choose a size."""
+
     workload: str
 
 
 @dataclass(frozen=True)
 class Calibrated:
+    """The size chosen so that one task takes about the target time here, and that task's time."""
+
     workload: str
     size: int
     task_seconds: float
@@ -95,6 +99,8 @@ class LaneSampled:
 
 @dataclass(frozen=True)
 class LaneFinished:
+    """A lane ended (done, stopped or failed): its measured figures."""
+
     result: RunResult
 
 

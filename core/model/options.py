@@ -9,13 +9,9 @@ from typing import Any
 
 from paraviz.core.host.engines import ENGINES
 from paraviz.core.measure.interpreter import InterpreterError, probe
-from paraviz.core.model.config import (
-    ConfigError,
-    RunConfig,
-    nogil_interpreter,
-    validate,
-)
+from paraviz.core.model.config import ConfigError, RunConfig
 from paraviz.core.model.figures import MODES
+from paraviz.core.model.validation import nogil_interpreter, validate
 from paraviz.core.teach.i18n import _, num
 
 

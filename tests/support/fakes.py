@@ -87,7 +87,7 @@ def finished_results() -> list[RunResult]:
 
 def replay(app, modes: tuple[str, ...], running: str | None = None, running_upto_s: float = 1.0) -> None:
     """Feed a finished run (and, optionally, one lane still running) into the app's event handler."""
-    from paraviz.tui.app import RunEvent
+    from paraviz.tui.run_view import run_message
 
     final = {r.mode: r for r in finished_results()}
     for mode in (*modes, *([running] if running else [])):
@@ -97,5 +97,6 @@ def replay(app, modes: tuple[str, ...], running: str | None = None, running_upto
         for event in lane_events(mode, upto):
             if isinstance(event, LaneFinished):
                 event = LaneFinished(replace(final[mode]))
-            app.on_run_event(RunEvent(event))
+            message = run_message(event)
+            getattr(app, message.handler_name)(message)  # at once, as the app's queue would
     app.paint_lanes()  # the frame that would follow

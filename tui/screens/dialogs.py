@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from typing import TypeVar
 
 from paraviz.core.host.engines import ENGINES
 from paraviz.core.model.config import START_METHODS, RunConfig
@@ -25,14 +26,26 @@ class AnswersAKey:
         self.call_after_refresh(self.app.key_answered, type(self).__name__)  # type: ignore[attr-defined]
 
 
-class HelpScreen(AnswersAKey, ModalScreen[None]):
+ResultT = TypeVar("ResultT")
+
+
+class Dialog(AnswersAKey, ModalScreen[ResultT]):
+    """A modal screen that a key opens: Esc cancels it, and its keys are described in the user's language."""
+
+    BINDINGS = [Binding("escape", "dismiss(None)", N_("cancel"))]
+
+    def __init__(self) -> None:
+        super().__init__()
+        translate_bindings(self)
+
+
+class HelpScreen(Dialog[None]):
     """Every key of the app, from its bindings."""
 
     BINDINGS = [Binding("escape,question_mark,q", "dismiss", N_("close"))]
 
     def __init__(self, keys: list[tuple[str, str]]) -> None:
         super().__init__()
-        translate_bindings(self)
         self.keys = keys
 
     def compose(self) -> ComposeResult:
@@ -43,14 +56,11 @@ class HelpScreen(AnswersAKey, ModalScreen[None]):
             yield Static(_("[dim]Ctrl+P opens the command palette with the same actions. Esc closes.[/dim]"))
 
 
-class WorkloadScreen(AnswersAKey, ModalScreen[str | None]):
+class WorkloadScreen(Dialog[str | None]):
     """Pick a workload; each line says what it teaches."""
-
-    BINDINGS = [Binding("escape", "dismiss(None)", N_("cancel"))]
 
     def __init__(self, current: str) -> None:
         super().__init__()
-        translate_bindings(self)
         self.current = current
 
     def compose(self) -> ComposeResult:
@@ -88,14 +98,11 @@ class OptionValues:
     python: str
 
 
-class OptionsScreen(AnswersAKey, ModalScreen[OptionValues | None]):
+class OptionsScreen(Dialog[OptionValues | None]):
     """Tasks, size(s), items, engine, start method, chunksize, inner threads, timed mode, rounds."""
-
-    BINDINGS = [Binding("escape", "dismiss(None)", N_("cancel"))]
 
     def __init__(self, config: RunConfig) -> None:
         super().__init__()
-        translate_bindings(self)
         self.config = config
 
     def compose(self) -> ComposeResult:
@@ -172,14 +179,8 @@ class OptionsScreen(AnswersAKey, ModalScreen[OptionValues | None]):
         self.dismiss(self._values())
 
 
-class ExportScreen(AnswersAKey, ModalScreen[str | None]):
+class ExportScreen(Dialog[str | None]):
     """Ask where to write the CSV and JSON of the last run or sweep."""
-
-    BINDINGS = [Binding("escape", "dismiss(None)", N_("cancel"))]
-
-    def __init__(self) -> None:
-        super().__init__()
-        translate_bindings(self)
 
     def compose(self) -> ComposeResult:
         with Vertical(id="dialog", classes="dialog--export"):

@@ -4,7 +4,7 @@ runs as in the futures engine.
 
 Each task's function and arguments are pickled into the worker's interpreter (a copy, as for a
 process), and extension modules that do not support subinterpreters (NumPy) cannot be imported
-there: config.check_interpreter refuses such workloads before anything runs.
+there: validation.check_interpreter refuses such workloads before anything runs.
 """
 
 from __future__ import annotations

@@ -1,0 +1,74 @@
+"""How far the figures of a run can be trusted, said before what they mean: paraviz's own CPU,
+other programs' load, and speedups that physics forbids (noise)."""
+
+from __future__ import annotations
+
+from paraviz.core.model.config import RunConfig
+from paraviz.core.model.figures import RunResult, mode_name, mode_title
+from paraviz.core.teach.i18n import _, num
+
+GIL_BOUND = 1.3  # effective cores under which a thread lane was held by the GIL
+#: Other programs' average CPU during a lane, in cores, above which the machine was not quiet.
+BUSY_MACHINE_CORES = 0.1
+#: Lanes shorter than this are not judged busy: psutil's 10 ms CPU ticks and the lane's own
+#: start and end swing a 25 ms lane's background figure anywhere from 0 to 0.8 cores (seen).
+BUSY_MIN_WALL_S = 0.5
+#: A sequential lane using at least this many cores was CPU-bound: physics then bounds speedups.
+CPU_BOUND_CORES = 0.8
+#: Speedup beyond what physics allows, as a fraction: more is noise, never an effect.
+PHYSICS_MARGIN = 0.05
+
+#: paraviz's own CPU during a lane, in cores, above which it is said first on a small machine
+#: (on 2 cores a quarter of a core spent drawing took a process lane from 1.94x to 1.72x, seen).
+OBSERVER_CORES, SMALL_MACHINE_CORES = 0.1, 4
+
+
+def observer(results: list[RunResult], logical_cores: int) -> list[str]:
+    """Said first: paraviz itself (drawing, relaying, sampling) took CPU the lanes could have used."""
+    watched = [r for r in results if r.observer_cores > OBSERVER_CORES and r.wall_s >= BUSY_MIN_WALL_S]
+    if not watched or logical_cores > SMALL_MACHINE_CORES:
+        return []
+    worst = max(watched, key=lambda r: r.observer_cores)
+    return [
+        _(
+            "paraviz itself used {cores} cores during the {lane} lane, on a machine of {total} cores: "
+            "the lanes' figures carry that cost."
+        ).format(cores=num(worst.observer_cores), lane=mode_name(worst.mode), total=logical_cores)
+    ]
+
+
+def busy_machine(results: list[RunResult]) -> list[str]:
+    """Said before anything else: other programs took cores from these lanes."""
+    return [
+        _(
+            "The machine was busy during the {lane} lane: other programs used {cores} cores on average, "
+            "so its figures are not those of a quiet machine."
+        ).format(lane=mode_name(r.mode), cores=num(r.background_cores))
+        for r in results
+        if r.background_cores > BUSY_MACHINE_CORES and r.wall_s >= BUSY_MIN_WALL_S
+    ]
+
+
+def noise(results: list[RunResult], config: RunConfig, logical_cores: int) -> dict[str, str]:
+    """Lanes whose speedup physics forbids on CPU-bound work, with the sentence that says so."""
+    seq = next((r for r in results if r.mode == "sequential" and r.ok), None)
+    if seq is None or seq.effective_cores < CPU_BOUND_CORES:
+        return {}
+    usable = min(config.workers, logical_cores)
+    again = max(5, 2 * config.repeat)
+    found = {}
+    for lane in results:
+        s = lane.speedup
+        if lane.mode == "sequential" or not lane.ok or s is None:
+            continue
+        if lane.effective_cores < GIL_BOUND and s > 1 + PHYSICS_MARGIN:
+            found[lane.mode] = _(
+                "{lane} came out {speedup}× faster than sequential on {cores} cores, which one core cannot do: "
+                "that is noise (the sequential lane ran slow); repeat with --repeat {again}."
+            ).format(lane=mode_title(lane.mode), speedup=num(s), cores=num(lane.effective_cores), again=again)
+        elif s > usable * (1 + PHYSICS_MARGIN):
+            found[lane.mode] = _(
+                "{lane} came out {speedup}× faster than sequential, more than {usable} cores can give to CPU-bound "
+                "work: that is noise (the sequential lane ran slow); repeat with --repeat {again}."
+            ).format(lane=mode_title(lane.mode), speedup=num(s), usable=usable, again=again)
+    return found
