@@ -26,6 +26,7 @@ from paraviz.core.host.engines import DEFAULT_ENGINE, load_lane_runner
 from paraviz.core.host.engines.base import Batch, Emitter, Engine, LaneContext, Outcome, kill_own_group, proc_stat
 from paraviz.core.host.protocol import (
     CALIBRATED,
+    CALL_ITEM,
     CHECKED,
     LANE_FINISHED,
     LANE_STARTED,
@@ -79,7 +80,7 @@ def configure(cfg: dict[str, Any]) -> None:
 def load_task(cfg: dict[str, Any]) -> Callable[[int, Any], Any]:
     """The workload's function, called as task(index, size) whatever its own contract."""
     function = resolve(cfg["task"])
-    return ItemCall(function) if cfg.get("call") == "item" else function
+    return ItemCall(function) if cfg.get("call") == CALL_ITEM else function
 
 
 def python_label() -> str:

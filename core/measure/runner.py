@@ -15,12 +15,13 @@ from dataclasses import replace
 from typing import Any
 
 import psutil
+from paraviz.core.host.protocol import CALL_INDEX_SIZE
 from paraviz.core.measure.attach import burst_results
 from paraviz.core.measure.launch import HostProcess, host_config, wait_readable
 from paraviz.core.measure.machine import logical_cores, machine_info
 from paraviz.core.measure.relay import MIN_EXTRA_SAMPLE_S, EventSink, Lane
 from paraviz.core.measure.sampler import REFRESH_S
-from paraviz.core.model.config import CALL_INDEX_SIZE, RunConfig
+from paraviz.core.model.config import RunConfig
 from paraviz.core.model.events import BaselineStarted, Calibrated, Calibrating, LaneFinished
 from paraviz.core.model.figures import RunResult, median_of_rounds, with_comparisons
 from paraviz.core.model.lanes import LaneSpec, baseline_lane, lane_spec, lanes_of

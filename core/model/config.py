@@ -6,6 +6,7 @@ import multiprocessing
 from dataclasses import dataclass, field, replace
 
 from paraviz.core.host.engines import DEFAULT_ENGINE
+from paraviz.core.host.protocol import CALL_INDEX_SIZE
 from paraviz.core.measure.machine import logical_cores
 from paraviz.core.model.figures import DEFAULT_MODES
 from paraviz.core.model.workloads import Workload, get_workload
@@ -17,8 +18,6 @@ MAX_SECONDS = 3600.0
 MAX_INNER_THREADS = 256
 MAX_REPEAT = 50
 MAX_PAYLOAD_MB = 1024.0
-#: How the workload's function is called: task(index, size), or f(item) as map calls it.
-CALL_INDEX_SIZE, CALL_ITEM = "index_size", "item"
 #: Memory we allow a worker process before refusing a pool that would not fit.
 WORKER_MEMORY_BYTES = 100 * 2**20
 

@@ -10,7 +10,8 @@ from typing import TYPE_CHECKING, Any
 
 from paraviz.core.host.engines import engine_spec
 from paraviz.core.host.engines.spec import EngineSpec
-from paraviz.core.model.config import CALL_ITEM, RunConfig
+from paraviz.core.host.protocol import CALL_ITEM
+from paraviz.core.model.config import RunConfig
 from paraviz.core.model.figures import RUN_FIELDS, SPREAD_FIELDS, RunResult, mode_name, status_name
 from paraviz.core.model.results import RunReport
 from paraviz.core.teach.i18n import _, ngettext, num

@@ -15,6 +15,7 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
+from paraviz.core.host.protocol import CALL_INDEX_SIZE, CALL_ITEM
 from paraviz.core.teach.i18n import N_, _
 
 PURE = N_("pure-Python CPU")
@@ -257,9 +258,9 @@ def signature_contract(function: Callable[..., Any], reference: str) -> str:
             )
         )
     if len(required) == 1:
-        return "item"
+        return CALL_ITEM
     if len(required) == 2:
-        return "index_size"
+        return CALL_INDEX_SIZE
     raise WorkloadError(
         _(
             "{reference} takes {required} required arguments; paraviz calls f(item) (one) or task(index, size) (two)"
