@@ -195,6 +195,21 @@ async def test_every_core_is_drawn_and_nothing_overflows(size, cores):
             assert app.lane(mode).region.height >= 8, (mode, app.lane(mode).region)
 
 
+async def test_an_explanation_longer_than_its_block_ends_with_a_mark_not_a_silent_cut():
+    app = make_app(quick_config())
+    sentences = [f"Sentence {n} says what lane {n} measured, in words long enough to wrap." for n in range(1, 7)]
+    async with app.run_test(size=(80, 24)) as pilot:
+        app.explanation.say(" ".join(sentences))
+        await pilot.pause()
+        rows = app.explanation.content_size.height
+        shown = str(app.explanation.render()).splitlines()
+        assert len(shown) == rows < len(app.explanation.lines(app.explanation.content_size.width))
+        assert shown[-1].endswith(" …") and all(len(line) <= app.explanation.content_size.width for line in shown)
+        app.explanation.say(sentences[0])  # one that fits: whole, and no mark
+        await pilot.pause()
+        assert str(app.explanation.render()) == sentences[0]
+
+
 async def test_too_small_terminal_asks_for_a_larger_window():
     app = make_app(quick_config())
     async with app.run_test(size=(40, 12)) as pilot:
