@@ -113,9 +113,11 @@ async def test_each_lane_chart_draws_exactly_the_samples_the_lane_streamed():
     seen: list[LaneSampled] = []
 
     def hook(message):
+        # Called as a message is handled: samples that a later one replaced in the queue while the
+        # app was busy (RunEvent.can_replace) come with it, in ``earlier``.
         event = getattr(message, "event", None)
         if isinstance(event, LaneSampled):
-            seen.append(event)
+            seen.extend([*message.earlier, event])
 
     config = RunConfig(workload=get_workload("sleep"), workers=2, tasks=4, size=300)
     app = make_app(config, refresh=0.1)
