@@ -163,6 +163,28 @@ async def test_bad_option_is_refused_and_the_setting_kept():
         assert app.config.workers == 1
 
 
+async def test_plus_and_minus_check_the_settings_without_touching_the_system(monkeypatch):
+    from paraviz.core.model import validation
+
+    app = make_app(quick_config(workers=2))
+
+    def touched(*_args: object) -> None:
+        raise AssertionError("+ read the system on the event loop")
+
+    monkeypatch.setattr(psutil, "virtual_memory", touched)
+    monkeypatch.setattr(validation, "probe", touched)
+    monkeypatch.setattr(validation, "find_nogil_python", touched)
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("+", "+", "-")
+        await pilot.pause()
+        assert app.config.workers == 3
+        app.worker_bound = 3  # what free memory allowed when the app started
+        await pilot.press("+")
+        await pilot.pause()
+        assert app.config.workers == 3
+        assert any("workers must be between 1 and 3" in str(n.message) for n in app._notifications)
+
+
 async def test_workload_chooser_changes_the_workload():
     app = make_app(quick_config())
     async with app.run_test(size=(120, 40)) as pilot:

@@ -93,3 +93,29 @@ def test_one_parser_for_the_cli_and_the_dialog():
     assert config_from_text(base, {}) == validate(base)
     with pytest.raises(ValueError, match="not a run setting"):
         config_from_text(base, {"colour": "red"})
+
+
+def test_checking_the_settings_touches_nothing_and_the_system_check_asks_the_interpreter(monkeypatch):
+    import psutil
+    from paraviz.core.model import validation
+
+    asked: list[str] = []
+
+    def probe(path: str):
+        asked.append(path)
+        raise validation.InterpreterError(f"--python {path!r} does not exist")
+
+    def no_system(*_args: object) -> None:
+        raise AssertionError("touched the system")
+
+    monkeypatch.setattr(validation, "probe", probe)
+    monkeypatch.setattr(psutil, "virtual_memory", no_system)
+    config = RunConfig(workers=4, python="/no/such/python")
+    validation.check_settings(config, worker_bound=32)  # pure: no probe, no memory read
+    assert asked == []
+    with pytest.raises(ConfigError, match="workers must be between 1 and 2"):
+        validation.check_settings(config, worker_bound=2)
+    with pytest.raises(validation.InterpreterError):
+        validation.check_system(config)
+    assert asked == ["/no/such/python"]
+    assert validation.system_inputs(config) == validation.system_inputs(RunConfig(workers=8, python="/no/such/python"))

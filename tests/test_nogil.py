@@ -199,10 +199,32 @@ async def test_g_without_a_free_threaded_python_says_how_to_get_one(tmp_path: Pa
     app = make_app(RunConfig(workers=2))
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("g")
+        await app.workers.wait_for_complete()  # the interpreter is looked for off the event loop
         await pilot.pause()
         assert not app.running and not app.lane("nogil").display
         notes = [str(n.message) for n in app._notifications]
         assert any("uv python install 3.14t" in n for n in notes), notes
+
+
+async def test_g_looks_for_the_interpreter_off_the_event_loop(monkeypatch):
+    import threading
+
+    from paraviz.core.model import validation
+
+    looked_from: list[threading.Thread] = []
+
+    def find() -> None:
+        looked_from.append(threading.current_thread())
+        return None
+
+    monkeypatch.setattr(validation, "find_nogil_python", find)
+    app = make_app(RunConfig(workers=2))
+    async with app.run_test(size=(120, 40)) as pilot:
+        await pilot.press("g")
+        await app.workers.wait_for_complete()
+        await pilot.pause()
+        assert looked_from and threading.main_thread() not in looked_from
+        assert not app.running and any("uv python install 3.14t" in str(n.message) for n in app._notifications)
 
 
 def test_config_refuses_the_lane_without_an_interpreter(tmp_path: Path, monkeypatch):

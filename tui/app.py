@@ -15,11 +15,11 @@ from typing import TYPE_CHECKING
 from paraviz.core.measure.machine import MachineInfo, default_worker_counts, machine_info
 from paraviz.core.measure.sampler import REFRESH_S, CoreSource, CpuSampler
 from paraviz.core.measure.tree import OwnCpuMeter
-from paraviz.core.model.config import ConfigError, RunConfig
-from paraviz.core.model.figures import RunResult, mode_title
+from paraviz.core.model.config import ConfigError, RunConfig, max_workers
+from paraviz.core.model.figures import RunResult
 from paraviz.core.model.lanes import screen_lanes
 from paraviz.core.model.results import RunReport
-from paraviz.core.model.validation import validate
+from paraviz.core.model.validation import check_settings, check_system, system_inputs, validate
 from paraviz.core.model.workloads import WorkloadError
 from paraviz.core.teach.i18n import _
 from paraviz.tui.dialog_actions import DialogActions
@@ -92,6 +92,11 @@ class ParavizApp(RunView, DialogActions, App[int]):
         #: paraviz attach: one result per burst of work, once following ended (None before).
         self.bursts: list[RunResult] | None = None
         self.sweep_counts = default_worker_counts(self.machine.logical_cores)
+        #: The most workers free memory allows, read once: the + and - keys check against it.
+        self.worker_bound = max_workers()
+        #: Interpreters asked what they are and found fit: the nogil lane's, once g found it, or as
+        #: given (a config reaches the app validated: by the CLI, or by config_from_text in tests).
+        self.checked_pythons: set[str | None] = {config.nogil_python} - {None}
         # Handles made once: the sampler and run events update them many times a second, and
         # they stay valid while a modal screen is shown or the app is shutting down.
         self.header_bar = Static(id="header")
@@ -210,10 +215,17 @@ class ParavizApp(RunView, DialogActions, App[int]):
             self.notify(_("A run is in progress: stop it with x first."), severity="warning")
             return False
         try:
-            self.config = validate(config)
+            check_settings(config, self.worker_bound)  # pure: + and - stop here
+            if system_inputs(config) != system_inputs(self.config):
+                # Asks interpreters what they are: the answers were kept when they were first
+                # asked, off the event loop (at start, in the options dialog, or by g).
+                config = check_system(config)
+                if "nogil" in config.modes:
+                    self.checked_pythons.add(config.nogil_python)
         except ConfigError as exc:
             self.notify(str(exc), severity="error")
             return False
+        self.config = config
         self.refresh_header()
         self.reset_lanes(_("not run with these settings"))
         return True
@@ -234,7 +246,8 @@ class ParavizApp(RunView, DialogActions, App[int]):
             self.notify(_("No {lane} lane here: r runs the lanes on screen.").format(lane=which), severity="warning")
             return
         modes = tuple(m for m in self.lanes if m in self.config.modes) if which == "all" else (which,)
-        if "nogil" in modes and not self.find_nogil_python(modes):
+        if "nogil" in modes and self.config.nogil_python not in self.checked_pythons:
+            self.check_nogil_python(modes, which)  # off the event loop; the run starts when it answers
             return
         for mode in OPTIONAL_LANES:
             if mode in self.lanes:
@@ -250,16 +263,21 @@ class ParavizApp(RunView, DialogActions, App[int]):
         self.show_explanation()  # "Running…", not the idle hint, from the first frame
         self.run_modes(replace(self.config, modes=modes))
 
-    def find_nogil_python(self, modes: tuple[str, ...]) -> bool:
-        """The nogil lane's Python, found and checked once (g, or --modes …,nogil); a notification
-        says why not, and how to get one, when there is none."""
+    @work(thread=True, exclusive=True, exit_on_error=False, group="checks")
+    def check_nogil_python(self, modes: tuple[str, ...], which: str) -> None:
+        """The nogil lane's Python, found and asked what it is once (g, or --modes …,nogil), off the
+        event loop; a notification says why not, and how to get one, when there is none."""
         try:
-            checked = validate(replace(self.config, modes=modes))
+            checked = validate(replace(self.config, modes=modes), self.worker_bound)
         except ConfigError as exc:
-            self.notify(str(exc), severity="error", timeout=12)
-            return False
-        self.config = replace(self.config, nogil_python=checked.nogil_python)
-        return True
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=12)
+            return
+        self.call_from_thread(self.nogil_python_checked, checked.nogil_python, which)
+
+    def nogil_python_checked(self, path: str | None, which: str) -> None:
+        self.checked_pythons.add(path)
+        self.config = replace(self.config, nogil_python=path)
+        self.action_run(which)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="run")
     def run_modes(self, config: RunConfig) -> None:
@@ -284,20 +302,6 @@ class ParavizApp(RunView, DialogActions, App[int]):
 
     def action_workers(self, delta: int) -> None:
         self.set_config(replace(self.config, workers=self.config.workers + delta))
-
-    def big_figure_texts(self) -> dict[str, tuple[str, str]]:
-        """Each finished lane's speedup (the sequential lane's wall time), as Digits can draw it."""
-        shown = {}
-        for mode, result in self.results.items():
-            if result.ok and mode != "sequential" and result.speedup is not None:
-                shown[mode] = (mode_title(mode), f"{result.speedup:.2f}x")
-            elif result.ok:
-                shown[mode] = (mode_title(mode) + " · " + _("wall s"), f"{result.wall_s:.2f}")
-        return shown
-
-    def show_big_figures(self) -> None:
-        if self.big:
-            self.big_figures.show(self.big_figure_texts())
 
     def own_bindings(self) -> list[Binding]:
         """This app's own bindings (not Textual's), translated, in the order the class lists them."""

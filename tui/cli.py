@@ -17,6 +17,7 @@ from paraviz.core.host.engines import DEFAULT_ENGINE, ENGINES, engine_spec
 from paraviz.core.measure.machine import default_worker_counts, logical_cores
 from paraviz.core.measure.sampler import REFRESH_S
 from paraviz.core.model.config import START_METHODS, ConfigError, RunConfig, default_start_method
+from paraviz.core.model.figures import DEFAULT_MODES
 from paraviz.core.model.options import TEXT_FIELDS, config_from_text, parse_int, parse_refresh, parse_worker_counts
 from paraviz.core.model.workloads import WorkloadError
 from paraviz.core.teach.i18n import LANGUAGES, _, language, num, set_language
@@ -50,7 +51,7 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--modes",
-        default="sequential,threads,processes",
+        default=",".join(DEFAULT_MODES),
         help=_("lanes to run, comma-separated (add dask for a cluster, nogil for threads on a free-threaded Python)"),
     )
     parser.add_argument(

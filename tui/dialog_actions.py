@@ -9,6 +9,7 @@ from typing import TYPE_CHECKING
 
 from paraviz.core.host.engines import ENGINES, engine_spec
 from paraviz.core.model.config import ConfigError
+from paraviz.core.model.figures import mode_title
 from paraviz.core.model.options import with_options
 from paraviz.core.model.workloads import WorkloadError
 from paraviz.core.teach.i18n import _
@@ -103,6 +104,20 @@ class DialogActions:
             await self.big_figures.ensure_cells()
         self.default_screen.set_class(self.big, "-big")
         self.show_big_figures()
+
+    def big_figure_texts(self: ParavizApp) -> dict[str, tuple[str, str]]:
+        """Each finished lane's speedup (the sequential lane's wall time), as Digits can draw it."""
+        shown = {}
+        for mode, result in self.results.items():
+            if result.ok and mode != "sequential" and result.speedup is not None:
+                shown[mode] = (mode_title(mode), f"{result.speedup:.2f}x")
+            elif result.ok:
+                shown[mode] = (mode_title(mode) + " · " + _("wall s"), f"{result.wall_s:.2f}")
+        return shown
+
+    def show_big_figures(self: ParavizApp) -> None:
+        if self.big:
+            self.big_figures.show(self.big_figure_texts())
 
     def action_help(self: ParavizApp) -> None:
         from paraviz.tui.screens.dialogs import HelpScreen

@@ -37,12 +37,17 @@ from paraviz.core.model.figures import MODES
 from paraviz.core.teach.i18n import N_, _, num
 
 
-def validate(config: RunConfig) -> RunConfig:
+def validate(config: RunConfig, worker_bound: int | None = None) -> RunConfig:
     """Raise ConfigError naming the first setting out of bounds; return the config, with the nogil
-    lane's interpreter found when the lane is chosen and none was named."""
-    if "nogil" in config.modes and config.nogil_python is None:
-        config = replace(config, nogil_python=find_nogil_python())
-    bound = max_workers()
+    lane's interpreter found when the lane is chosen and none was named. ``worker_bound``: the most
+    workers memory allows, when the caller has read it already (max_workers)."""
+    check_settings(config, max_workers() if worker_bound is None else worker_bound)
+    return check_system(config)
+
+
+def check_settings(config: RunConfig, worker_bound: int) -> None:
+    """Every bound that the settings alone decide: pure, cheap enough for every key press."""
+    bound = worker_bound
     if not 1 <= config.workers <= bound:
         raise ConfigError(
             _(
@@ -91,12 +96,9 @@ def validate(config: RunConfig) -> RunConfig:
                 engine=config.engine, choices=", ".join(ENGINES)
             )
         )
-    if config.python is not None:
-        check_interpreter(config)
     if config.items is not None and config.sizes is not None:
         raise ConfigError(_("give --items or --sizes, not both"))
     check_engine(config)
-    check_nogil(config)
     if config.chunksize is not None and not 1 <= config.chunksize <= MAX_TASKS:
         raise ConfigError(
             _("chunksize must be between 1 and {max_tasks}, not {chunksize}").format(
@@ -135,18 +137,36 @@ def validate(config: RunConfig) -> RunConfig:
         )
     if not config.modes:
         raise ConfigError(_("choose at least one mode of {choices}").format(choices=", ".join(MODES)))
+    names = [name for name, _command in config.commands]
+    for name, command in config.commands:  # paraviz watch's lanes: named once each, each a command
+        if not name or names.count(name) > 1:
+            raise ConfigError(_("each lane needs its own name, not {name!r}").format(name=name))
+        if not command:
+            raise ConfigError(_("lane {name!r} has no command").format(name=name))
+
+
+#: What check_system reads from the settings: the same inputs give the same answer (kept).
+def system_inputs(config: RunConfig) -> tuple[object, ...]:
+    return (config.workload.requires, config.engine, config.modes, config.python, config.nogil_python, config.commands)
+
+
+def check_system(config: RunConfig) -> RunConfig:
+    """What the settings need from this machine: each interpreter asked what it is (a process; the
+    answer is kept for the session, see probe), the nogil lane's Python found, each command on PATH.
+    Run it off the event loop when the inputs changed (system_inputs)."""
+    if "nogil" in config.modes and config.nogil_python is None:
+        config = replace(config, nogil_python=find_nogil_python())
+    if config.python is not None:
+        check_interpreter(config)
+    check_engine_python(config)
+    check_nogil(config)
     check_commands(config)
     return config
 
 
 def check_commands(config: RunConfig) -> None:
-    """``paraviz watch``'s lanes: named once each, each a command that can be found."""
-    names = [name for name, _command in config.commands]
+    """``paraviz watch``'s commands: each one can be found."""
     for name, command in config.commands:
-        if not name or names.count(name) > 1:
-            raise ConfigError(_("each lane needs its own name, not {name!r}").format(name=name))
-        if not command:
-            raise ConfigError(_("lane {name!r} has no command").format(name=name))
         program = command[0]
         found = shutil.which(program) if os.sep not in program else (program if os.access(program, os.X_OK) else None)
         if found is None:
@@ -179,16 +199,12 @@ def check_interpreter(config: RunConfig) -> None:
 
 
 def check_engine(config: RunConfig) -> None:
-    """What the chosen engine declares it cannot do (its SPEC), said before anything runs."""
+    """What the chosen engine declares it cannot do (its SPEC), said before anything runs; the
+    Python of --python is asked by check_engine_python."""
     spec = engine_spec(config.engine)
-    if "threads" in config.modes and spec.threads_min_python is not None:
-        if config.python is not None:
-            interpreter = probe(config.python)
-            version, label = tuple(int(p) for p in interpreter.version.split(".")[:2]), interpreter.label
-        else:
-            version, label = sys.version_info[:2], f"Python {platform.python_version()}"
-        if version < spec.threads_min_python:
-            raise ConfigError(_(spec.threads_min_python_why).format(python=label))
+    too_old = spec.threads_min_python is not None and sys.version_info[:2] < spec.threads_min_python
+    if "threads" in config.modes and too_old and config.python is None:
+        raise ConfigError(_(spec.threads_min_python_why).format(python=f"Python {platform.python_version()}"))
     if "threads" in config.modes and not spec.threads_load_extensions and config.workload.requires:
         raise ConfigError(
             _(spec.threads_load_extensions_why).format(
@@ -202,6 +218,15 @@ def check_engine(config: RunConfig) -> None:
         raise ConfigError(
             _(spec.max_tasks_why).format(max_tasks=spec.max_tasks, task_count=num(config.task_count, ","))
         )
+
+
+def check_engine_python(config: RunConfig) -> None:
+    """The engine's minimum Python for the threads lane, against the Python of --python (probed)."""
+    spec = engine_spec(config.engine)
+    if "threads" in config.modes and spec.threads_min_python is not None and config.python is not None:
+        interpreter = probe(config.python)
+        if tuple(int(p) for p in interpreter.version.split(".")[:2]) < spec.threads_min_python:
+            raise ConfigError(_(spec.threads_min_python_why).format(python=interpreter.label))
 
 
 #: Said when the nogil lane is chosen and no free-threaded Python is found: how to get one.
