@@ -227,6 +227,21 @@ async def test_g_looks_for_the_interpreter_off_the_event_loop(monkeypatch):
         assert not app.running and any("uv python install 3.14t" in str(n.message) for n in app._notifications)
 
 
+def test_the_lecture_asks_the_nogil_python_early_in_the_background(monkeypatch):
+    import threading
+
+    from paraviz.core.measure import interpreter
+
+    asked: list[tuple[str, str]] = []
+    monkeypatch.setattr(interpreter, "find_nogil_python", lambda: "/opt/python3.14t")
+    monkeypatch.setattr(interpreter, "probe", lambda path: asked.append((path, threading.current_thread().name)))
+    interpreter.ask_nogil_python_early()
+    for thread in threading.enumerate():
+        if thread.name == "paraviz-nogil-probe":
+            thread.join(5)
+    assert asked == [("/opt/python3.14t", "paraviz-nogil-probe")]
+
+
 def test_config_refuses_the_lane_without_an_interpreter(tmp_path: Path, monkeypatch):
     monkeypatch.setenv("PATH", "/usr/bin:/bin")
     monkeypatch.setenv("PARAVIZ_CACHE", str(tmp_path))

@@ -193,7 +193,10 @@ def run_app(config: RunConfig, refresh: float, big: bool = False, lecture_step: 
         )
         return EXIT_USAGE
     if lecture_step is not None:
+        from paraviz.core.measure.interpreter import ask_nogil_python_early
         from paraviz.tui.lecture import make_lecture
+
+        ask_nogil_python_early()  # step 2 needs it: asked now, in the background, not when → is pressed
 
         app = make_lecture(config, first_step=lecture_step, refresh=refresh, big=big)
     else:

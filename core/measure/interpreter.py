@@ -7,6 +7,7 @@ folder (a link), never this interpreter's site-packages, whose compiled modules 
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import json
 import os
@@ -14,6 +15,7 @@ import shutil
 import subprocess
 import sys
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -113,6 +115,20 @@ def find_nogil_python() -> str | None:
             return path
     built = sorted(cache_folder().glob("cpython-ft-*/bin/python3.1[3-9]t"))
     return str(built[-1]) if built else None
+
+
+def ask_nogil_python_early() -> None:
+    """Find the nogil lane's Python and ask it what it is in a daemon thread, before the event loop
+    runs: a check made later on the loop (the lecture's nogil step) then finds the answer kept.
+    A failure is left for that check to say."""
+
+    def ask() -> None:
+        path = find_nogil_python()
+        if path:
+            with contextlib.suppress(InterpreterError):
+                probe(path)
+
+    threading.Thread(target=ask, name="paraviz-nogil-probe", daemon=True).start()
 
 
 def missing_modules(interpreter: Interpreter, needed: tuple[str, ...]) -> list[str]:
