@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import asyncio
+import re
 import time
 import typing
 
@@ -230,6 +231,26 @@ async def test_an_explanation_longer_than_its_block_ends_with_a_mark_not_a_silen
         app.explanation.say(sentences[0])  # one that fits: whole, and no mark
         await pilot.pause()
         assert str(app.explanation.render()) == sentences[0]
+
+
+async def test_a_narrow_lanes_time_axis_keeps_zero_and_its_end_apart():
+    from tests.support.fakes import replay
+
+    app = make_app(quick_config(modes=("sequential", "threads", "processes", "dask")))
+    async with app.run_test(size=(80, 24)) as pilot:
+        await pilot.pause()
+        for mode in ("sequential", "dask"):
+            chart = app.lane(mode).chart
+            chart.set_span(2.5)
+            axis = chart.plain_text().splitlines()[-1].split()
+            assert axis == ["0", "2.5", "s"], (mode, chart.size.width, axis)
+        replay(app, ("sequential", "threads", "processes"))
+        await pilot.pause()
+        summaries = [
+            line.strip() for m in ("threads", "processes") for line in app.lane(m).chart.plain_text().splitlines()
+        ]
+        summaries = [line for line in summaries if line.startswith("+")]
+        assert summaries and all(re.fullmatch(r"\+\d+( workers| more workers: [\d,]+ tasks)?", s) for s in summaries)
 
 
 async def test_too_small_terminal_asks_for_a_larger_window():

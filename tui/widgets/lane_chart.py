@@ -253,11 +253,21 @@ class LaneChart(KeptLines):
         if len(keys) < len(order):
             rest = order[len(keys) :]
             count = sum(self.trace.rows[key].done for key in rest)
-            summary = _("+{workers} more workers: {tasks} tasks").format(workers=len(rest), tasks=num(count, ","))
-            text = " " * LEFT + summary[: canvas.plot_w + RIGHT].ljust(canvas.plot_w + RIGHT)
+            room = canvas.plot_w + RIGHT
+            # The longest that fits whole, down to "+2": a narrow lane (four at 80 columns) cut it mid-word.
+            said = (
+                _("+{workers} more workers: {tasks} tasks").format(workers=len(rest), tasks=num(count, ",")),
+                _("+{workers} workers").format(workers=len(rest)),
+                f"+{len(rest)}",
+            )
+            summary = next((text for text in said if len(text) <= room), said[-1])
+            text = " " * LEFT + summary[:room].ljust(room)
             lines.append(Line().add(text, dim).strip(width, base))
         axis_end = f"{num(self.span_s, 'g')} s"
-        axis = " " * LEFT + "0" + axis_end.rjust(canvas.plot_w - 1)[: canvas.plot_w - 1]
+        # The end label sits under the plot's end; a plot narrower than it (four or five lanes at
+        # 80 columns) lends it the right gutter, so that "0" and "2.5 s" never run together.
+        room = max(canvas.plot_w - 1, len(axis_end) + 1)
+        axis = " " * LEFT + "0" + axis_end.rjust(room)[: canvas.plot_w - 1 + RIGHT]
         lines.append(Line().add(axis, dim).strip(width, base))
         canvas.dirty.update(range(chart_rows, len(lines)))  # counts and the axis: cheap, always anew
         return lines
