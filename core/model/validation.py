@@ -1,7 +1,8 @@
 """Whether a RunConfig can run here: every bound checked in one place (the CLI and the app share it).
 
-Checks that touch the system (an interpreter's probe, free memory, a command on PATH) are kept by
-what they call: ``probe`` answers once per path, so a second look at the same settings is cheap."""
+Two parts: check_settings is pure (the bounds the settings alone decide, for every key press);
+check_system touches the system (an interpreter's probe, the nogil lane's Python, a command on PATH)
+and its answers are kept: ``probe`` answers once per path, so a second look is cheap."""
 
 from __future__ import annotations
 
@@ -47,13 +48,12 @@ def validate(config: RunConfig, worker_bound: int | None = None) -> RunConfig:
 
 def check_settings(config: RunConfig, worker_bound: int) -> None:
     """Every bound that the settings alone decide: pure, cheap enough for every key press."""
-    bound = worker_bound
-    if not 1 <= config.workers <= bound:
+    if not 1 <= config.workers <= worker_bound:
         raise ConfigError(
             _(
                 "workers must be between 1 and {bound} (4 per logical core, at least 32, and "
                 "{value} MiB of free memory each), not {workers}"
-            ).format(bound=bound, value=WORKER_MEMORY_BYTES // 2**20, workers=config.workers)
+            ).format(bound=worker_bound, value=WORKER_MEMORY_BYTES // 2**20, workers=config.workers)
         )
     if config.tasks is not None and not 1 <= config.tasks <= MAX_TASKS:
         raise ConfigError(
@@ -145,8 +145,8 @@ def check_settings(config: RunConfig, worker_bound: int) -> None:
             raise ConfigError(_("lane {name!r} has no command").format(name=name))
 
 
-#: What check_system reads from the settings: the same inputs give the same answer (kept).
 def system_inputs(config: RunConfig) -> tuple[object, ...]:
+    """What check_system reads from the settings: the same inputs give the same answer."""
     return (config.workload.requires, config.engine, config.modes, config.python, config.nogil_python, config.commands)
 
 
