@@ -14,6 +14,7 @@ from __future__ import annotations
 import json
 import os
 import platform
+import resource
 import signal
 import sys
 import sysconfig
@@ -23,7 +24,7 @@ from collections.abc import Callable
 from typing import Any
 
 from paraviz.core.host.engines import DEFAULT_ENGINE, load_lane_runner
-from paraviz.core.host.engines.base import Batch, Emitter, Engine, LaneContext, Outcome, kill_own_group, proc_stat
+from paraviz.core.host.engines.base import Batch, Emitter, Engine, LaneContext, Outcome, kill_own_group
 from paraviz.core.host.protocol import (
     CALIBRATED,
     CALL_ITEM,
@@ -144,7 +145,7 @@ def run_lane(cfg: dict[str, Any], emitter: Emitter) -> int:
     # Made before the clock, as a notebook holds its DataFrame before it maps over it.
     payload = bytes(int(cfg["payload_mb"] * 2**20)) if cfg.get("payload_mb") else None
     hold_payload(payload)
-    times0 = os.times()
+    clock0 = cpu_clock()
     t0 = time.monotonic()
     emitter.emit(LaneStartedMessage(event=LANE_STARTED, t=t0, pid=os.getpid()))
     if engine is None:
@@ -153,43 +154,68 @@ def run_lane(cfg: dict[str, Any], emitter: Emitter) -> int:
     else:
         outcome = engine.run(LaneContext(cfg["mode"], cfg, task, batch, emitter, t0, payload))
     t_end = time.monotonic()
+    cpu_s = lane_cpu_seconds(clock0, cpu_clock(), outcome)  # the same window as the wall time
     emitter.flush()
-    if outcome.error is None and outcome.cleanup is not None:
-        outcome.cleanup()  # after the clock: shutting a pool down is not the lane's work
-    cpu_s = lane_cpu_seconds(times0, os.times(), outcome)
+    # Said before the pool shuts down: the relay reads the machine's counters when it hears it, so
+    # that a pool's exit (not the lane's work) is not counted as other programs' load either.
     emitter.emit(finished_message(outcome, t_end - t0, cpu_s, emitter.done))
     if outcome.error:
         kill_own_group()  # do not wait for tasks still running in a failed lane
+    if outcome.cleanup is not None:
+        outcome.cleanup()
     return 0
 
 
-def lane_cpu_seconds(before: os.times_result, after: os.times_result, outcome: Outcome) -> float:
-    """This host's CPU, plus its workers': from os.times() where they were reaped children, else
-    from what each worker reported with its results (forkserver's); plus helpers still alive (a
-    fork server, loky's resource tracker: 0.19 s of CPU importing joblib, measured)."""
-    own = (after.user + after.system) - (before.user + before.system)
-    helpers = live_children_cpu()
-    if outcome.children_counted:
-        reaped = (after.children_user + after.children_system) - (before.children_user + before.children_system)
-        return own + reaped + helpers
-    return own + sum(outcome.worker_cpu.values()) + helpers
+def cpu_clock() -> tuple[float, float, dict[int, float]]:
+    """(this process, its reaped children, each live descendant) CPU seconds, to the microsecond.
+
+    getrusage sums the scheduler's nanosecond counters; os.times() rounds them to 10 ms ticks, which
+    made a 5 ms lane read 0.00 cores, or 2.55 on 2 cores. Live descendants are read by their CPU
+    clocks now, so that a pool shut down after the lane's clock adds nothing: counting its workers
+    when they were reaped added their exit (spawned workers unloading scikit-learn) to a window
+    that had ended, and a spawn lane read 2.44 cores on 2."""
+    own, children = resource.getrusage(resource.RUSAGE_SELF), resource.getrusage(resource.RUSAGE_CHILDREN)
+    return own.ru_utime + own.ru_stime, children.ru_utime + children.ru_stime, live_descendants_cpu()
 
 
-def live_children_cpu() -> float:
-    """CPU seconds of this process's children still running, from /proc (Linux; else 0)."""
-    total = 0.0
-    me = str(os.getpid())
-    ticks = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
-    try:
-        entries = [e for e in os.listdir("/proc") if e.isdigit()]
-    except OSError:
-        return 0.0
-    for entry in entries:
-        fields = proc_stat(entry)
-        # After the command name: state, ppid, ... utime and stime are fields 14 and 15 of stat.
-        if fields is not None and fields[1].decode() == me and fields[0] != b"Z":
-            total += (int(fields[11]) + int(fields[12])) / ticks
+def lane_cpu_seconds(
+    before: tuple[float, float, dict[int, float]], after: tuple[float, float, dict[int, float]], outcome: Outcome
+) -> float:
+    """This host's CPU over the lane's window, plus its workers': those reaped by then (getrusage),
+    those alive at its end (their CPU clocks, less what they had at its start); forkserver's
+    workers, children of the fork server and not of this host, add what they reported with their
+    results where they had gone by the end."""
+    live_before, live_after = before[2], after[2]
+    live = sum(cpu - live_before.get(pid, 0.0) for pid, cpu in live_after.items())
+    total = (after[0] - before[0]) + (after[1] - before[1]) + live
+    if not outcome.children_counted:
+        total += sum(cpu for pid, cpu in outcome.worker_cpu.items() if pid not in live_after)
     return total
+
+
+def live_descendants_cpu() -> dict[int, float]:
+    """CPU seconds of every live process under this one, by their CPU clocks (Linux; else none)."""
+    found: dict[int, float] = {}
+    todo = [os.getpid()]
+    while todo:
+        pid = todo.pop()
+        try:
+            tids = os.listdir(f"/proc/{pid}/task")
+        except OSError:
+            continue
+        for tid in tids:
+            try:
+                with open(f"/proc/{pid}/task/{tid}/children") as listing:
+                    children = [int(word) for word in listing.read().split()]
+            except OSError:
+                continue
+            for child in children:
+                try:
+                    found[child] = time.clock_gettime(((~child) << 3) | 2)  # its CPU clock (clock_getcpuclockid)
+                except OSError:  # gone, or a zombie
+                    continue
+                todo.append(child)
+    return found
 
 
 def calibrate(cfg: dict[str, Any], emitter: Emitter) -> int:

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import statistics
 import time
 from collections.abc import Callable
 from typing import cast
@@ -46,6 +47,9 @@ BUSY_WORKER_PERCENT = 20.0
 #: Task reports may add a sample between ticks; no two samples are closer than this.
 MIN_EXTRA_SAMPLE_S = 0.1
 
+#: Later tasks kept to compare each worker's first with (their median is all that is used).
+MAX_LATER_TASKS = 10_000
+
 EventSink = Callable[[Event], None]
 
 
@@ -73,6 +77,9 @@ class Lane:
         self.startup_s = 0.0
         self.details: LaneDetails = {}
         self.longest_task_s = 0.0
+        #: Each worker's first task, per task of its chunk; and (a bounded number of) later ones.
+        self.first_tasks: dict[tuple[int, int], float] = {}
+        self.later_tasks: list[float] = []
         self.background = BackgroundMeter()
         self.tasks_done = 0
         #: A lane without task events: the most workers (threads or processes) busy at once, and when
@@ -117,6 +124,14 @@ class Lane:
         finished = records(message["finished"])
         singles = [r.end - r.start for r in finished if r.count == 1]
         self.longest_task_s = max([self.longest_task_s, *singles])
+        for record in sorted(finished, key=lambda r: r.start):
+            if record.count < 1:
+                continue
+            per_task = (record.end - record.start) / record.count
+            if (record.pid, record.tid) not in self.first_tasks:
+                self.first_tasks[(record.pid, record.tid)] = per_task
+            elif len(self.later_tasks) < MAX_LATER_TASKS:
+                self.later_tasks.append(per_task)
         if time.monotonic() - self.host.tree.last_sample >= MIN_EXTRA_SAMPLE_S:
             self.sample(per_thread=False)  # an extra, cheaper look between ticks: short lanes' peaks
         self.tasks_done = message["done"]
@@ -128,12 +143,14 @@ class Lane:
         Before the host says LaneStarted (its imports) a look still sets psutil's baselines and
         the peaks, but nothing is sent: a sample timed from Popen would land before the start
         on a clock that is not the lane's, and LaneStarted would then clear it from the chart."""
+        if self.finished is not None:  # the host is shutting its pool down: not the lane's work
+            return
         sample = self.host.tree.sample(per_thread)
         if sample is None or self.lane_t0 is None:
             return
         # On the lane's own clock (the host's t0; CLOCK_MONOTONIC is one clock for every
-        # process), so samples and task records share one time axis.
-        elapsed_s = time.monotonic() - self.lane_t0
+        # process), so samples and task records share one time axis; stamped by the reading.
+        elapsed_s = sample.stamp - self.lane_t0
         busy = sum(1 for load in sample.workers if load.cpu_percent >= BUSY_WORKER_PERCENT)
         self.busy_workers = max(self.busy_workers, busy)
         if busy and self.first_busy_s is None:  # busy since the sample before, at most
@@ -207,6 +224,8 @@ class Lane:
             status=status,
             error=error,
             longest_task_s=self.longest_task_s,
+            first_task_s=statistics.median(self.first_tasks.values()) if self.first_tasks else None,
+            later_task_s=statistics.median(self.later_tasks) if self.later_tasks else None,
             background_cores=self.background.cores or 0.0,
             observer_cores=self.background.observer_cores or 0.0,
             python=f.get("python"),

@@ -17,14 +17,52 @@ class TreeSample:
     processes: int
     rss_bytes: int
     workers: tuple[WorkerLoad, ...]
+    #: When the CPU was read (time.monotonic()), from the reading itself: not when the caller got
+    #: the GIL back (in the app the UI shares it; a stamp taken after drifted samples to 1.15 cores).
+    stamp: float = 0.0
+
+
+#: A CPU reading whose clock reads, before and after it, are further apart than this is taken again:
+#: the reader lost the GIL in between (0.5 ms is 0.2 % of a 250 ms sample).
+STAMP_TOLERANCE_S = 0.0005
+
+
+def process_cpu_clock(pid: int) -> int:
+    """Linux's CPU-time clock of another process (all its threads, ns): clock_getcpuclockid(3)."""
+    return ((~pid) << 3) | 2  # CPUCLOCK_SCHED, process-wide
+
+
+def read_cpu(pid: int) -> tuple[float, float]:
+    """(stamp, CPU seconds) of a process, the stamp within STAMP_TOLERANCE_S of the reading.
+
+    One syscall, to the nanosecond, no /proc parsing; psutil's cpu_percent() rounds to 10 ms ticks
+    (4 % of a core in a 250 ms sample) and stamps its reading apart from it. OSError: gone."""
+    clock = process_cpu_clock(pid)
+    for _attempt in range(3):
+        before = time.monotonic()
+        cpu = time.clock_gettime(clock)
+        after = time.monotonic()
+        if after - before <= STAMP_TOLERANCE_S:
+            break
+    return (before + after) / 2, cpu
+
+
+#: Whether this system has per-process CPU clocks (Linux); elsewhere psutil's readings.
+try:
+    read_cpu(os.getpid())
+    CPU_CLOCKS = True
+except (OSError, AttributeError, ValueError):
+    CPU_CLOCKS = False
 
 
 @dataclass
 class ProcessTree:
-    """Keeps psutil.Process objects between ticks: cpu_percent() needs the previous reading."""
+    """Keeps psutil.Process objects between ticks, and each process's last CPU clock reading."""
 
     root_pid: int
     known: dict[int, psutil.Process] = field(default_factory=dict)
+    #: pid -> (stamp, CPU seconds) at its last reading.
+    cpu_read: dict[int, tuple[float, float]] = field(default_factory=dict)
     thread_times: dict[int, float] = field(default_factory=dict)
     last_sample: float = 0.0
     last_thread_sample: float = 0.0
@@ -33,11 +71,12 @@ class ProcessTree:
     peak_rss_bytes: int = 0
     #: CPU seconds of the tree summed from the samples: a lane stopped before it reported its own.
     sampled_cpu_s: float = 0.0
+    samples_taken: int = 0
 
     def __post_init__(self) -> None:
         try:
             root = psutil.Process(self.root_pid)
-            root.cpu_percent()
+            self.cpu_percent(self.root_pid, root, None)  # the baseline
             self.known[self.root_pid] = root
         except psutil.Error:
             pass
@@ -45,6 +84,19 @@ class ProcessTree:
 
     def pids(self) -> list[int]:
         return list(self.known)
+
+    def cpu_percent(self, pid: int, proc: psutil.Process, since: float | None) -> tuple[float, float]:
+        """(CPU % since the process's last reading, stamp). A process first seen counts its CPU
+        from ``since`` (the previous sample: it was born after it), or sets a baseline if None."""
+        if not CPU_CLOCKS:
+            return proc.cpu_percent(), time.monotonic()
+        try:
+            stamp, cpu = read_cpu(pid)
+        except OSError:
+            raise psutil.NoSuchProcess(pid) from None
+        before = self.cpu_read.get(pid) or ((since, 0.0) if since is not None else (stamp, cpu))
+        self.cpu_read[pid] = (stamp, cpu)
+        return (100 * (cpu - before[1]) / (stamp - before[0]) if stamp > before[0] else 0.0), stamp
 
     def sample(self, per_thread: bool = True) -> TreeSample | None:
         """One look at the tree; ``per_thread`` adds each thread's CPU share for one-process lanes."""
@@ -61,34 +113,43 @@ class ProcessTree:
             if proc is None:
                 try:
                     proc = psutil.Process(pid)
-                    proc.cpu_percent()  # baseline: the first reading is meaningless
+                    if not CPU_CLOCKS:
+                        proc.cpu_percent()  # baseline: the first reading is meaningless
                 except psutil.Error:
                     continue
             alive[pid] = proc
         self.known = alive
-        now = time.monotonic()
-        interval, self.last_sample = now - self.last_sample, now
-        cpu = 0.0
+        self.cpu_read = {pid: read for pid, read in self.cpu_read.items() if pid in alive}
+        # Children at the first look may be older than it (paraviz attach): a baseline, not a burst.
+        since = self.last_sample if self.samples_taken else None
+        self.samples_taken += 1
+        cpu = cpu_s = 0.0
         threads = rss = 0
+        stamp = time.monotonic()
         loads: list[WorkerLoad] = []
         for pid, proc in alive.items():
             try:
+                before = self.cpu_read.get(pid, (since or 0.0, 0.0))
+                pct, read_at = self.cpu_percent(pid, proc, since)
                 with proc.oneshot():
-                    pct = proc.cpu_percent()
                     threads += proc.num_threads()
                     rss += proc.memory_info().rss
             except psutil.Error:
                 continue
+            if pid == self.root_pid:
+                stamp = read_at
             cpu += pct
+            cpu_s += pct / 100 * (read_at - before[0])
             if pid != self.root_pid:
                 loads.append(WorkerLoad(f"pid {pid}", pct, pid=pid))
+        self.last_sample = stamp
         if len(alive) == 1 and per_thread:
             loads = self._thread_loads(root)
-        self.sampled_cpu_s += cpu / 100 * interval
+        self.sampled_cpu_s += cpu_s
         self.peak_threads = max(self.peak_threads, threads)
         self.peak_processes = max(self.peak_processes, len(alive))
         self.peak_rss_bytes = max(self.peak_rss_bytes, rss)
-        return TreeSample(cpu, threads, len(alive), rss, tuple(loads))
+        return TreeSample(cpu, threads, len(alive), rss, tuple(loads), stamp)
 
     def _thread_loads(self, root: psutil.Process) -> list[WorkerLoad]:
         """Per-thread CPU share of a single-process lane since the last such reading: the GIL made visible."""
@@ -155,8 +216,7 @@ def machine_busy_seconds() -> float:
 
 def own_cpu_seconds() -> float:
     """This process's CPU seconds: paraviz itself (the app or the CLI), which is not background."""
-    t = os.times()
-    return t.user + t.system
+    return time.process_time()  # ns counters; os.times() rounds to 10 ms ticks
 
 
 @dataclass

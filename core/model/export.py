@@ -12,7 +12,16 @@ from paraviz.core.host.engines import engine_spec
 from paraviz.core.host.engines.spec import EngineSpec
 from paraviz.core.host.protocol import CALL_ITEM
 from paraviz.core.model.config import RunConfig
-from paraviz.core.model.figures import RUN_FIELDS, SPREAD_FIELDS, RunResult, mode_name, status_name
+from paraviz.core.model.figures import (
+    MEASURABLE_WALL_S,
+    RUN_FIELDS,
+    SPREAD_FIELDS,
+    THREAD_STATES,
+    RunResult,
+    figure_text,
+    mode_name,
+    status_name,
+)
 from paraviz.core.model.results import RunReport
 from paraviz.core.teach.i18n import _, ngettext, num
 
@@ -21,15 +30,15 @@ if TYPE_CHECKING:  # the sweep imports the runner: not needed to print a table
 
 
 def _fmt(value: float | None, pattern: str) -> str:
-    return "–" if value is None else num(value, pattern)
+    return "—" if value is None else num(value, pattern)
 
 
 def with_spread(result: RunResult, name: str, pattern: str, unit: str = "") -> str:
     """``1.98x (1.91-2.03)``: the median, and the range over the rounds when there are several."""
     value = getattr(result, name)
     if value is None:
-        return "–"
-    text = num(value, pattern) + unit
+        return "—"
+    text = num(value, pattern) + unit + ("!" if name in result.over_bound else "")
     spread = result.spread(name)
     if spread is not None:
         text += f" ({num(spread[0], pattern)}-{num(spread[1], pattern)})"
@@ -113,11 +122,11 @@ def to_table(report: RunReport) -> Any:
         ).format(cores=m.logical_cores, first=c.commands[0][0], folder=c.output_dir)
     table = Table(
         title=title,
-        caption=caption,
         box=box.SIMPLE_HEAD,
         pad_edge=False,
     )
     headers = [_("lane"), _("workers"), _("wall s"), _("start s"), _("cores"), _("speedup"), _("effic.")]  # CPU s: JSON
+    headers += [_("GIL")]
     headers += [_("tasks/s")] if c.timed else []
     headers += [_("others"), _("paraviz"), _("thr/proc"), _("status")]
     for index, header in enumerate(headers):
@@ -129,9 +138,10 @@ def to_table(report: RunReport) -> Any:
             str(r.workers),
             num(r.wall_s, ".3f"),
             num(r.startup_s, ".3f"),
-            num(r.effective_cores, ".2f"),
+            figure_text(r, "effective_cores"),
             with_spread(r, "speedup", ".2f", "×"),
-            _fmt(r.efficiency, ".0%"),
+            figure_text(r, "efficiency", ".0%"),
+            figure_text(r, "gil_share", ".0%"),
         ]
         row += [num(r.throughput_per_s, ",.1f")] if c.timed else []
         table.add_row(
@@ -141,7 +151,22 @@ def to_table(report: RunReport) -> Any:
             f"{r.peak_threads}/{r.peak_processes}",
             status_name(r.status),
         )
+    table.caption = "\n".join([caption, *figure_notes(report.results)])
     return table
+
+
+def figure_notes(results: list[RunResult]) -> list[str]:
+    """What "—" and "!" mean, where the table shows them."""
+    notes = []
+    if any(r.too_short for r in results):
+        notes.append(
+            _("— a lane under {bound} s is too short to measure its cores and speedup").format(
+                bound=num(MEASURABLE_WALL_S, "g")
+            )
+        )
+    if any(r.over_bound for r in results):
+        notes.append(_("! over its physical bound: a measurement error, not an effect"))
+    return notes
 
 
 def spread_columns(run: dict[str, Any]) -> dict[str, Any]:
@@ -154,7 +179,14 @@ def spread_columns(run: dict[str, Any]) -> dict[str, Any]:
     return columns
 
 
-CSV_COLUMNS = ["workload", "tasks", "size", *RUN_FIELDS, *(f"{n}_{e}" for n in SPREAD_FIELDS for e in ("min", "max"))]
+CSV_COLUMNS = [
+    "workload",
+    "tasks",
+    "size",
+    *(f for f in RUN_FIELDS if f != "thread_states"),
+    *(f"state_{state}" for state in THREAD_STATES),
+    *(f"{n}_{e}" for n in SPREAD_FIELDS for e in ("min", "max")),
+]
 
 
 def rows_of(report: RunReport | SweepReport) -> list[dict[str, Any]]:
@@ -162,9 +194,16 @@ def rows_of(report: RunReport | SweepReport) -> list[dict[str, Any]]:
     data = report.to_dict()
     w = data["workload"]
     return [
-        {"workload": w["name"], "tasks": w["tasks"], "size": w["size"], **run, **spread_columns(run)}
+        {"workload": w["name"], "tasks": w["tasks"], "size": w["size"], **flat(run), **spread_columns(run)}
         for run in data["runs"]
     ]
+
+
+def flat(run: dict[str, Any]) -> dict[str, Any]:
+    """A run's JSON fields as CSV cells: thread_states as one column per state, lists joined."""
+    states = run.get("thread_states") or {}
+    cells = {k: (";".join(v) if isinstance(v, list) else v) for k, v in run.items() if k != "thread_states"}
+    return cells | {f"state_{state}": states.get(state) for state in THREAD_STATES}
 
 
 def table_of(report: RunReport | SweepReport) -> Any:
@@ -229,9 +268,9 @@ def sweep_row(p: RunResult) -> tuple[str, ...]:
         mode_name(p.mode),
         str(p.workers),
         num(p.wall_s, ".3f"),
-        num(p.effective_cores, ".2f"),
+        figure_text(p, "effective_cores"),
         with_spread(p, "speedup", ".2f", "×"),
-        _fmt(p.efficiency, ".0%"),
+        figure_text(p, "efficiency", ".0%"),
     )
 
 

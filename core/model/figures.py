@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, replace
 
-from paraviz.core.teach.i18n import N_, _
+from paraviz.core.teach.i18n import N_, _, num
 
 #: In the order they run and stand on screen: the no-GIL threads beside the threads they answer.
 MODES = ("sequential", "threads", "nogil", "processes", "dask")
@@ -28,6 +28,20 @@ MODE_TITLES = {
     "dask": "Dask",
 }
 STATUS_NAMES = {"ok": N_("ok"), "error": N_("error"), "stopped": N_("stopped")}
+
+
+#: Under this wall time a lane is too short to measure: its cores and speedup are not shown, and no
+#: cause is drawn from it. Both come from counters read at the lane's start and end (CPU to the µs
+#: by getrusage and the kernel's CPU clocks, wall to the ns), not from the 4 Hz samples, which bound
+#: only what the chart can draw; what bounds them is a lane's jitter: its wall time over 10 rounds
+#: spread 34 % (IQR) at 0.7 ms, 11 % at 3 ms and 6-9 % at 13-45 ms on a 2-vCPU VM, where a
+#: 0.7 ms lane also read 1.13 cores (the host's own fixed costs). 20 ms keeps both under ~10 %.
+MEASURABLE_WALL_S = 0.02
+#: A thread's states, as core/measure/threads.py reads them: on a core, runnable with no core free,
+#: waiting for the GIL, waiting on a lock/queue/condition/event, sleeping or in I/O.
+THREAD_STATES = ("running", "ready", "gil", "wait", "io")
+#: How far a figure may pass its physical bound before it is a measurement error, not noise to keep.
+BOUND_MARGIN = 0.05
 
 
 def mode_name(mode: str) -> str:
@@ -98,6 +112,18 @@ class RunResult:
     #: following began; its figures are that burst's own.
     burst: int | None = None
     burst_start_s: float | None = None
+    #: Each worker's first task against its later ones (per task, medians over the workers), and
+    #: what the first cost beyond a later one: imports in a fresh spawn worker, warm caches.
+    first_task_s: float | None = None
+    later_task_s: float | None = None
+    warmup_s: float | None = None
+    #: Figures over their physical bound (cores above the logical count or the lane's threads, a
+    #: CPU-bound efficiency above 100 %): shown as measurement errors, never explained.
+    over_bound: tuple[str, ...] = ()
+    #: Shares of the lane's sampled thread-time by state (core/measure/threads.py), and where they
+    #: were read from ("syscall", or "wchan" without the GIL split); None where nothing was read.
+    thread_states: dict[str, float] | None = None
+    thread_states_source: str | None = None
     #: With --repeat N, each round's own figures; the figures above are their medians.
     rounds: tuple[RunResult, ...] = ()
 
@@ -105,6 +131,20 @@ class RunResult:
     def effective_cores(self) -> float:
         """CPU seconds per wall second: about 1 for GIL-bound threads, about N for N busy processes."""
         return self.cpu_s / self.wall_s if self.wall_s > 0 else 0.0
+
+    @property
+    def too_short(self) -> bool:
+        """Shorter than MEASURABLE_WALL_S: its cores and speedup are not measured, only its wall time."""
+        return self.wall_s < MEASURABLE_WALL_S
+
+    @property
+    def measured_cores(self) -> float | None:
+        """effective_cores where the lane was long enough to measure them, else None."""
+        return None if self.too_short else self.effective_cores
+
+    @property
+    def gil_share(self) -> float | None:
+        return None if self.thread_states is None else self.thread_states.get("gil")
 
     @property
     def throughput_per_s(self) -> float:
@@ -120,9 +160,26 @@ class RunResult:
         return (min(values), max(values)) if len(self.rounds) > 1 and values else None
 
     def to_dict(self) -> dict[str, object]:
-        fields = {f: getattr(self, f) for f in RUN_FIELDS}
-        fields["rounds"] = [{f: getattr(r, f) for f in RUN_FIELDS} for r in self.rounds]
+        fields = figure_dict(self)
+        fields["rounds"] = [figure_dict(r) for r in self.rounds]
         return fields
+
+
+def figure_dict(result: RunResult) -> dict[str, object]:
+    """RUN_FIELDS as JSON values: a lane too short to measure has no cores (null)."""
+    fields: dict[str, object] = {f: getattr(result, f) for f in RUN_FIELDS}
+    fields["effective_cores"] = result.measured_cores
+    fields["over_bound"] = list(result.over_bound)
+    return fields
+
+
+def figure_text(result: RunResult, name: str, pattern: str = ".2f", unit: str = "") -> str:
+    """A figure as every view shows it: "—" where unmeasured (a lane too short, no baseline), and
+    marked "!" where it passed its physical bound (a measurement error)."""
+    value = result.measured_cores if name == "effective_cores" else getattr(result, name)
+    if value is None:
+        return "—"
+    return num(value, pattern) + unit + ("!" if name in result.over_bound else "")
 
 
 RUN_FIELDS = (
@@ -137,8 +194,15 @@ RUN_FIELDS = (
     "startup_s",
     "cpu_s",
     "effective_cores",
+    "too_short",
+    "over_bound",
     "speedup",
     "efficiency",
+    "warmup_s",
+    "first_task_s",
+    "later_task_s",
+    "thread_states",
+    "thread_states_source",
     "tasks_done",
     "throughput_per_s",
     "peak_threads",
@@ -204,8 +268,21 @@ def median_of_rounds(rounds: list[RunResult]) -> RunResult:
         peak_processes=max(r.peak_processes for r in rounds),
         peak_rss_bytes=max(r.peak_rss_bytes for r in rounds),
         longest_task_s=max(r.longest_task_s for r in rounds),
+        first_task_s=median_or_none([r.first_task_s for r in rounds]),
+        later_task_s=median_or_none([r.later_task_s for r in rounds]),
+        thread_states=median_states([r.thread_states for r in rounds]),
         rounds=tuple(rounds),
     )
+
+
+def median_states(rounds: list[dict[str, float] | None]) -> dict[str, float] | None:
+    """Each state's median share over the rounds that read states, scaled to sum to 1 again."""
+    known = [r for r in rounds if r]
+    if not known:
+        return None
+    medians = {state: statistics.median(r.get(state, 0.0) for r in known) for state in known[0]}
+    total = sum(medians.values()) or 1.0
+    return {state: share / total for state, share in medians.items()}
 
 
 def median_or_none(values: list[float | None]) -> float | None:
@@ -242,18 +319,54 @@ def with_comparisons(
     results: list[RunResult], logical_cores: int, timed: bool, baseline_mode: str = "sequential"
 ) -> list[RunResult]:
     """Fill speedup and efficiency of every lane (and of each of its rounds) against the
-    sequential lane's figures (``paraviz watch``: the first lane's), the median of its rounds."""
+    sequential lane's figures (``paraviz watch``: the first lane's), the median of its rounds;
+    then warm-up and the figures over their physical bounds. No speedup where either lane was
+    too short to measure."""
     baseline = next((r for r in results if r.mode == baseline_mode), None)
-    if baseline is None:
-        return results
 
     def compared(result: RunResult) -> RunResult:
-        s = speedup(baseline, result, timed)
-        return replace(
+        s = None
+        if baseline is not None and not (result.too_short or baseline.too_short):
+            s = speedup(baseline, result, timed)
+        result = replace(
             result,
             speedup=s,
             efficiency=efficiency(s, result.workers, logical_cores),
+            warmup_s=warmup(result, baseline),
             rounds=tuple(compared(r) for r in result.rounds),
         )
+        return replace(result, over_bound=over_bound(result, baseline, logical_cores))
 
     return [compared(r) for r in results]
+
+
+#: A sequential lane at this many cores or more was CPU-bound: then no lane runs faster than its cores allow.
+CPU_BOUND_CORES = 0.8
+
+
+def over_bound(result: RunResult, baseline: RunResult | None, logical_cores: int) -> tuple[str, ...]:
+    """The figures of ``result`` that physics forbids, beyond BOUND_MARGIN: cores above the
+    machine's logical cores or above the threads the lane had (a one-thread lane above one core),
+    and a CPU-bound lane's efficiency above 100 % (waits need no core: an I/O lane's is real)."""
+    if result.too_short or not result.ok:
+        return ()
+    found = []
+    cores = result.effective_cores
+    threads = result.peak_threads or logical_cores
+    if cores > min(logical_cores, threads) * (1 + BOUND_MARGIN):
+        found.append("effective_cores")
+    cpu_bound = baseline is not None and baseline.ok and baseline.effective_cores >= CPU_BOUND_CORES
+    if cpu_bound and result.efficiency is not None and result.efficiency > 1 + BOUND_MARGIN:
+        found += ["speedup", "efficiency"]
+    return tuple(found)
+
+
+def warmup(result: RunResult, baseline: RunResult | None) -> float | None:
+    """What a worker's first task cost beyond a later one (seconds per task, the median worker's):
+    against the lane's own later tasks, else (each worker ran one task) the baseline's mean task."""
+    first, later = result.first_task_s, result.later_task_s
+    if later is None and baseline is not None and baseline.ok and baseline.tasks_done and result is not baseline:
+        later = baseline.wall_s / baseline.tasks_done
+    if first is None or later is None:
+        return None
+    return max(0.0, first - later)

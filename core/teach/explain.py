@@ -8,7 +8,14 @@ from __future__ import annotations
 
 from paraviz.core.host.engines import engine_spec
 from paraviz.core.model.config import RunConfig
-from paraviz.core.model.figures import RunResult, mode_title, single_thread_cost
+from paraviz.core.model.figures import (
+    MEASURABLE_WALL_S,
+    RunResult,
+    figure_text,
+    mode_name,
+    mode_title,
+    single_thread_cost,
+)
 from paraviz.core.teach.conditions import (
     CPU_BOUND_CORES,
     GIL_BOUND,
@@ -42,7 +49,7 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
     ]
     lines += [
         _("{lane}: {reason}, on {cores} cores while it ran.").format(
-            lane=mode_title(r.mode), reason=r.error or _("stopped"), cores=num(r.effective_cores)
+            lane=mode_title(r.mode), reason=r.error or _("stopped"), cores=figure_text(r, "effective_cores")
         )
         for r in results
         if r.status == "stopped"
@@ -51,21 +58,130 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
         return lines + burst_sentences(results)
     if config.commands:
         return lines + command_sentences(results, logical_cores)
-    noisy = noise(results, config, logical_cores)
-    lines.extend(noisy.values())
-    seq = lanes.get("sequential")
-    thr = None if "threads" in noisy else lanes.get("threads")
-    proc = None if "processes" in noisy else lanes.get("processes")
+    lines += too_short_sentences(results) + over_bound_sentences(results, logical_cores)
+    # Lessons are drawn only from lanes long enough to measure, whose cores are within physics.
+    measured = {m: r for m, r in lanes.items() if not r.too_short and "effective_cores" not in r.over_bound}
+    noisy = noise(list(measured.values()), config, logical_cores)
+    seq = measured.get("sequential")
+    thr = measured.get("threads")
+    # A speedup that physics forbids is noise: its lane keeps its cores' lesson, not its speed's.
+    proc = None if "processes" in noisy else measured.get("processes")
     usable = min(config.workers, logical_cores)
-    side_by_side = nogil_sentences(seq, lanes.get("threads"), None if "nogil" in noisy else lanes.get("nogil"))
-    if not (side_by_side and thr and thr.ok and "nogil" in lanes and lanes["nogil"].gil_enabled is False):
-        lines.extend(thread_sentences(seq, thr, config, usable))  # else the side by side says it
+    explained: set[str] = set()
+    nogil = None if "nogil" in noisy else measured.get("nogil")
+    side_by_side = nogil_sentences(seq, thr, nogil)
+    if not (side_by_side and thr and thr.ok and nogil and nogil.gil_enabled is False):
+        said = thread_sentences(seq, thr, config, usable)  # else the side by side says it
+        lines.extend(said)
+        explained.update({"threads"} if said else set())
     lines.extend(side_by_side)
-    lines.extend(process_sentences(seq, proc, config, usable, logical_cores))
+    lines.extend(process_sentences(seq, proc, config, usable, logical_cores, explained))
     lines.extend(engine_sentences(thr, proc, logical_cores))
-    lines.extend(data_sentences(seq, thr, proc, config))
-    lines.extend(dask_sentences(lanes.get("dask"), proc))
+    lines.extend(data_sentences(seq, thr, proc, config, explained))
+    lines.extend(dask_sentences(measured.get("dask"), proc, explained))
     lines.extend(imbalance_sentences(thr, proc, config, usable))
+    lines.extend(warmup_sentences(list(measured.values()), explained))
+    lines.extend(slow_lane_sentences(lanes.get("sequential"), list(measured.values()), explained))
+    return lines + list(noisy.values())  # the lesson first, its caveat after
+
+
+def too_short_sentences(results: list[RunResult]) -> list[str]:
+    """One sentence for every lane too short to measure: what it took, and what to change."""
+    short = [r for r in results if r.ok and r.too_short]
+    if not short:
+        return []
+    walls = ", ".join(f"{mode_name(r.mode)} {num(r.wall_s, '.3f')} s" for r in short)
+    return [
+        _(
+            "Too short to measure ({walls}, under {bound} s): no cores, speedup or cause is drawn from "
+            "{these}; give the tasks more work with --size or --tasks, or run for a time with --seconds 5."
+        ).format(
+            walls=walls,
+            bound=num(MEASURABLE_WALL_S, "g"),
+            these=_("that lane") if len(short) == 1 else _("those lanes"),
+        )
+    ]
+
+
+def over_bound_sentences(results: list[RunResult], logical_cores: int) -> list[str]:
+    """Cores that physics forbids are a measurement error, said as one and never explained."""
+    return [
+        _(
+            "{lane} read {cores} cores, more than its {bound} can use: a measurement error, not an effect; "
+            "nothing is concluded from its cores."
+        ).format(
+            lane=mode_title(r.mode),
+            cores=num(r.effective_cores),
+            bound=(
+                _("{count} logical cores").format(count=logical_cores)
+                if logical_cores <= (r.peak_threads or logical_cores)
+                else _("{count} threads").format(count=r.peak_threads)
+            ),
+        )
+        for r in results
+        if "effective_cores" in r.over_bound
+    ]
+
+
+#: Warm-up at least this share of a lane's wall time is part of its story.
+WARMUP_SHARE = 0.2
+#: Start methods whose workers start a fresh interpreter, which imports the task's libraries again.
+FRESH_INTERPRETERS = ("spawn", "forkserver")
+
+
+def warmup_sentences(lanes: list[RunResult], explained: set[str]) -> list[str]:
+    """Each worker's first task against its later ones, where the difference is a large share of the lane."""
+    lines = []
+    for lane in lanes:
+        if not (lane.ok and lane.warmup_s and lane.first_task_s is not None and lane.mode != "sequential"):
+            continue
+        if lane.warmup_s < WARMUP_SHARE * lane.wall_s:
+            continue
+        later = lane.first_task_s - lane.warmup_s
+        against = (
+            _("against {later} s for their later ones").format(later=num(later, ".3f"))
+            if lane.later_task_s is not None
+            else _("against {later} s for a sequential task").format(later=num(later, ".3f"))
+        )
+        why = (
+            _(
+                "a {method} worker starts a fresh Python that imports the task's libraries before it runs it; "
+                "fork shares the parent's, and larger tasks hide it"
+            ).format(method=lane.start_method)
+            if lane.mode == "processes" and lane.start_method in FRESH_INTERPRETERS
+            else _("libraries imported and caches filled on first use; larger tasks hide it")
+        )
+        lines.append(
+            _("{lane}: each worker's first task took {first} s {against} (warm-up): {why}.").format(
+                lane=mode_title(lane.mode), first=num(lane.first_task_s, ".3f"), against=against, why=why
+            )
+        )
+        explained.add(lane.mode)
+    return lines
+
+
+def slow_lane_sentences(seq: RunResult | None, lanes: list[RunResult], explained: set[str]) -> list[str]:
+    """No silent slow lane: one slower than sequential and explained by nothing above says so."""
+    if not (seq and seq.ok):
+        return []
+    lines = []
+    for lane in lanes:
+        if lane.mode == "sequential" or not lane.ok or lane.mode in explained:
+            continue
+        if lane.wall_s > seq.wall_s * (1 + PHYSICS_MARGIN) and lane.wall_s - seq.wall_s >= MEASURABLE_WALL_S:
+            lines.append(
+                _(
+                    "{lane} took {wall} s against {sequential} s sequentially, and paraviz's figures do not "
+                    "say why (start-up {startup} s, warm-up {warmup} s, {cores} cores)."
+                ).format(
+                    lane=mode_title(lane.mode),
+                    wall=num(lane.wall_s),
+                    sequential=num(seq.wall_s),
+                    startup=num(lane.startup_s),
+                    warmup=num(lane.warmup_s or 0.0),
+                    cores=num(lane.effective_cores),
+                )
+            )
     return lines
 
 
@@ -162,11 +278,17 @@ def nogil_sentences(seq: RunResult | None, thr: RunResult | None, nogil: RunResu
 
 
 def process_sentences(
-    seq: RunResult | None, proc: RunResult | None, config: RunConfig, usable: int, logical_cores: int
+    seq: RunResult | None,
+    proc: RunResult | None,
+    config: RunConfig,
+    usable: int,
+    logical_cores: int,
+    explained: set[str] | None = None,
 ) -> list[str]:
     """Speedup and efficiency, tiny tasks, start-up and oversubscription, from the processes lane."""
     if not (proc and proc.ok):
         return []
+    explained = set() if explained is None else explained
     lines = []
     e, s = proc.effective_cores, proc.speedup
     if s is not None and s >= WORTH_SAYING_SPEEDUP:
@@ -199,7 +321,10 @@ def process_sentences(
             )
         )
     inner = config.workers * config.inner_threads
+    if lines and (s is None or s < WORTH_SAYING_SPEEDUP):
+        explained.add("processes")  # tiny tasks or start-up: why it was slow
     if config.workload.uses_inner_threads and inner > logical_cores and s is not None and s < 1:
+        explained.add("processes")
         lines.append(
             _(
                 "Oversubscribed: {workers} workers × {inner_threads} inner threads = {inner} threads on {cores} "
@@ -249,7 +374,11 @@ DATA_BOUND_SHARE = 0.3
 
 
 def data_sentences(
-    seq: RunResult | None, thr: RunResult | None, proc: RunResult | None, config: RunConfig
+    seq: RunResult | None,
+    thr: RunResult | None,
+    proc: RunResult | None,
+    config: RunConfig,
+    explained: set[str] | None = None,
 ) -> list[str]:
     """When tasks carried data (--payload): what moving it cost processes, from their figures."""
     if not (proc and proc.ok and proc.bytes_sent):
@@ -265,6 +394,8 @@ def data_sentences(
         line += _(", about {share} of the lane's {wall} s: moving data outweighed the work").format(
             share=num(per_worker / proc.wall_s, ".0%"), wall=num(proc.wall_s)
         )
+        if explained is not None:
+            explained.add("processes")
         if thr and thr.ok and thr.wall_s < proc.wall_s:
             line += _("; threads share it in memory and took {wall} s").format(wall=num(thr.wall_s))
     return [line + "."]
@@ -276,7 +407,7 @@ DASK_OVERHEAD_SHARE = 0.5
 MATCH_MARGIN = 0.10
 
 
-def dask_sentences(dask: RunResult | None, proc: RunResult | None) -> list[str]:
+def dask_sentences(dask: RunResult | None, proc: RunResult | None, explained: set[str] | None = None) -> list[str]:
     """What the cluster cost and bought, from the dask lane's own figures."""
     if not (dask and dask.ok and dask.tasks_done):
         return []
@@ -298,6 +429,8 @@ def dask_sentences(dask: RunResult | None, proc: RunResult | None) -> list[str]:
                     "in each: per-task overhead dominated; bigger tasks pay it off."
                 ).format(overhead=num(per_task * 1e3, ".1f"), work=num(work * 1e3))
             )
+    if lines and explained is not None:
+        explained.add("dask")  # start-up or per-task overhead: why it was slow
     if proc and proc.ok and proc.wall_s > 0 and abs(dask.wall_s / proc.wall_s - 1) <= MATCH_MARGIN:
         lines.append(
             _(

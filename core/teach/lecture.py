@@ -221,7 +221,7 @@ def figure_text(result: RunResult, figure: str) -> str:
     """``1.02x``, ``1.00 cores``, ``0.84 s``, ``35 %``: the figure as the answer shows it."""
     value = figure_value(result, figure)
     if value is None:
-        return "–"
+        return "—"
     if figure == "speedup":
         return f"{num(value)}×"
     if figure == "effective_cores":

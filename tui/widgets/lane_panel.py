@@ -244,7 +244,7 @@ class LanePanel(Vertical):
 def headline_text(result: RunResult, width: int) -> Text:
     """Speedup on cores, in the lane's width: "1.61x on 1.76 cores", else "1.61x 1.76 cores" with
     the word shortened as the chart's axis shortens it ("núcl."), else the two figures alone."""
-    speedup = "–" if result.speedup is None else f"{num(result.speedup)}×"
+    speedup = "—" if result.speedup is None else f"{num(result.speedup)}×"
     cores = num(result.effective_cores)
     joiner, unit = _(" on "), " " + _("cores")
     if len(speedup) + len(joiner) + len(cores) + len(unit) > width:
@@ -262,10 +262,10 @@ def figure_pairs(result: RunResult) -> list[tuple[str, str]]:
     return [
         (_("wall"), f"{num(result.wall_s, '.3f')} s"),
         (_("start-up"), f"{num(result.startup_s, '.3f')} s"),
-        (_("speedup"), "–" if result.speedup is None else f"{num(result.speedup)}×"),
+        (_("speedup"), "—" if result.speedup is None else f"{num(result.speedup)}×"),
         (_("cores"), num(result.effective_cores)),
         (_("CPU"), f"{num(result.cpu_s)} s"),
-        (_("effic."), "–" if result.efficiency is None else num(result.efficiency, ".0%")),
+        (_("effic."), "—" if result.efficiency is None else num(result.efficiency, ".0%")),
         (_("bg cores"), num(result.background_cores)),
         *one_worker_pair(result),
         (_("peak"), _("{processes}p {threads}t").format(processes=result.peak_processes, threads=result.peak_threads)),

@@ -33,8 +33,7 @@ def dask_chunk(task: Any, index: int, arg: Any, payload: Any) -> tuple[ChunkResu
 
 
 def _worker_cpu() -> tuple[int, float, str]:
-    times = os.times()
-    return os.getpid(), times.user + times.system, os.uname().nodename
+    return os.getpid(), time.process_time(), os.uname().nodename
 
 
 def _worker_state() -> tuple[int, float, str, int]:

@@ -62,7 +62,7 @@ def run(lane: LaneContext) -> Outcome:
     # Like the seeds, let loky pick the inner-thread limit (cores // workers) unless the workload
     # asks for one (--inner-threads).
     inner = cfg.get("inner_threads") if cfg.get("configure") else None
-    # loky workers are this host's children, reaped when the lane ends them (cleanup, before the CPU count).
+    # loky workers are this host's children: their CPU clocks are read when the lane's clock stops.
     outcome = Outcome(children_counted=True)
     # parallel_config is thread-local: every Parallel below, in either thread, names it again.
     settings = {"backend": backend, "n_jobs": lane.workers, "inner_max_num_threads": None if threads else inner}
