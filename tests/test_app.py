@@ -341,7 +341,7 @@ async def test_export_holds_every_lane_on_screen(tmp_path):
 
     from paraviz.core.model.export import export
 
-    app = make_app(quick_config(tasks=2, size=500_000), refresh=0.1)
+    app = make_app(quick_config(tasks=2), refresh=0.1)
     async with app.run_test(size=(120, 40)) as pilot:
         await pilot.press("t")
         await wait_idle(app, pilot)

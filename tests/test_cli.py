@@ -8,7 +8,7 @@ import subprocess
 
 import pandas as pd
 import pytest
-from paraviz.core.model.figures import RUN_FIELDS
+from paraviz.core.model.figures import RUN_FIELDS, THREAD_STATES
 
 from tests.conftest import PARAVIZ
 
@@ -62,8 +62,11 @@ def test_run_csv_loads_in_pandas():
     assert done.returncode == 0, done.stderr
     frame = pd.read_csv(io.StringIO(done.stdout))
     assert list(frame["mode"]) == ["sequential", "threads"]
-    assert set(RUN_FIELDS) | {"workload"} <= set(frame.columns)
+    # Every run field is a column; thread_states is one column per state, summing to 1.
+    states = [f"state_{state}" for state in THREAD_STATES]
+    assert (set(RUN_FIELDS) - {"thread_states"}) | {"workload", *states} <= set(frame.columns)
     assert (frame["workload"] == "sleep").all() and (frame["tasks_done"] == 4).all()
+    assert frame[states].sum(axis=1).round(6).tolist() == [1.0, 1.0]
 
 
 def test_table_is_the_default():

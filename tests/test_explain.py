@@ -1,5 +1,6 @@
 from __future__ import annotations
 
+import pytest
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.figures import with_comparisons
 from paraviz.core.model.workloads import get_workload
@@ -160,3 +161,79 @@ def test_a_stopped_lane_says_why_and_how_busy_it_kept_the_cores():
     )
     text = explained([stopped])
     assert "Processes: stopped at the 20 s time limit with 0 of 32 tasks done, on 15.80 cores while it ran." in text
+
+
+# -- never teach noise: resolution, bounds, warm-up, no silent slow lane ---------------------------
+
+
+def test_a_lane_too_short_to_measure_gets_no_cores_speedup_or_cause():
+    """The issue's edge: 3-8 ms lanes read 0.00 and 2.55 cores and were called a released GIL."""
+    lanes = [result("sequential", 0.003, 0.0, 1), result("threads", 0.004, 0.0102), result("processes", 0.008, 0.01)]
+    compared = with_comparisons(lanes, 2, False)
+    assert all(r.too_short and r.measured_cores is None and r.speedup is None for r in compared)
+    assert compared[1].to_dict()["effective_cores"] is None and compared[1].to_dict()["too_short"] is True
+    text = explained(lanes)
+    assert "Too short to measure" in text and "--size" in text and "--seconds" in text
+    for cause in ("GIL", "parallel", "efficient", "start-up", "faster"):
+        assert cause not in text
+
+
+def test_cores_over_the_logical_count_are_a_measurement_error_not_a_released_gil():
+    lanes = [result("sequential", 1.0, 1.0, 1), result("threads", 1.0, 2.55)]
+    threads = with_comparisons(lanes, 2, False)[1]
+    assert threads.over_bound == ("effective_cores",)
+    text = explained(lanes)
+    assert "Threads read 2.55 cores, more than its 2 logical cores can use: a measurement error" in text
+    assert "released the GIL" not in text and "parallel" not in text
+
+
+def test_a_one_thread_lane_above_one_core_is_over_its_bound():
+    [seq] = with_comparisons([result("sequential", 1.0, 1.2, 1, peak_threads=1)], 2, False)
+    assert seq.over_bound == ("effective_cores",)
+    [fine] = with_comparisons([result("sequential", 1.0, 1.02, 1, peak_threads=1)], 2, False)
+    assert fine.over_bound == ()  # within the 5 % margin
+
+
+def test_efficiency_above_100_percent_is_an_error_on_cpu_work_and_real_on_waits():
+    cpu = with_comparisons([result("sequential", 4.0, 4.0, 1), result("processes", 1.6, 3.2)], 2, False)[1]
+    assert {"speedup", "efficiency"} <= set(cpu.over_bound)  # 2.5x on 2 cores of CPU-bound work
+    waits = with_comparisons([result("sequential", 4.0, 0.01, 1), result("threads", 0.5, 0.02)], 2, False)[1]
+    assert waits.efficiency == pytest.approx(4.0) and waits.over_bound == ()  # waits need no core
+
+
+def test_warm_up_is_measured_and_names_a_spawn_workers_imports():
+    """The notebook's five single fits on spawn: each worker's first task imported scikit-learn."""
+    lanes = [
+        result("sequential", 0.05, 0.05, 1, tasks_done=5, first_task_s=0.012, later_task_s=0.009),
+        result("processes", 1.05, 2.0, start_method="spawn", tasks_done=5, first_task_s=0.95, later_task_s=0.008),
+    ]
+    processes = with_comparisons(lanes, 2, False)[1]
+    assert processes.warmup_s == pytest.approx(0.942)
+    text = explained(lanes)
+    assert "each worker's first task took 0.950 s against 0.008 s for their later ones (warm-up)" in text
+    assert "spawn worker starts a fresh Python" in text and "do not say why" not in text
+
+
+def test_warm_up_with_one_task_a_worker_compares_with_the_sequential_task():
+    lanes = [result("sequential", 0.4, 0.4, 1, tasks_done=4), result("processes", 1.2, 1.5, first_task_s=1.0)]
+    processes = with_comparisons(lanes, 2, False)[1]
+    assert processes.warmup_s == pytest.approx(0.9)
+    assert "against 0.100 s for a sequential task" in explained(lanes)
+
+
+def test_no_slow_lane_is_silent():
+    lanes = [result("sequential", 1.0, 1.0, 1), result("processes", 2.0, 1.9)]
+    text = explained(lanes)
+    assert "Processes took 2.00 s against 1.00 s sequentially, and paraviz's figures do not say why" in text
+    explained_by_start_up = [result("sequential", 1.0, 1.0, 1), result("processes", 2.0, 1.9, startup_s=0.9)]
+    text = explained(explained_by_start_up)
+    assert "Pool start-up" in text and "do not say why" not in text
+
+
+def test_thread_states_are_quoted_in_the_gil_and_the_sleep_sentences():
+    gil = {"running": 0.25, "ready": 0.0, "gil": 0.71, "wait": 0.04, "io": 0.0}
+    text = explained([result("sequential", 1.4, 1.4, 1), result("threads", 1.41, 1.43, thread_states=gil)])
+    assert "one ran Python at a time while the others waited for the GIL 71% of their time" in text
+    slept = {"running": 0.0, "ready": 0.0, "gil": 0.01, "wait": 0.19, "io": 0.8}
+    text = explained([result("sequential", 2.0, 0.01, 1), result("threads", 0.25, 0.01, thread_states=slept)])
+    assert "slept or waited on I/O 80% of their time and for the GIL 1%" in text

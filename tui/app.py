@@ -253,9 +253,14 @@ class ParavizApp(RunView, DialogActions, App[int]):
             if mode in self.lanes:
                 self.lane(mode).display = mode in modes or mode in self.results or mode in self.config.modes
         cores = self.machine.logical_cores
+        workers_of = {mode: self.config.workers if self.lane(mode).spec.pooled else 1 for mode in self.lanes}
+        shown = [mode for mode in self.lanes if self.lane(mode).display]
+        reserved = max(workers_of[mode] for mode in shown) if shown else 1
+        for mode in shown:  # every lane on screen keeps room for as many worker rows: one chart height
+            self.lane(mode).chart.reserve_rows(reserved)
         for mode in modes:
             self.results.pop(mode, None)
-            workers = self.config.workers if self.lane(mode).spec.pooled else 1
+            workers = workers_of[mode]
             self.lane(mode).waiting(self.config.task_count, self.config.seconds, cores, min(workers, cores), workers)
         self.fit_time_axis()
         self.running = True

@@ -25,6 +25,7 @@ from paraviz.core.host.protocol import (
 from paraviz.core.measure.attach import AttachedProcess
 from paraviz.core.measure.command import CommandProcess
 from paraviz.core.measure.launch import HostProcess, host_config
+from paraviz.core.measure.threads import ThreadStateSampler
 from paraviz.core.measure.tree import BackgroundMeter
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.events import (
@@ -89,6 +90,13 @@ class Lane:
         self.last_sample_s = 0.0
         #: Set when the runner stopped the lane at config.time_limit_s.
         self.over_time_limit = False
+        #: Every thread of the lane's tree, read at 50 Hz while the lane's clock runs.
+        self.states = ThreadStateSampler()
+
+    def sample_states(self) -> None:
+        """One look at every thread's state, while the lane runs (not its imports, not its pool's exit)."""
+        if self.lane_t0 is not None and self.finished is None:
+            self.states.tick(self.host.tree.pids())
 
     def past_time_limit(self) -> bool:
         limit = self.config.time_limit_s
@@ -159,6 +167,9 @@ class Lane:
         self.readings.append(
             Reading(elapsed_s, sample.cpu_percent / 100, sample.processes, sample.threads, busy, sample.rss_bytes)
         )
+        ticks = self.states.drain_ticks()
+        keys = sorted({key for _stamp, letters in ticks for key in letters})
+        shares = self.states.shares() if ticks else None
         self.sink(
             LaneSampled(
                 self.mode,
@@ -168,6 +179,9 @@ class Lane:
                 sample.processes,
                 sample.rss_bytes,
                 sample.workers,
+                tuple(stamp - self.lane_t0 for stamp, _letters in ticks),
+                tuple((pid, tid, "".join(letters.get((pid, tid), " ") for _s, letters in ticks)) for pid, tid in keys),
+                None if shares is None else shares["gil"],
             )
         )
 
@@ -224,6 +238,8 @@ class Lane:
             status=status,
             error=error,
             longest_task_s=self.longest_task_s,
+            thread_states=self.states.shares(),
+            thread_states_source=self.states.source if self.states.gone or self.states.tracks else None,
             first_task_s=statistics.median(self.first_tasks.values()) if self.first_tasks else None,
             later_task_s=statistics.median(self.later_tasks) if self.later_tasks else None,
             background_cores=self.background.cores or 0.0,

@@ -21,6 +21,7 @@ from paraviz.core.measure.launch import HostProcess, host_config, wait_readable
 from paraviz.core.measure.machine import logical_cores, machine_info
 from paraviz.core.measure.relay import MIN_EXTRA_SAMPLE_S, EventSink, Lane
 from paraviz.core.measure.sampler import REFRESH_S
+from paraviz.core.measure.threads import STATE_INTERVAL_S
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.events import BaselineStarted, Calibrated, Calibrating, LaneFinished
 from paraviz.core.model.figures import RunResult, median_of_rounds, with_comparisons
@@ -196,17 +197,22 @@ def nogil_baseline(
 def _drive(lanes: list[Lane], stop: threading.Event, sample_interval: float) -> list[RunResult]:
     """Relay events and sample every live lane until all hosts have closed their pipes."""
     running = list(lanes)
-    next_sample = time.monotonic()
+    next_sample = next_states = time.monotonic()
     stopped = False
     try:
         while running:
             if stop.is_set():
                 stopped = True
                 break
-            # Wake for events or the next sample, no more often: every wake-up of this process
-            # may land on the core a lane is using (benchmarks/observer.py).
-            wait = min(MAX_WAIT_S, max(0.0, next_sample - time.monotonic()))
+            # Wake for events, the next sample or the next look at the threads' states, no more
+            # often: every wake-up of this process may land on the core a lane is using
+            # (benchmarks/observer.py).
+            wait = min(MAX_WAIT_S, max(0.0, min(next_sample, next_states) - time.monotonic()))
             wait_readable([lane.host.read_fd for lane in running], wait)
+            if time.monotonic() >= next_states:
+                next_states = time.monotonic() + STATE_INTERVAL_S
+                for lane in running:
+                    lane.sample_states()
             for lane in list(running):
                 for message in lane.host.read_messages():
                     lane.handle(message)
@@ -227,4 +233,5 @@ def _drive(lanes: list[Lane], stop: threading.Event, sample_interval: float) -> 
     finally:
         for lane in lanes:
             lane.host.kill()
+            lane.states.close()
     return [lane.result(stopped) for lane in lanes]

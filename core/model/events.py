@@ -91,6 +91,12 @@ class LaneSampled:
     processes: int
     rss_bytes: int
     workers: tuple[WorkerLoad, ...] = ()
+    #: The thread-state sampler's ticks since the last sample (elapsed s), and each thread's state
+    #: at each, one letter a tick (core/measure/threads.py LETTER; " " where it was not read).
+    state_ticks: tuple[float, ...] = ()
+    thread_states: tuple[tuple[int, int, str], ...] = ()
+    #: The lane's share of sampled thread-time waiting for the GIL so far (None: not read).
+    gil_share: float | None = None
 
     @property
     def cores_in_use(self) -> float:

@@ -202,7 +202,8 @@ def rows_of(report: RunReport | SweepReport) -> list[dict[str, Any]]:
 def flat(run: dict[str, Any]) -> dict[str, Any]:
     """A run's JSON fields as CSV cells: thread_states as one column per state, lists joined."""
     states = run.get("thread_states") or {}
-    cells = {k: (";".join(v) if isinstance(v, list) else v) for k, v in run.items() if k != "thread_states"}
+    cells = {k: v for k, v in run.items() if k != "thread_states"}
+    cells["over_bound"] = ";".join(run.get("over_bound") or ())
     return cells | {f"state_{state}": states.get(state) for state in THREAD_STATES}
 
 

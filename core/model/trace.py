@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import bisect
 import math
-from collections import deque
+from collections import Counter, deque
 from dataclasses import dataclass, field
 
 from paraviz.core.model.events import LaneSampled, TaskRecord
@@ -22,7 +22,7 @@ MAX_READINGS = 8192
 MAX_RECORDS = 5000
 
 
-def bounded_append(readings: list[tuple[float, float]], reading: tuple[float, float]) -> None:
+def bounded_append(readings: list, reading: tuple) -> None:
     readings.append(reading)
     if len(readings) > MAX_READINGS:
         del readings[: MAX_READINGS // 2]
@@ -69,10 +69,21 @@ class LaneTrace:
     #: No task events will come (a user's command): each worker's busy stretches, as measured, are
     #: its row's blocks, so the chart draws what was measured and nothing it was not told.
     measured: bool = False
+    #: Each thread's state at each look of the state sampler: (elapsed s, letter), by (pid, tid).
+    states: dict[tuple[int, int], list[tuple[float, str]]] = field(default_factory=dict)
+    #: The lane's share of thread-time waiting for the GIL so far, as last sampled.
+    gil_share: float | None = None
 
     def sampled(self, sample: LaneSampled) -> None:
         since = self.samples[-1][0] if self.samples else 0.0
         bounded_append(self.samples, (sample.elapsed_s, sample.cores_in_use))
+        for pid, tid, letters in sample.thread_states:
+            series = self.states.setdefault((pid, tid), [])
+            for t, letter in zip(sample.state_ticks, letters, strict=False):
+                if letter != " ":
+                    bounded_append(series, (t, letter))
+        if sample.gil_share is not None:
+            self.gil_share = sample.gil_share
         for load in sample.workers:
             readings = self.worker_cpu.setdefault(worker_key(load.pid, load.tid), [])
             bounded_append(readings, (sample.elapsed_s, load.cpu_percent))
@@ -150,6 +161,19 @@ class LaneTrace:
             return None
         i = bisect.bisect_left(self.samples, (t, -1.0))
         return self.samples[min(i, len(self.samples) - 1)][1]
+
+    def state_at(self, key: tuple[int, int], start: float, end: float) -> str | None:
+        """The state letter that most looks at thread ``key`` saw in [start, end) (each look says
+        which state took most of the time since the one before), or the next look's where no look
+        fell inside; None where the thread's states were not read."""
+        series = self.states.get(key)
+        if not series:
+            return None
+        i = bisect.bisect_left(series, (start, ""))
+        j = bisect.bisect_left(series, (end, ""), lo=i)
+        if i == j:
+            return series[i][1] if i < len(series) else None
+        return Counter(letter for _t, letter in series[i:j]).most_common(1)[0][0]
 
     def share_at(self, record: TaskRecord, t: float) -> float | None:
         """The CPU share of the worker that ran ``record`` at time ``t``, if it was measured."""

@@ -28,6 +28,12 @@ from paraviz.core.teach.explain_commands import burst_sentences, command_sentenc
 from paraviz.core.teach.i18n import _, num
 
 TINY_TASK_S = 0.001
+#: A share of the lane's thread-time waiting for the GIL (or sleeping) worth a sentence.
+GIL_WAIT_SHARE = 0.2
+#: Threads the GIL did not hold: waited for it less than this share of their time.
+NO_GIL_WAIT_SHARE = 0.05
+#: Workers runnable with no core free this share of their time were oversubscribed.
+READY_SHARE = 0.2
 #: Threads this much faster than sequential on under WAITING_CORES cores were waiting, not computing.
 WAITING_SPEEDUP, WAITING_CORES = 1.5, 0.5
 #: A speedup at least this large is worth a sentence about the processes' efficiency.
@@ -191,6 +197,19 @@ def thread_sentences(seq: RunResult | None, thr: RunResult | None, config: RunCo
         return []
     e = thr.effective_cores
     if thr.speedup is not None and thr.speedup > WAITING_SPEEDUP and e < WAITING_CORES:
+        states = thr.thread_states
+        if states and states["io"] >= GIL_WAIT_SHARE and states["gil"] < GIL_WAIT_SHARE:
+            return [
+                _(
+                    "Threads ran {speedup}× faster on {cores} cores: they slept or waited on I/O {io} of their "
+                    "time and for the GIL {gil}: their waits overlap, and the GIL is not in the way."
+                ).format(
+                    speedup=num(thr.speedup, ".1f"),
+                    cores=num(e),
+                    io=num(states["io"], ".0%"),
+                    gil=num(states["gil"], ".0%"),
+                )
+            ]
         return [
             _(
                 "Threads ran {speedup}× faster on {cores} cores: the tasks were waiting, "
@@ -202,6 +221,14 @@ def thread_sentences(seq: RunResult | None, thr: RunResult | None, config: RunCo
         and config.workers > 1
         and (seq is None or (seq.effective_cores > 0.3 and (thr.speedup or 0) < GIL_BOUND))
     ):
+        gil = thr.gil_share
+        if gil is not None and gil >= GIL_WAIT_SHARE:
+            return [
+                _(
+                    "{workers} threads on {usable} cores used {cores} cores: one ran Python at a time while the "
+                    "others waited for the GIL {share} of their time."
+                ).format(workers=config.workers, usable=usable, cores=num(e), share=num(gil, ".0%"))
+            ]
         return [
             _("Threads used {cores} of {usable} cores: the GIL lets one thread run Python at a time.").format(
                 cores=num(e), usable=usable
@@ -254,6 +281,19 @@ def nogil_sentences(seq: RunResult | None, thr: RunResult | None, nogil: RunResu
         lines.append(
             _("Threads on Python {python} used {cores} cores: without the GIL they ran in parallel.").format(
                 python=python, cores=num(e)
+            )
+        )
+    if e >= GIL_BOUND and nogil.gil_share is not None and nogil.gil_share < NO_GIL_WAIT_SHARE:
+        gil_note = (
+            _(" (on Python {gil_python} they waited for it {share} of their time)").format(
+                gil_python=thr.python or "?", share=num(thr.gil_share, ".0%")
+            )
+            if thr and thr.gil_share is not None and thr.gil_share >= GIL_WAIT_SHARE
+            else ""
+        )
+        lines.append(
+            _("No thread waited for a GIL: {share} of their time{note}.").format(
+                share=num(nogil.gil_share, ".0%"), note=gil_note
             )
         )
     else:
@@ -319,6 +359,14 @@ def process_sentences(
             _("Pool start-up ({starter}) took {startup} s of {wall} s: short runs pay for starting workers.").format(
                 starter=starter, startup=num(proc.startup_s), wall=num(proc.wall_s)
             )
+        )
+    ready = (proc.thread_states or {}).get("ready", 0.0)
+    if ready >= READY_SHARE and s is not None and s < usable * CAPPED_SHARE:
+        lines.append(
+            _(
+                "Processes' threads were runnable with no core free {share} of their time: {peak} threads on "
+                "{cores} cores took turns (oversubscribed)."
+            ).format(share=num(ready, ".0%"), peak=proc.peak_threads, cores=logical_cores)
         )
     inner = config.workers * config.inner_threads
     if lines and (s is None or s < WORTH_SAYING_SPEEDUP):

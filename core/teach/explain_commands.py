@@ -89,8 +89,9 @@ def shape_sentence(lane: RunResult, label: str | None = None) -> str:
             "{lane}: {processes} processes used only {cores} cores: they mostly waited or ran one at a time."
         ).format(lane=lane.mode, processes=processes, cores=cores)
     if threads > 1 and lane.effective_cores < GIL_BOUND:
-        return _("{lane}: one process with {threads} threads used {cores} cores: held by the GIL, or waiting.").format(
-            lane=lane.mode, threads=threads, cores=cores
+        why = waits_clause(lane) or _("held by the GIL, or waiting (its threads' states were not read)")
+        return _("{lane}: one process with {threads} threads used {cores} cores: {why}.").format(
+            lane=lane.mode, threads=threads, cores=cores, why=why
         )
     if threads > 1:
         return _(
@@ -98,6 +99,37 @@ def shape_sentence(lane: RunResult, label: str | None = None) -> str:
             "(compiled code that releases the GIL, or a Python without it)."
         ).format(lane=lane.mode, threads=threads, cores=cores)
     return _("{lane}: one process, one thread, {cores} cores.").format(lane=lane.mode, cores=cores)
+
+
+#: A share of thread-time worth naming as where the threads' time went.
+WAIT_SHARE = 0.2
+
+
+def waits_clause(lane: RunResult) -> str | None:
+    """Where a lane's threads spent their time not computing, from its measured states: the GIL's
+    share first, since it is the one guesses get wrong; None where nothing says enough."""
+    states = lane.thread_states
+    if not states:
+        return None
+    if lane.thread_states_source == "wchan":  # no syscall file: waits, but not which
+        waited = states["gil"] + states["wait"]
+        if waited >= WAIT_SHARE:
+            return _(
+                "its threads waited {share} of their time (for the GIL or a lock: its syscalls could not be read)"
+            ).format(share=num(waited, ".0%"))
+    if states["gil"] >= WAIT_SHARE:
+        return _("one thread ran Python at a time while the others waited for the GIL {share} of their time").format(
+            share=num(states["gil"], ".0%")
+        )
+    if states["io"] >= WAIT_SHARE:
+        return _("its threads slept or waited on I/O {share} of their time, not for the GIL ({gil})").format(
+            share=num(states["io"], ".0%"), gil=num(states["gil"], ".0%")
+        )
+    if states["wait"] >= WAIT_SHARE:
+        return _("its threads waited on locks, queues or events {share} of their time, not for the GIL ({gil})").format(
+            share=num(states["wait"], ".0%"), gil=num(states["gil"], ".0%")
+        )
+    return None
 
 
 def notebook_problem(lane: RunResult) -> str:

@@ -10,3 +10,11 @@ SPARK = "▁▂▃▄▅▆▇█"
 
 def level_char(fraction: float) -> str:
     return LEVELS[max(0, min(8, round(fraction * 8)))]
+
+
+#: A worker row's cell by the thread's state (core/measure/threads.py letters): running keeps the
+#: lane's blocks; the waits get shapes that differ without colour (NO_COLOR) and colours that differ
+#: at a glance: runnable with no core free, waiting for the GIL, on a lock or queue, sleeping or I/O.
+STATE_GLYPHS = {"q": "▒", "g": "░", "w": "·", "i": "~"}
+#: Each glyph's style name (a Rich style, resolved once by the chart's palette).
+STATE_STYLES = {"▒": "yellow", "░": "bold red", "·": "dim", "~": "blue"}

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field
 from paraviz.core.model.events import TaskRecord
 from paraviz.core.model.trace import LaneTrace
 from paraviz.core.teach.i18n import _, num
-from paraviz.tui.widgets.glyphs import REFERENCE, level_char
+from paraviz.tui.widgets.glyphs import REFERENCE, STATE_GLYPHS, STATE_STYLES, level_char
 from paraviz.tui.widgets.lane_colours import LANE_COMPONENTS, lane_colour, lane_css
 from paraviz.tui.widgets.strips import KeptLines, Line
 from rich.style import Style
@@ -74,8 +74,11 @@ class Canvas:
             if owner[c] > task.start:  # a later task of this worker holds the cell
                 continue
             owner[c] = task.start
+            state = trace.state_at((task.pid, task.tid), c * self.step, (c + 1) * self.step)
             if task.count == 0:
                 cell = "✗"
+            elif state in STATE_GLYPHS:  # waiting, not computing: for the GIL, a core, a lock, I/O
+                cell = STATE_GLYPHS[state]
             else:
                 share = trace.share_at(task, (c + 0.5) * self.step)
                 cell = "█" if share is None else level_char(max(0.125, min(1.0, share)))
@@ -107,6 +110,9 @@ class LaneChart(KeptLines):
         self.cores = 1
         self.usable = 1
         self.worker_count = 1
+        #: Worker rows every lane on screen keeps room for (the most workers of any), so that every
+        #: lane's chart has the same height and one value draws the same cells in each.
+        self.rows_reserved = 1
         self.canvas: Canvas | None = None
         self.geometry: tuple[object, ...] = ()
         self.painted_version = -1
@@ -114,6 +120,12 @@ class LaneChart(KeptLines):
     def configure(self, cores: int, usable: int, workers: int) -> None:
         self.cores, self.usable, self.worker_count = max(1, cores), max(1, usable), max(1, workers)
         self.paint()
+
+    def reserve_rows(self, rows: int) -> None:
+        """Keep room for ``rows`` worker rows, as every lane on screen does."""
+        if rows != self.rows_reserved:
+            self.rows_reserved = max(1, rows)
+            self.paint()
 
     def clear(self) -> None:
         self.trace = LaneTrace(measured=self.trace.measured)
@@ -125,11 +137,18 @@ class LaneChart(KeptLines):
             self.paint()
 
     def layout_rows(self, height: int) -> tuple[int, int]:
-        """(chart rows, timeline rows) for this height; the timeline gives way to the chart."""
+        """(chart rows, timeline rows) for this height; the timeline gives way to the chart.
+
+        The timeline keeps room for ``rows_reserved`` workers, as every lane on screen does, and the
+        chart's rows are a whole number per core where they can be: each core level (the 1-core
+        line) then falls on a row's edge, the same in every lane (with 11 rows for 2 cores it fell
+        mid-row in one lane and on an edge in the next)."""
         body = max(1, height - 1)  # the axis takes the last row
-        rows = len(self.trace.rows) or min(self.worker_count, 1)
-        timeline = max(0, min(rows, body - MIN_CHART_ROWS))
-        return body - timeline, timeline
+        rows = max(len(self.trace.rows), self.rows_reserved)
+        chart = body - max(0, min(rows, body - MIN_CHART_ROWS))
+        if chart >= 2 * self.cores:
+            chart -= chart % self.cores
+        return chart, body - chart
 
     def paint(self) -> None:
         """Bring the canvas up to what the trace holds; repaint the lines that changed."""
@@ -152,7 +171,7 @@ class LaneChart(KeptLines):
         canvas = self.canvas
         self.draw_columns(canvas)
         self.draw_tasks(canvas, chart_rows)
-        self.lines = self.build_lines(canvas, chart_rows, order, keys, width)
+        self.lines = self.build_lines(canvas, chart_rows, order, keys, width, height)
         dirty, canvas.dirty = canvas.dirty, set()
         if len(dirty) >= len(self.lines) - 1:
             self.refresh()
@@ -215,7 +234,7 @@ class LaneChart(KeptLines):
                 canvas.task(trace, TaskRecord(r.index, -1, r.pid, r.tid, r.start, now), line)
 
     def build_lines(
-        self, canvas: Canvas, chart_rows: int, order: list[tuple[int, int]], keys: tuple, width: int
+        self, canvas: Canvas, chart_rows: int, order: list[tuple[int, int]], keys: tuple, width: int, height: int
     ) -> list[Strip]:
         """The canvas as strips: changed lines anew, the others as they were."""
         p = self.palette
@@ -225,8 +244,10 @@ class LaneChart(KeptLines):
         def area_style(cell: str) -> Style:
             return base if cell == " " else dim if cell == REFERENCE else lane
 
+        waits = {glyph: p[name] for glyph, name in STATE_STYLES.items()}
+
         def task_style(cell: str) -> Style:
-            return base if cell == " " else failed if cell == "✗" else lane
+            return base if cell == " " else failed if cell == "✗" else waits.get(cell, lane)
 
         old = self.lines
         lines: list[Strip] = []
@@ -263,6 +284,7 @@ class LaneChart(KeptLines):
             summary = next((text for text in said if len(text) <= room), said[-1])
             text = " " * LEFT + summary[:room].ljust(room)
             lines.append(Line().add(text, dim).strip(width, base))
+        lines += [Line().strip(width, base)] * max(0, height - 1 - len(lines))  # the axis at the bottom
         axis_end = f"{num(self.span_s, 'g')} s"
         # The end label sits under the plot's end; a plot narrower than it (four or five lanes at
         # 80 columns) lends it the right gutter, so that "0" and "2.5 s" never run together.

@@ -6,7 +6,7 @@ import os
 import platform
 
 from paraviz.core.model.events import LaneSampled, TasksReported
-from paraviz.core.model.figures import RunResult
+from paraviz.core.model.figures import RunResult, figure_text
 from paraviz.core.model.lanes import LaneSpec
 from paraviz.core.teach.i18n import _, ngettext, num
 from paraviz.tui.widgets.lane_chart import LaneChart, axis_unit
@@ -180,6 +180,10 @@ class LanePanel(Vertical):
             processes=sample.processes, threads=sample.threads
         )
         live.append(f" · {counts}")
+        gil = self.chart.trace.gil_share
+        if gil is not None and gil >= LIVE_GIL_SHARE:  # the threads' waits, as they happen
+            live.append(" · ")
+            live.append(_("GIL wait {share}").format(share=num(gil, ".0%")), style="bold red")
         return live
 
     def finished(self, result: RunResult) -> None:
@@ -241,11 +245,18 @@ class LanePanel(Vertical):
         self.show_figures()
 
 
+#: Under this share of its thread-time waiting for the GIL, a running lane's live line does not say it.
+LIVE_GIL_SHARE = 0.05
+
+
 def headline_text(result: RunResult, width: int) -> Text:
     """Speedup on cores, in the lane's width: "1.61x on 1.76 cores", else "1.61x 1.76 cores" with
     the word shortened as the chart's axis shortens it ("núcl."), else the two figures alone."""
-    speedup = "—" if result.speedup is None else f"{num(result.speedup)}×"
-    cores = num(result.effective_cores)
+    if result.too_short and result.ok:  # no figure to show: say why, in the room there is
+        said = _("too short to measure")
+        return Text(said if len(said) <= width else _("too short"), style="bold", no_wrap=True, overflow="ellipsis")
+    speedup = figure_text(result, "speedup", ".2f", "×")
+    cores = figure_text(result, "effective_cores")
     joiner, unit = _(" on "), " " + _("cores")
     if len(speedup) + len(joiner) + len(cores) + len(unit) > width:
         room = width - len(speedup) - len(cores) - 2
@@ -262,15 +273,26 @@ def figure_pairs(result: RunResult) -> list[tuple[str, str]]:
     return [
         (_("wall"), f"{num(result.wall_s, '.3f')} s"),
         (_("start-up"), f"{num(result.startup_s, '.3f')} s"),
-        (_("speedup"), "—" if result.speedup is None else f"{num(result.speedup)}×"),
-        (_("cores"), num(result.effective_cores)),
+        (_("speedup"), figure_text(result, "speedup", ".2f", "×")),
+        (_("cores"), figure_text(result, "effective_cores")),
+        *state_pairs(result),
         (_("CPU"), f"{num(result.cpu_s)} s"),
-        (_("effic."), "—" if result.efficiency is None else num(result.efficiency, ".0%")),
+        (_("effic."), figure_text(result, "efficiency", ".0%")),
         (_("bg cores"), num(result.background_cores)),
         *one_worker_pair(result),
         (_("peak"), _("{processes}p {threads}t").format(processes=result.peak_processes, threads=result.peak_threads)),
         ("RSS", fmt_bytes(result.peak_rss_bytes)),
     ]
+
+
+def state_pairs(result: RunResult) -> list[tuple[str, str]]:
+    """GIL wait and warm-up, where they were measured."""
+    pairs = []
+    if result.gil_share is not None:
+        pairs.append((_("GIL wait"), num(result.gil_share, ".0%")))
+    if result.warmup_s:
+        pairs.append((_("warm-up"), f"{num(result.warmup_s, '.3f')} s"))
+    return pairs
 
 
 def one_worker_pair(result: RunResult) -> list[tuple[str, str]]:
