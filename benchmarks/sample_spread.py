@@ -2,7 +2,7 @@
 
     python benchmarks/sample_spread.py [rounds]
 
-Each round runs one sequential cumsum lane (4 tasks of 1.5e7, about 2 s) twice, in turn: in the
+Each round runs one sequential cumsum lane (8 tasks of 1.5e7, about 2 s) twice, in turn: in the
 app, in a pseudo-terminal of 120x40, pressing s as a person would; and with `paraviz run`. Both
 record every LaneSampled the relay makes (the readings the chart draws), from inside, to a file.
 A one-thread lane uses one core: every sample should read 1.00. It prints, for each way, the
@@ -27,7 +27,7 @@ sys.path.insert(0, str(Path(__file__).resolve().parents[1]))
 from tests.support.terminal import drain, spawn, stop
 
 ROUNDS = int(sys.argv[1]) if len(sys.argv) > 1 else 3
-LANE = ["--workload", "cumsum", "--tasks", "4", "--size", "15000000", "--workers", "2"]
+LANE = ["--workload", "cumsum", "--tasks", "8", "--size", "15000000", "--workers", "2"]
 #: Every sample the relay sends is written to PARAVIZ_SAMPLES as "cores" lines, in the app and the CLI.
 RECORD = (
     "import os\n"
@@ -49,7 +49,8 @@ def interior(path: Path) -> list[float]:
 
 
 def in_app(log: Path) -> list[float]:
-    pid, fd = spawn([sys.executable, "-c", RECORD, *LANE], env={**os.environ, "PARAVIZ_SAMPLES": str(log)})
+    os.environ["PARAVIZ_SAMPLES"] = str(log)  # the pty's child inherits it
+    pid, fd = spawn([sys.executable, "-c", RECORD, *LANE])
     app = psutil.Process(pid)
     try:
         drain(fd, 2.5)
@@ -65,7 +66,7 @@ def in_app(log: Path) -> list[float]:
 
 
 def headless(log: Path) -> list[float]:
-    command = [sys.executable, "-c", RECORD, "run", *LANE, "--modes", "sequential"]
+    command = [sys.executable, "-c", RECORD, "run", *LANE, "--modes", "sequential", "--repeat", "1"]
     subprocess.run(command, env={**os.environ, "PARAVIZ_SAMPLES": str(log)}, capture_output=True, check=True)
     return interior(log)
 

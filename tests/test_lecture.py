@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import subprocess
 import sys
+from dataclasses import replace
 
 import pytest
 from paraviz.core.model.config import RunConfig
@@ -79,7 +80,13 @@ def gil_results(threads_speedup: float) -> dict[str, RunResult]:
 
 def test_the_answer_quotes_the_run_and_a_contradicting_run_is_called_out():
     gil = step_by_key("gil")
-    assert answer_line(gil, gil_results(1.04), {}) == "Threads: speedup 1.04×"
+    assert answer_line(gil, gil_results(1.04), {}) == "Threads: speedup 1.04× · 1.04 cores"
+    # The lesson beside its figure: the cores the threads were held to, and their measured GIL wait
+    states = {"running": 0.3, "ready": 0.0, "gil": 0.67, "wait": 0.03, "io": 0.0}
+    rounds = tuple(replace(gil_results(1.04)["threads"], thread_states=states) for _ in range(3))
+    threads = replace(gil_results(1.04)["threads"], thread_states=states, rounds=rounds)
+    answer = answer_line(gil, {**gil_results(1.04), "threads": threads}, {})
+    assert answer == "Threads: speedup 1.04× · 1.04 cores · GIL wait 67% (median of 3 rounds)"
     assert expectation_failures(gil, gil_results(1.04), 2) == []
     failures = expectation_failures(gil, gil_results(1.8), 2)
     assert len(failures) == 1 and "does not show the lesson" in failures[0] and "1.80×" in failures[0]

@@ -62,6 +62,9 @@ class Step:
     min_tasks: int = 0
     #: The lane and figure that answer the question: highlighted after the run.
     answer: tuple[str, str] = ("threads", "speedup")
+    #: More figures of the answer's lane quoted beside it: the lesson itself, where the answer's
+    #: figure alone is noisy (a GIL-bound 1.07x is noise; its 1.00 cores and GIL wait are the lesson).
+    also: tuple[str, ...] = ()
     expect: tuple[Expect, ...] = ()
     #: The same figure of this earlier step's run, quoted beside this one's (chunks vs chunksize 1).
     compare_with: str | None = None
@@ -76,10 +79,12 @@ STEPS: tuple[Step, ...] = (
         N_("The GIL"),
         N_("Will {workers} threads add up the numbers {workers} times as fast as one loop?"),
         "cumsum",
-        {"target_seconds": "2.5"},
+        # Three interleaved rounds, medians: one round's threads read 1.07x on 2 vCPUs of unequal speed.
+        {"target_seconds": "1.2", "repeat": "3"},
         tasks_per_core=2,
         min_tasks=4,
         answer=("threads", "speedup"),
+        also=("effective_cores", "gil_share"),
         expect=(Expect("threads", "speedup", below=1.3), Expect("processes", "speedup", above=1.3, min_cores=2)),
     ),
     Step(
@@ -204,6 +209,7 @@ FIGURE_NAMES = {
     "startup_s": N_("start-up"),
     "startup_share": N_("start-up share"),
     "longest_share": N_("longest task's share"),
+    "gil_share": N_("GIL wait"),
 }
 
 
@@ -226,7 +232,7 @@ def figure_text(result: RunResult, figure: str) -> str:
         return f"{num(value)}×"
     if figure == "effective_cores":
         return _("{cores} cores").format(cores=num(value))
-    if figure.endswith("_share"):
+    if figure.endswith("_share") or figure == "gil_share":
         return num(value, ".0%")
     return f"{num(value)} s"
 
@@ -278,6 +284,12 @@ def answer_line(step: Step, results: Mapping[str, RunResult], earlier: Mapping[s
     line = _("{lane}: {figure} {value}").format(
         lane=mode_title(lane), figure=_(FIGURE_NAMES[figure]), value=answer_value(result, figure)
     )
+    for more in step.also if result.ok else ():
+        if figure_value(result, more) is not None:  # cores carry their unit: "1.00 cores"
+            name = "" if more == "effective_cores" else _(FIGURE_NAMES[more]) + " "
+            line += f" · {name}{figure_text(result, more)}"
+    if len(result.rounds) > 1:
+        line += _(" (median of {rounds} rounds)").format(rounds=len(result.rounds))
     before = earlier.get(lane)
     if step.compare_with and has_answer(before):
         line += _(" (step «{step}»: {value})").format(
