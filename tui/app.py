@@ -28,6 +28,7 @@ from paraviz.tui.keys import APP_BINDINGS, translated
 from paraviz.tui.run_view import RunEnded, RunView, run_message
 from paraviz.tui.textual_internals import translate_bindings
 from paraviz.tui.widgets import BigFigures, CoreMeter, Explanation, LanePanel
+from paraviz.tui.widgets.glyphs import state_legend
 from paraviz.tui.widgets.lane_colours import LANE_COLOURS
 from textual import events, work
 from textual.app import App, ComposeResult
@@ -126,6 +127,7 @@ class ParavizApp(RunView, DialogActions, App[int]):
             cores=self.machine.logical_cores
         )
         self.explanation.border_title = _("What happened")
+        self.explanation.border_subtitle = state_legend()
         self.refresh_header()
         self.reset_lanes(_("not run"))
         for mode in OPTIONAL_LANES:  # appear when chosen (d, g, or --modes)

@@ -355,10 +355,24 @@ def over_bound(result: RunResult, baseline: RunResult | None, logical_cores: int
     threads = result.peak_threads or logical_cores
     if cores > min(logical_cores, threads) * (1 + BOUND_MARGIN):
         found.append("effective_cores")
-    cpu_bound = baseline is not None and baseline.ok and baseline.effective_cores >= CPU_BOUND_CORES
-    if cpu_bound and result.efficiency is not None and result.efficiency > 1 + BOUND_MARGIN:
+    if baseline is not None and result is not baseline and speedup_over_bound(result, baseline, logical_cores):
         found += ["speedup", "efficiency"]
     return tuple(found)
+
+
+#: Effective cores under which a lane ran on one core's worth of CPU (GIL-bound threads).
+ONE_CORE = 1.3
+
+
+def speedup_over_bound(result: RunResult, baseline: RunResult, logical_cores: int) -> bool:
+    """A speedup physics forbids on CPU-bound work (the sequential lane used a core): faster than
+    sequential on one core's worth of CPU, or faster than its usable cores. Waits need no core:
+    an I/O lane's speedup is never bounded so."""
+    s = result.speedup
+    if s is None or not baseline.ok or baseline.effective_cores < CPU_BOUND_CORES:
+        return False
+    usable = min(result.workers, logical_cores)
+    return (result.effective_cores < ONE_CORE and s > 1 + BOUND_MARGIN) or s > usable * (1 + BOUND_MARGIN)
 
 
 def warmup(result: RunResult, baseline: RunResult | None) -> float | None:

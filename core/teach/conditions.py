@@ -4,19 +4,18 @@ other programs' load, and speedups that physics forbids (noise)."""
 from __future__ import annotations
 
 from paraviz.core.model.config import RunConfig
-from paraviz.core.model.figures import RunResult, mode_name, mode_title
+from paraviz.core.model.figures import BOUND_MARGIN, CPU_BOUND_CORES, ONE_CORE, RunResult, mode_name, mode_title
 from paraviz.core.teach.i18n import _, num
 
-GIL_BOUND = 1.3  # effective cores under which a thread lane was held by the GIL
+GIL_BOUND = ONE_CORE  # effective cores under which a thread lane was held by the GIL
 #: Other programs' average CPU during a lane, in cores, above which the machine was not quiet.
 BUSY_MACHINE_CORES = 0.1
 #: Lanes shorter than this are not judged busy: psutil's 10 ms CPU ticks and the lane's own
 #: start and end swing a 25 ms lane's background figure anywhere from 0 to 0.8 cores (seen).
 BUSY_MIN_WALL_S = 0.5
-#: A sequential lane using at least this many cores was CPU-bound: physics then bounds speedups.
-CPU_BOUND_CORES = 0.8
 #: Speedup beyond what physics allows, as a fraction: more is noise, never an effect.
-PHYSICS_MARGIN = 0.05
+PHYSICS_MARGIN = BOUND_MARGIN
+__all__ = ["CPU_BOUND_CORES", "GIL_BOUND", "PHYSICS_MARGIN", "busy_machine", "noise", "observer"]
 
 #: paraviz's own CPU during a lane, in cores, above which it is said first on a small machine
 #: (on 2 cores a quarter of a core spent drawing took a process lane from 1.94x to 1.72x, seen).
@@ -50,23 +49,21 @@ def busy_machine(results: list[RunResult]) -> list[str]:
 
 
 def noise(results: list[RunResult], config: RunConfig, logical_cores: int) -> dict[str, str]:
-    """Lanes whose speedup physics forbids on CPU-bound work, with the sentence that says so."""
-    seq = next((r for r in results if r.mode == "sequential" and r.ok), None)
-    if seq is None or seq.effective_cores < CPU_BOUND_CORES:
-        return {}
+    """Lanes whose speedup physics forbids on CPU-bound work (figures.speedup_over_bound), with the
+    sentence that says so."""
     usable = min(config.workers, logical_cores)
     again = max(5, 2 * config.repeat)
     found = {}
     for lane in results:
         s = lane.speedup
-        if lane.mode == "sequential" or not lane.ok or s is None:
+        if lane.mode == "sequential" or not lane.ok or s is None or "speedup" not in lane.over_bound:
             continue
-        if lane.effective_cores < GIL_BOUND and s > 1 + PHYSICS_MARGIN:
+        if lane.effective_cores < GIL_BOUND:
             found[lane.mode] = _(
                 "{lane} came out {speedup}× faster than sequential on {cores} cores, which one core cannot do: "
                 "that is noise (the sequential lane ran slow); repeat with --repeat {again}."
             ).format(lane=mode_title(lane.mode), speedup=num(s), cores=num(lane.effective_cores), again=again)
-        elif s > usable * (1 + PHYSICS_MARGIN):
+        else:
             found[lane.mode] = _(
                 "{lane} came out {speedup}× faster than sequential, more than {usable} cores can give to CPU-bound "
                 "work: that is noise (the sequential lane ran slow); repeat with --repeat {again}."

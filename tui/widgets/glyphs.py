@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from paraviz.core.teach.i18n import _
+
 LEVELS = " ▁▂▃▄▅▆▇█"
 REFERENCE = "▔"  # drawn on the top edge of the row just under a reference level
 #: One cell per reading in the heat strip and the remote workers' strips.
@@ -18,3 +20,11 @@ def level_char(fraction: float) -> str:
 STATE_GLYPHS = {"q": "▒", "g": "░", "w": "·", "i": "~"}
 #: Each glyph's style name (a Rich style, resolved once by the chart's palette).
 STATE_STYLES = {"▒": "yellow", "░": "bold red", "·": "dim", "~": "blue"}
+
+
+def state_legend() -> str:
+    """The worker rows' glyphs, named (Textual markup, for a border's subtitle)."""
+    names = {"q": _("ready, no core"), "g": _("GIL wait"), "w": _("lock/queue"), "i": _("sleep/I/O")}
+    parts = [_("█ running")]
+    parts += [f"[{STATE_STYLES[glyph]}]{glyph}[/] {names[letter]}" for letter, glyph in STATE_GLYPHS.items()]
+    return "  ".join(parts)
