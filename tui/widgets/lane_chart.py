@@ -21,7 +21,7 @@ from textual.geometry import Region
 from textual.strip import Strip
 
 LEFT, RIGHT = 4, 6  # gutters: " 16┤" or "w0" on the left; a task count or "cores" on the right
-MIN_CHART_ROWS = 3
+MIN_CHART_ROWS = 2  # one row per core on 2 cores; below it the worker rows fold into "+2"
 
 
 def nice_ceiling(seconds: float) -> float:
