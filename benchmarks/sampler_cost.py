@@ -1,6 +1,8 @@
 """Sampler cost: time per tick of a lane's process tree with 1, 8, 32 and 128 processes, and of
 finding its processes: /proc's per-thread children files against psutil's children(), which reads
-every process of the machine (interleaved, medians).
+every process of the machine (interleaved, medians); then the thread-state sampler's CPU per tick
+for 4, 16 and 64 threads (waiting, as a blocked pool's are), as a share of one core at 50 Hz (the
+issue's budget: 2 % for 16 threads).
 
 python benchmarks/sampler_cost.py
 """
@@ -14,6 +16,7 @@ import time
 
 import psutil
 from paraviz.core.measure.sampler import CpuSampler
+from paraviz.core.measure.threads import STATE_INTERVAL_S, ThreadStateSampler
 from paraviz.core.measure.tree import ProcessTree, descendant_pids
 
 SPAWNER = (
@@ -63,6 +66,36 @@ def main() -> None:
             f"finding them {ours:.2f} ms (psutil's walk {theirs:.2f} ms)"
         )
     print(f"processes on this machine: {len(psutil.pids())}")
+    for n in (4, 16, 64):
+        print(thread_state_cost(n))
+
+
+THREADS = (
+    "import threading, time, sys; "
+    "[threading.Thread(target=time.sleep, args=(60,), daemon=True).start() for _ in range(int(sys.argv[1]) - 1)]; "
+    "time.sleep(60)"
+)
+
+
+def thread_state_cost(n: int) -> str:
+    """CPU per tick of reading ``n`` threads' states (process CPU, not wall: what it takes from a core)."""
+    process = subprocess.Popen([sys.executable, "-c", THREADS, str(n)])
+    try:
+        while len(psutil.Process(process.pid).threads()) < n:
+            time.sleep(0.05)
+        sampler = ThreadStateSampler()
+        sampler.tick([process.pid])  # opens the files
+        ticks = 500
+        t0 = time.process_time()
+        for _ in range(ticks):
+            sampler.tick([process.pid])
+        per_tick = (time.process_time() - t0) / ticks
+        sampler.close()
+    finally:
+        process.kill()
+        process.wait()
+    share = per_tick / STATE_INTERVAL_S
+    return f"thread states of {n:>2} threads: {per_tick * 1e3:.3f} ms CPU per tick = {share:.1%} of a core at 50 Hz"
 
 
 if __name__ == "__main__":

@@ -57,7 +57,7 @@ async def test_run_all_shows_the_figures_of_the_run():
         assert said and all(sentence in explanation for sentence in said), (said, explanation)
         cores = f"{threads.effective_cores:.2f}"
         if threads.effective_cores >= CPU_BOUND_CORES:  # busy on one core: the GIL sentence, or the noise one
-            assert f"Threads used {cores}" in explanation or f"on {cores} cores, which one core" in explanation
+            assert f"used {cores} cores" in explanation or f"on {cores} cores, which one core" in explanation
 
 
 async def test_one_lane_runs_alone_and_settings_changes_clear_stale_figures():
@@ -234,6 +234,8 @@ async def test_an_explanation_longer_than_its_block_ends_with_a_mark_not_a_silen
 
 
 async def test_a_narrow_lanes_time_axis_keeps_zero_and_its_end_apart():
+    from paraviz.core.model.events import TaskRecord
+
     from tests.support.fakes import replay
 
     app = make_app(quick_config(modes=("sequential", "threads", "processes", "dask")))
@@ -245,6 +247,11 @@ async def test_a_narrow_lanes_time_axis_keeps_zero_and_its_end_apart():
             axis = chart.plain_text().splitlines()[-1].split()
             assert axis == ["0", "2.5", "s"], (mode, chart.size.width, axis)
         replay(app, ("sequential", "threads", "processes"))
+        for mode in ("threads", "processes"):  # more workers than rows: at 80x24 two rows fit
+            chart = app.lane(mode).chart
+            more = [TaskRecord(100 + k, 1, 1, 9000 + k, 0.0, 0.5) for k in range(3)]
+            chart.trace.reported([], more)
+            chart.paint()
         await pilot.pause()
         summaries = [
             line.strip() for m in ("threads", "processes") for line in app.lane(m).chart.plain_text().splitlines()

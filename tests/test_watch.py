@@ -56,10 +56,22 @@ def test_the_three_styles_show_the_lesson_as_the_lanes_do(tmp_path: Path):
     assert pool.peak_processes >= 3  # the script and its two workers
     assert pool.effective_cores > 1.5  # seen 1.8 (2 vCPUs)
     assert pool.speedup is not None and pool.speedup > 1.3
-    assert any("one process with" in line and "held by the GIL" in line for line in report.explanation)
+    # Read from outside, thread by thread: the GIL's share, not a guess ("held by the GIL, or waiting").
+    assert threads.thread_states is not None and threads.thread_states["gil"] >= 0.4
+    assert any("one process with" in line and "waited for the GIL" in line for line in report.explanation)
     assert any("Pool.map: 3 processes used" in line for line in report.explanation)
     # Their output went to a file per lane and round, never to the screen.
     assert len(list(tmp_path.glob("*.log"))) == 9
+
+
+@physics
+def test_threads_in_compiled_code_that_releases_the_gil_do_not_wait_for_it(tmp_path: Path):
+    """Four threads hashing (hashlib drops the GIL over 2 KiB) beside one Thread per task summing."""
+    lanes = (("summing", script("thread_per_task.py")), ("hashing", script("hash_threads.py")))
+    summing, hashing = run_lanes(watch_config(lanes, tmp_path)).results
+    assert summing.thread_states is not None and summing.thread_states["gil"] >= 0.4  # seen 0.65
+    assert hashing.thread_states is not None and hashing.thread_states["gil"] <= 0.1  # seen 0.00
+    assert hashing.effective_cores > 1.3 and hashing.thread_states_source == "syscall"
 
 
 FAILING = ("--", sys.executable, "-c", "print('boom'); raise SystemExit(3)")

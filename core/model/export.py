@@ -33,15 +33,16 @@ def _fmt(value: float | None, pattern: str) -> str:
     return "—" if value is None else num(value, pattern)
 
 
-def with_spread(result: RunResult, name: str, pattern: str, unit: str = "") -> str:
-    """``1.98x (1.91-2.03)``: the median, and the range over the rounds when there are several."""
+def with_spread(result: RunResult, name: str, pattern: str, unit: str = "", between: str = " ") -> str:
+    """``1.98x (1.91-2.03)``: the median, and the range over the rounds when there are several
+    (``between`` a newline: the range under the median, where a table has no room beside it)."""
     value = getattr(result, name)
     if value is None:
         return "—"
     text = num(value, pattern) + unit + ("!" if name in result.over_bound else "")
     spread = result.spread(name)
     if spread is not None:
-        text += f" ({num(spread[0], pattern)}-{num(spread[1], pattern)})"
+        text += f"{between}({num(spread[0], pattern)}-{num(spread[1], pattern)})"
     return text
 
 
@@ -105,32 +106,34 @@ def to_table(report: RunReport) -> Any:
         workload=c.workload.name, what=what, arguments=arguments_text(c, report.size), engine=c.engine, rounds=rounds
     )
     caption = _(
-        "{cores} logical cores · Python {python} · {gil} · others: cores used by other programs · "
-        "paraviz: cores paraviz itself used · --format json has every round"
+        "{cores} logical cores · Python {python} · {gil} · others/paraviz: cores used by other "
+        "programs / by paraviz itself · --format json has every round"
     ).format(cores=m.logical_cores, **lanes_python(report))
     if c.attach:  # paraviz attach: one row per burst of work of the processes followed
         title = _("bursts of work of the processes followed, measured from outside")
         caption = _(
-            "{cores} logical cores · a burst: above 0.15 cores until 1 s under · others: cores used by "
-            "other programs · paraviz: cores paraviz itself used"
+            "{cores} logical cores · a burst: above 0.15 cores until 1 s under · others/paraviz: cores used by "
+            "other programs / by paraviz itself"
         ).format(cores=m.logical_cores)
     elif c.commands:  # paraviz watch: the commands, measured from outside; their output in files
         title = _("your commands, measured from outside{rounds}").format(rounds=rounds)
         caption = _(
-            "{cores} logical cores · speedup against {first} · others: cores used by other programs · "
-            "paraviz: cores paraviz itself used · each lane's output: {folder}"
+            "{cores} logical cores · speedup against {first} · others/paraviz: cores used by other "
+            "programs / by paraviz itself · each lane's output: {folder}"
         ).format(cores=m.logical_cores, first=c.commands[0][0], folder=c.output_dir)
     table = Table(
         title=title,
         box=box.SIMPLE_HEAD,
         pad_edge=False,
+        collapse_padding=True,
     )
     headers = [_("lane"), _("workers"), _("wall s"), _("start s"), _("cores"), _("speedup"), _("effic.")]  # CPU s: JSON
     headers += [_("GIL")]
     headers += [_("tasks/s")] if c.timed else []
-    headers += [_("others"), _("paraviz"), _("thr/proc"), _("status")]
+    headers += [_("others/paraviz"), _("thr/proc"), _("status")]
     for index, header in enumerate(headers):
         justify = "left" if index in (0, len(headers) - 1) else "right"
+        # The speedup's range over the rounds goes under it where the line is full, not cut.
         table.add_column(header, justify=justify, no_wrap=True, min_width=len(header))
     for r in report.results:
         row = [
@@ -139,15 +142,14 @@ def to_table(report: RunReport) -> Any:
             num(r.wall_s, ".3f"),
             num(r.startup_s, ".3f"),
             figure_text(r, "effective_cores"),
-            with_spread(r, "speedup", ".2f", "×"),
+            with_spread(r, "speedup", ".2f", "×", between="\n"),
             figure_text(r, "efficiency", ".0%"),
             figure_text(r, "gil_share", ".0%"),
         ]
         row += [num(r.throughput_per_s, ",.1f")] if c.timed else []
         table.add_row(
             *row,
-            num(r.background_cores, ".2f"),
-            num(r.observer_cores, ".2f"),
+            f"{num(r.background_cores, '.2f')}/{num(r.observer_cores, '.2f')}",
             f"{r.peak_threads}/{r.peak_processes}",
             status_name(r.status),
         )

@@ -375,9 +375,18 @@ def speedup_over_bound(result: RunResult, baseline: RunResult, logical_cores: in
     return (result.effective_cores < ONE_CORE and s > 1 + BOUND_MARGIN) or s > usable * (1 + BOUND_MARGIN)
 
 
+#: Lanes whose workers are processes of their own, which start cold (imports, caches). A thread's
+#: first task is no warm-up: two GIL-bound threads' first tasks ran side by side, each at half speed,
+#: and read as 0.49 s of "warm-up" against later tasks that ran alone.
+FRESH_WORKER_MODES = ("processes", "dask")
+
+
 def warmup(result: RunResult, baseline: RunResult | None) -> float | None:
-    """What a worker's first task cost beyond a later one (seconds per task, the median worker's):
-    against the lane's own later tasks, else (each worker ran one task) the baseline's mean task."""
+    """What a worker process's first task cost beyond a later one (seconds per task, the median
+    worker's): against the lane's own later tasks, else (each worker ran one task) the baseline's
+    mean task. None for lanes whose workers are not processes of their own."""
+    if result.mode not in FRESH_WORKER_MODES:
+        return None
     first, later = result.first_task_s, result.later_task_s
     if later is None and baseline is not None and baseline.ok and baseline.tasks_done and result is not baseline:
         later = baseline.wall_s / baseline.tasks_done

@@ -129,8 +129,9 @@ def over_bound_sentences(results: list[RunResult], logical_cores: int) -> list[s
     ]
 
 
-#: Warm-up at least this share of a lane's wall time is part of its story.
-WARMUP_SHARE = 0.2
+#: Warm-up at least this share of a lane's wall time, and this long, is part of its story (less is
+#: a first task's cache misses, not an import).
+WARMUP_SHARE, WARMUP_MIN_S = 0.2, 0.05
 #: Start methods whose workers start a fresh interpreter, which imports the task's libraries again.
 FRESH_INTERPRETERS = ("spawn", "forkserver")
 
@@ -141,7 +142,7 @@ def warmup_sentences(lanes: list[RunResult], explained: set[str]) -> list[str]:
     for lane in lanes:
         if not (lane.ok and lane.warmup_s and lane.first_task_s is not None and lane.mode != "sequential"):
             continue
-        if lane.warmup_s < WARMUP_SHARE * lane.wall_s:
+        if lane.warmup_s < max(WARMUP_MIN_S, WARMUP_SHARE * lane.wall_s):
             continue
         later = lane.first_task_s - lane.warmup_s
         against = (

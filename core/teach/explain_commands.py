@@ -93,6 +93,11 @@ def shape_sentence(lane: RunResult, label: str | None = None) -> str:
         return _("{lane}: one process with {threads} threads used {cores} cores: {why}.").format(
             lane=lane.mode, threads=threads, cores=cores, why=why
         )
+    if threads > 1 and lane.gil_share is not None:
+        return _(
+            "{lane}: one process with {threads} threads used {cores} cores: its threads ran in parallel and "
+            "waited for the GIL {share} of their time (compiled code that releases it, or a Python without it)."
+        ).format(lane=lane.mode, threads=threads, cores=cores, share=num(lane.gil_share, ".0%"))
     if threads > 1:
         return _(
             "{lane}: one process with {threads} threads used {cores} cores: its threads ran in parallel "

@@ -20,8 +20,10 @@ from textual.reactive import reactive
 from textual.widgets import Static
 
 
-def fmt_bytes(n: int) -> str:
-    return f"{num(n / 2**30, '.1f')} GiB" if n >= 2**30 else f"{num(n / 2**20, '.0f')} MiB"
+def fmt_bytes(n: int, compact: bool = False) -> str:
+    """``15 MiB``, ``1.2 GiB``; compact, ``15M`` and ``1.2G`` (beside the peak counts)."""
+    mib, gib = ("M", "G") if compact else (" MiB", " GiB")
+    return f"{num(n / 2**30, '.1f')}{gib}" if n >= 2**30 else f"{num(n / 2**20, '.0f')}{mib}"
 
 
 class LanePanel(Vertical):
@@ -280,9 +282,16 @@ def figure_pairs(result: RunResult) -> list[tuple[str, str]]:
         (_("effic."), figure_text(result, "efficiency", ".0%")),
         (_("bg cores"), num(result.background_cores)),
         *one_worker_pair(result),
-        (_("peak"), _("{processes}p {threads}t").format(processes=result.peak_processes, threads=result.peak_threads)),
-        ("RSS", fmt_bytes(result.peak_rss_bytes)),
+        (
+            _("peak"),
+            _("{processes}p {threads}t").format(processes=result.peak_processes, threads=result.peak_threads)
+            + f" {fmt_bytes(result.peak_rss_bytes, compact=True)}",
+        ),
     ]
+
+
+#: Warm-up under this is a first task's cache misses, not imports: not worth a line of the panel.
+WARMUP_SHOWN_S = 0.01
 
 
 def state_pairs(result: RunResult) -> list[tuple[str, str]]:
@@ -290,7 +299,7 @@ def state_pairs(result: RunResult) -> list[tuple[str, str]]:
     pairs = []
     if result.gil_share is not None:
         pairs.append((_("GIL wait"), num(result.gil_share, ".0%")))
-    if result.warmup_s:
+    if result.warmup_s is not None and result.warmup_s >= WARMUP_SHOWN_S:
         pairs.append((_("warm-up"), f"{num(result.warmup_s, '.3f')} s"))
     return pairs
 
