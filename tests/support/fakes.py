@@ -90,6 +90,8 @@ def replay(app, modes: tuple[str, ...], running: str | None = None, running_upto
     from paraviz.tui.run_view import run_message
 
     final = {r.mode: r for r in finished_results()}
+    for lane in app.lanes.values():  # as a run's start does: every lane keeps room for as many worker rows
+        lane.chart.reserve_rows(app.config.workers)
     for mode in (*modes, *([running] if running else [])):
         workers = 1 if mode == "sequential" else app.config.workers
         app.lane(mode).waiting(8, None, 2, min(2, workers), workers)

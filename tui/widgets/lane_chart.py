@@ -146,7 +146,7 @@ class LaneChart(KeptLines):
         body = max(1, height - 1)  # the axis takes the last row
         rows = max(len(self.trace.rows), self.rows_reserved)
         chart = body - max(0, min(rows, body - MIN_CHART_ROWS))
-        if chart >= 2 * self.cores:
+        if chart >= self.cores:
             chart -= chart % self.cores
         return chart, body - chart
 
