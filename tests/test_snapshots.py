@@ -7,6 +7,7 @@ Update after a deliberate change of the look: pytest tests/test_snapshots.py --s
 from __future__ import annotations
 
 import threading
+from dataclasses import replace
 
 import pytest
 from paraviz.core.measure.sampler import fake_source
@@ -17,7 +18,7 @@ from paraviz.core.model.workloads import get_workload
 from paraviz.tui.app import make_app
 from paraviz.tui.screens import sweep as sweep_screen
 
-from tests.support.fakes import MACHINE, replay, result
+from tests.support.fakes import MACHINE, PIPELINE_LANES, replay, result
 
 CONFIG = RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=10_000_000, start_method="fork")
 
@@ -52,6 +53,24 @@ def test_main_screen_after_a_run(snap_compare, size):
         await pilot.pause()
 
     assert snap_compare(app_for_snapshot(), terminal_size=size, run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_five_lanes_with_asyncio_and_the_hybrid(snap_compare, size):
+    """Sequential, threads, processes, asyncio and the hybrid side by side, after a run."""
+
+    async def run_before(pilot):
+        app = pilot.app
+        await fill_history(app)
+        replay(app, FIVE_LANES, lanes=PIPELINE_LANES)
+        await pilot.pause()
+
+    config = replace(CONFIG, workload=get_workload("pipeline"), modes=FIVE_LANES)
+    app = make_app(config, refresh=60, cpu_source=fake_source(2), machine=MACHINE)
+    assert snap_compare(app, terminal_size=size, run_before=run_before)
+
+
+FIVE_LANES = ("sequential", "threads", "processes", "asyncio", "hybrid")
 
 
 POINTS = [

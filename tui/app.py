@@ -19,7 +19,13 @@ from paraviz.core.model.config import ConfigError, RunConfig, max_workers
 from paraviz.core.model.figures import RunResult
 from paraviz.core.model.lanes import screen_lanes
 from paraviz.core.model.results import RunReport
-from paraviz.core.model.validation import check_settings, check_system, system_inputs, validate
+from paraviz.core.model.validation import (
+    check_event_loop_lanes,
+    check_settings,
+    check_system,
+    system_inputs,
+    validate,
+)
 from paraviz.core.model.workloads import WorkloadError
 from paraviz.core.teach.i18n import _
 from paraviz.tui.dialog_actions import DialogActions
@@ -42,7 +48,7 @@ if TYPE_CHECKING:
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
 #: Lanes shown only once chosen: a cluster, and threads on another interpreter.
-OPTIONAL_LANES = ("dask", "nogil")
+OPTIONAL_LANES = ("dask", "nogil", "asyncio", "hybrid")
 #: paraviz's own CPU is read over this window: shorter would jump with each frame's work.
 OBSERVER_WINDOW_S = 1.0
 #: Below this many lines the lanes drop their progress bars and show fewer figures.
@@ -248,6 +254,11 @@ class ParavizApp(RunView, DialogActions, App[int]):
             self.notify(_("No {lane} lane here: r runs the lanes on screen.").format(lane=which), severity="warning")
             return
         modes = tuple(m for m in self.lanes if m in self.config.modes) if which == "all" else (which,)
+        try:  # a, h: the event-loop lanes run paraviz's workloads, the hybrid one a pipeline only
+            check_event_loop_lanes(replace(self.config, modes=modes))
+        except ConfigError as exc:
+            self.notify(str(exc), severity="error")
+            return
         if "nogil" in modes and self.config.nogil_python not in self.checked_pythons:
             self.check_nogil_python(modes, which)  # off the event loop; the run starts when it answers
             return
@@ -255,7 +266,7 @@ class ParavizApp(RunView, DialogActions, App[int]):
             if mode in self.lanes:
                 self.lane(mode).display = mode in modes or mode in self.results or mode in self.config.modes
         cores = self.machine.logical_cores
-        workers_of = {mode: self.config.workers if self.lane(mode).spec.pooled else 1 for mode in self.lanes}
+        workers_of = {mode: self.config.workers if self.lane(mode).spec.workers_apply else 1 for mode in self.lanes}
         shown = [mode for mode in self.lanes if self.lane(mode).display]
         reserved = max(workers_of[mode] for mode in shown) if shown else 1
         for mode in shown:  # every lane on screen keeps room for as many worker rows: one chart height

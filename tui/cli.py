@@ -93,6 +93,10 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
             "the free-threaded Python (3.13t or newer) of the nogil lane (default: python3.14t or python3.13t on PATH)"
         ),
     )
+    parser.add_argument(
+        "--io-ms",
+        help=_("milliseconds the pipeline workload's loopback server waits before each answer (default 200)"),
+    )
     parser.add_argument("--inner-threads", default="1", help=_("BLAS/OpenMP threads per task (threadpoolctl)"))
     parser.add_argument("--together", action="store_true", help=_("run the lanes at the same time (contention)"))
     parser.add_argument("--target-seconds", default="4", help=_("calibration target for the sequential lane"))

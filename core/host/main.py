@@ -23,7 +23,7 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from paraviz.core.host.engines import DEFAULT_ENGINE, load_lane_runner
+from paraviz.core.host.engines import DEFAULT_ENGINE, MODE_MODULES, load_lane_runner
 from paraviz.core.host.engines.base import Batch, Emitter, Engine, LaneContext, Outcome, kill_own_group
 from paraviz.core.host.protocol import (
     CALIBRATED,
@@ -38,6 +38,7 @@ from paraviz.core.host.protocol import (
     LaneStartedMessage,
     PoolReadyMessage,
 )
+from paraviz.core.host.tasks_io import IO_MS_ENV
 from paraviz.core.host.worker import ItemCall, hold_payload
 from paraviz.core.model.workloads import WorkloadError, check_picklable, resolve, signature_contract
 from paraviz.core.teach.i18n import _
@@ -73,7 +74,10 @@ def _die_with_parent() -> None:
 
 
 def configure(cfg: dict[str, Any]) -> None:
-    """Limit the workload's inner threads in the host itself (pool workers do it in init_worker)."""
+    """Limit the workload's inner threads in the host itself (pool workers do it in init_worker),
+    and tell a workload's prepare how long its I/O waits (--io-ms: the pipeline's loopback server)."""
+    if cfg.get("io_ms") is not None:
+        os.environ[IO_MS_ENV] = str(cfg["io_ms"])
     if cfg.get("configure"):
         resolve(cfg["configure"])(cfg.get("inner_threads"))
 
@@ -130,7 +134,11 @@ def prepare_lane(cfg: dict[str, Any]) -> tuple[Callable[[int, Any], Any], Engine
     try:
         return task, load_lane_runner(mode, cfg.get("engine") or DEFAULT_ENGINE)
     except ImportError as exc:  # an engine's library missing from this interpreter
-        what = _("the dask lane") if mode == "dask" else _("engine {name!r}").format(name=cfg.get("engine"))
+        what = (
+            _("the {mode} lane").format(mode=mode)
+            if mode in MODE_MODULES
+            else _("engine {name!r}").format(name=cfg.get("engine"))
+        )
         raise WorkloadError(
             _("{what} needs {module}: pip install {name}").format(what=what, module=exc.name or exc, name=exc.name)
         ) from None

@@ -44,7 +44,10 @@ class LaneDetails(TypedDict, total=False):
     dask_workers: int
     dask_hosts: str
     cluster_cpu_s: float  # dask: CPU seconds from the workers' own counters
-    compute_s: float  # dask: the task stream's compute time
+    compute_s: float  # dask: the task stream's compute time; hybrid: the pool's, summed over tasks
+    io_wait_s: float  # hybrid: seconds the tasks waited on the event loop for their I/O, summed
+    in_flight: int  # asyncio: tasks in flight at once
+    thread: int  # asyncio: the one thread every task ran in
     exit_code: int  # a user's command (paraviz watch): how it exited
     output_path: str  # the file its output went to
     command: str  # the command as written

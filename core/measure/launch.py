@@ -183,6 +183,10 @@ def host_config(config: RunConfig, workload: Workload, lane: LaneSpec, size: int
         "payload_mb": config.payload,
         "scheduler": config.scheduler,
         "python": lane.python,
+        "async_task": workload.async_task,
+        "io_part": workload.io_part,
+        "cpu_part": workload.cpu_part,
+        "io_ms": config.io_ms,
     }
 
 

@@ -224,6 +224,7 @@ class Lane:
             transfer_s=f.get("transfer_s", 0.0),
             cluster_cpu_s=details.get("cluster_cpu_s"),
             compute_s=details.get("compute_s"),
+            io_wait_s=details.get("io_wait_s"),
             command=details.get("command"),
             tail_s=tail_s,
             exit_code=details.get("exit_code"),

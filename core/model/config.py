@@ -18,6 +18,8 @@ MAX_SECONDS = 3600.0
 MAX_INNER_THREADS = 256
 MAX_REPEAT = 50
 MAX_PAYLOAD_MB = 1024.0
+#: The pipeline workload's server answers after --io-ms: up to a minute (a request times out at 60 s).
+MAX_IO_MS = 60_000.0
 #: Memory we allow a worker process before refusing a pool that would not fit.
 WORKER_MEMORY_BYTES = 100 * 2**20
 
@@ -80,6 +82,8 @@ class RunConfig:
     nogil_python: str | None = None
     #: Seconds after which a lane still running is stopped and reported so (None: no limit).
     time_limit_s: float | None = None
+    #: Milliseconds the pipeline workload's loopback server waits before it answers each request.
+    io_ms: float = 200.0
 
     @property
     def payload(self) -> float:

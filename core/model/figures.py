@@ -8,7 +8,7 @@ from dataclasses import dataclass, replace
 from paraviz.core.teach.i18n import N_, _, num
 
 #: In the order they run and stand on screen: the no-GIL threads beside the threads they answer.
-MODES = ("sequential", "threads", "nogil", "processes", "dask")
+MODES = ("sequential", "threads", "nogil", "processes", "asyncio", "hybrid", "dask")
 #: The lanes run unless --modes says otherwise (dask starts a cluster, nogil needs a free-threaded
 #: Python: chosen, not default).
 DEFAULT_MODES = ("sequential", "threads", "processes")
@@ -18,6 +18,8 @@ MODE_NAMES = {
     "threads": N_("threads"),
     "nogil": N_("threads, no GIL"),
     "processes": N_("processes"),
+    "asyncio": "asyncio",
+    "hybrid": N_("hybrid"),
     "dask": "dask",
 }
 MODE_TITLES = {
@@ -25,6 +27,8 @@ MODE_TITLES = {
     "threads": N_("Threads"),
     "nogil": N_("Threads, no GIL"),
     "processes": N_("Processes"),
+    "asyncio": "asyncio",
+    "hybrid": N_("Hybrid"),
     "dask": "Dask",
 }
 STATUS_NAMES = {"ok": N_("ok"), "error": N_("error"), "stopped": N_("stopped")}
@@ -95,6 +99,9 @@ class RunResult:
     #: The dask lane: CPU seconds its workers' own counters gave, and Dask's task-stream compute time.
     cluster_cpu_s: float | None = None
     compute_s: float | None = None
+    #: The hybrid lane: seconds its tasks waited on the event loop for their I/O, summed over tasks
+    #: (compute_s is then the pool's computing, summed the same way).
+    io_wait_s: float | None = None
     #: The host's Python ("3.13.0", "3.14.0t") and whether its GIL was on at the lane's end.
     python: str | None = None
     gil_enabled: bool | None = None
@@ -214,6 +221,7 @@ RUN_FIELDS = (
     "transfer_s",
     "cluster_cpu_s",
     "compute_s",
+    "io_wait_s",
     "python",
     "gil_enabled",
     "nogil_sequential_wall_s",

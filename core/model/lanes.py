@@ -15,6 +15,8 @@ COMMAND_MODE = "command"
 ATTACHED_MODE = "attached"
 #: The lanes that run their tasks in a pool of the chosen engine (the loop and Dask have their own).
 POOLED_MODES = ("threads", "processes")
+#: The lanes whose --workers is theirs: a pool's workers, tasks in flight on an event loop, or both.
+WORKER_MODES = (*POOLED_MODES, "asyncio", "hybrid")
 
 
 @dataclass(frozen=True)
@@ -41,6 +43,11 @@ class LaneSpec:
     @property
     def pooled(self) -> bool:
         return self.mode in POOLED_MODES
+
+    @property
+    def workers_apply(self) -> bool:
+        """Whether --workers sizes this lane (a pool, or tasks in flight on an event loop)."""
+        return self.mode in WORKER_MODES
 
     @property
     def reports_tasks(self) -> bool:

@@ -122,7 +122,7 @@ def parse_modes(text: str) -> list[str]:
 TEXT_FIELDS = (
     "workload", "modes", "workers", "tasks", "size", "sizes", "items", "seconds", "start_method", "engine",
     "chunksize", "inner_threads", "repeat", "payload", "scheduler", "target_seconds", "python", "time_limit",
-    "nogil_python",
+    "nogil_python", "io_ms",
 )  # fmt: skip
 
 
@@ -187,6 +187,8 @@ def config_from_text(base: RunConfig, fields: Mapping[str, str | None]) -> RunCo
         changes["time_limit_s"] = (
             None if _blank(fields["time_limit"]) else parse_float(str(fields["time_limit"]), _("time limit"))
         )
+    if given("io_ms") and not _blank(fields["io_ms"]):
+        changes["io_ms"] = parse_float(str(fields["io_ms"]), "--io-ms")
     if given("target_seconds") and not _blank(fields["target_seconds"]):
         changes["target_seconds"] = parse_float(str(fields["target_seconds"]), _("target seconds"))
     return validate(replace(base, **changes))

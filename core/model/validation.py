@@ -23,6 +23,7 @@ from paraviz.core.measure.interpreter import (
 )
 from paraviz.core.model.config import (
     MAX_INNER_THREADS,
+    MAX_IO_MS,
     MAX_PAYLOAD_MB,
     MAX_REPEAT,
     MAX_SECONDS,
@@ -35,6 +36,7 @@ from paraviz.core.model.config import (
     max_workers,
 )
 from paraviz.core.model.figures import MODES
+from paraviz.core.model.workloads import WORKLOADS
 from paraviz.core.teach.i18n import N_, _, num
 
 
@@ -137,12 +139,31 @@ def check_settings(config: RunConfig, worker_bound: int) -> None:
         )
     if not config.modes:
         raise ConfigError(_("choose at least one mode of {choices}").format(choices=", ".join(MODES)))
+    if not 0 <= config.io_ms <= MAX_IO_MS:
+        raise ConfigError(
+            _("--io-ms must be between 0 and {max_io_ms} milliseconds, not {io_ms}").format(
+                max_io_ms=num(MAX_IO_MS, ".0f"), io_ms=num(config.io_ms, "g")
+            )
+        )
+    check_event_loop_lanes(config)
     names = [name for name, _command in config.commands]
     for name, command in config.commands:  # paraviz watch's lanes: named once each, each a command
         if not name or names.count(name) > 1:
             raise ConfigError(_("each lane needs its own name, not {name!r}").format(name=name))
         if not command:
             raise ConfigError(_("lane {name!r} has no command").format(name=name))
+
+
+def check_event_loop_lanes(config: RunConfig) -> None:
+    """The hybrid lane runs only a workload with an I/O part and a CPU part (pipeline); the asyncio
+    lane runs any (a task with no async form blocks the loop, which is the lesson)."""
+    if "hybrid" in config.modes and not (config.workload.io_part and config.workload.cpu_part):
+        with_parts = ", ".join(name for name, w in WORKLOADS.items() if w.io_part and w.cpu_part)
+        raise ConfigError(
+            _("the hybrid lane needs a workload with an I/O part and a CPU part ({workloads}), not {workload}").format(
+                workloads=with_parts, workload=config.workload.name
+            )
+        )
 
 
 def system_inputs(config: RunConfig) -> tuple[object, ...]:

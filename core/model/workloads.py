@@ -24,6 +24,7 @@ WAIT = N_("I/O wait")
 TINY = N_("tiny tasks")
 NESTED = N_("nested threads")
 DATA = N_("moving data")
+PIPELINE = N_("I/O then CPU")
 CUSTOM = N_("custom")
 
 
@@ -44,6 +45,13 @@ class Workload:
     uses_inner_threads: bool = False
     #: Megabytes of data each task is sent unless --payload says otherwise.
     default_payload_mb: float = 0.0
+    #: ``async def task(index, size)`` for the asyncio lane, where the task awaits its I/O (None: the
+    #: asyncio lane runs ``task`` inside the loop, blocking it, as CPU work does).
+    async_task: str | None = None
+    #: The hybrid lane's two parts: ``async def io(index)`` awaited on the loop, and
+    #: ``cpu(size, answer)`` handed to a process pool (None: no hybrid form).
+    io_part: str | None = None
+    cpu_part: str | None = None
 
     @property
     def requires(self) -> tuple[str, ...]:
@@ -56,6 +64,7 @@ class Workload:
 
 
 _PURE = "paraviz.core.host.tasks_pure"
+_IO = "paraviz.core.host.tasks_io"
 _ML = "paraviz.core.host.tasks_ml"
 
 WORKLOADS: dict[str, Workload] = {
@@ -116,6 +125,7 @@ WORKLOADS: dict[str, Workload] = {
             250,
             N_("milliseconds of waiting per task"),
             50,
+            async_task=f"{_IO}:sleep_async",
         ),
         Workload(
             "squares",
@@ -139,6 +149,21 @@ WORKLOADS: dict[str, Workload] = {
             1_000_000,
             calibrate=False,
             default_payload_mb=32.0,
+        ),
+        Workload(
+            "pipeline",
+            N_("I/O then CPU: a request to a loopback server (--io-ms), then pure Python on its answer."),
+            PIPELINE,
+            f"{_IO}:pipeline",
+            12,
+            10_000_000,
+            N_("n in sum(range(1, n + 1)) on each answer"),
+            1_000_000,
+            calibrate=False,
+            prepare=f"{_IO}:prepare",
+            async_task=f"{_IO}:pipeline_async",
+            io_part=f"{_IO}:fetch_async",
+            cpu_part=f"{_IO}:compute",
         ),
     )
 }

@@ -1,10 +1,19 @@
 """How far the figures of a run can be trusted, said before what they mean: paraviz's own CPU,
-other programs' load, and speedups that physics forbids (noise)."""
+other programs' load, speedups that physics forbids (noise), lanes too short to measure and
+figures over their physical bound."""
 
 from __future__ import annotations
 
 from paraviz.core.model.config import RunConfig
-from paraviz.core.model.figures import BOUND_MARGIN, CPU_BOUND_CORES, ONE_CORE, RunResult, mode_name, mode_title
+from paraviz.core.model.figures import (
+    BOUND_MARGIN,
+    CPU_BOUND_CORES,
+    MEASURABLE_WALL_S,
+    ONE_CORE,
+    RunResult,
+    mode_name,
+    mode_title,
+)
 from paraviz.core.teach.i18n import _, num
 
 GIL_BOUND = ONE_CORE  # effective cores under which a thread lane was held by the GIL
@@ -15,7 +24,16 @@ BUSY_MACHINE_CORES = 0.1
 BUSY_MIN_WALL_S = 0.5
 #: Speedup beyond what physics allows, as a fraction: more is noise, never an effect.
 PHYSICS_MARGIN = BOUND_MARGIN
-__all__ = ["CPU_BOUND_CORES", "GIL_BOUND", "PHYSICS_MARGIN", "busy_machine", "noise", "observer"]
+__all__ = [
+    "CPU_BOUND_CORES",
+    "GIL_BOUND",
+    "PHYSICS_MARGIN",
+    "busy_machine",
+    "noise",
+    "observer",
+    "over_bound_sentences",
+    "too_short_sentences",
+]
 
 #: paraviz's own CPU during a lane, in cores, above which it is said first on a small machine
 #: (on 2 cores a quarter of a core spent drawing took a process lane from 1.94x to 1.72x, seen).
@@ -69,3 +87,41 @@ def noise(results: list[RunResult], config: RunConfig, logical_cores: int) -> di
                 "work: that is noise (the sequential lane ran slow); repeat with --repeat {again}."
             ).format(lane=mode_title(lane.mode), speedup=num(s), usable=usable, again=again)
     return found
+
+
+def too_short_sentences(results: list[RunResult]) -> list[str]:
+    """One sentence for every lane too short to measure: what it took, and what to change."""
+    short = [r for r in results if r.ok and r.too_short]
+    if not short:
+        return []
+    walls = ", ".join(f"{mode_name(r.mode)} {num(r.wall_s, '.3f')} s" for r in short)
+    return [
+        _(
+            "Too short to measure ({walls}, under {bound} s): no cores, speedup or cause is drawn from "
+            "{these}; give the tasks more work with --size or --tasks, or run for a time with --seconds 5."
+        ).format(
+            walls=walls,
+            bound=num(MEASURABLE_WALL_S, "g"),
+            these=_("that lane") if len(short) == 1 else _("those lanes"),
+        )
+    ]
+
+
+def over_bound_sentences(results: list[RunResult], logical_cores: int) -> list[str]:
+    """Cores that physics forbids are a measurement error, said as one and never explained."""
+    return [
+        _(
+            "{lane} read {cores} cores, more than its {bound} can use: a measurement error, not an effect; "
+            "nothing is concluded from its cores."
+        ).format(
+            lane=mode_title(r.mode),
+            cores=num(r.effective_cores),
+            bound=(
+                _("{count} logical cores").format(count=logical_cores)
+                if logical_cores <= (r.peak_threads or logical_cores)
+                else _("{count} threads").format(count=r.peak_threads)
+            ),
+        )
+        for r in results
+        if "effective_cores" in r.over_bound
+    ]

@@ -9,10 +9,8 @@ from __future__ import annotations
 from paraviz.core.host.engines import engine_spec
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.figures import (
-    MEASURABLE_WALL_S,
     RunResult,
     figure_text,
-    mode_name,
     mode_title,
     single_thread_cost,
 )
@@ -23,8 +21,12 @@ from paraviz.core.teach.conditions import (
     busy_machine,
     noise,
     observer,
+    over_bound_sentences,
+    too_short_sentences,
 )
 from paraviz.core.teach.explain_commands import burst_sentences, command_sentences
+from paraviz.core.teach.explain_loops import loop_sentences
+from paraviz.core.teach.explain_slow import slow_lane_sentences, warmup_sentences
 from paraviz.core.teach.i18n import _, num
 
 TINY_TASK_S = 0.001
@@ -85,111 +87,11 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
     lines.extend(engine_sentences(thr, proc, logical_cores))
     lines.extend(data_sentences(seq, thr, proc, config, explained))
     lines.extend(dask_sentences(measured.get("dask"), proc, explained))
+    lines.extend(loop_sentences({m: r for m, r in measured.items() if m not in noisy}, config, explained))
     lines.extend(imbalance_sentences(thr, proc, config, usable))
     lines.extend(warmup_sentences(list(measured.values()), explained))
     lines.extend(slow_lane_sentences(lanes.get("sequential"), list(measured.values()), explained))
     return lines + list(noisy.values())  # the lesson first, its caveat after
-
-
-def too_short_sentences(results: list[RunResult]) -> list[str]:
-    """One sentence for every lane too short to measure: what it took, and what to change."""
-    short = [r for r in results if r.ok and r.too_short]
-    if not short:
-        return []
-    walls = ", ".join(f"{mode_name(r.mode)} {num(r.wall_s, '.3f')} s" for r in short)
-    return [
-        _(
-            "Too short to measure ({walls}, under {bound} s): no cores, speedup or cause is drawn from "
-            "{these}; give the tasks more work with --size or --tasks, or run for a time with --seconds 5."
-        ).format(
-            walls=walls,
-            bound=num(MEASURABLE_WALL_S, "g"),
-            these=_("that lane") if len(short) == 1 else _("those lanes"),
-        )
-    ]
-
-
-def over_bound_sentences(results: list[RunResult], logical_cores: int) -> list[str]:
-    """Cores that physics forbids are a measurement error, said as one and never explained."""
-    return [
-        _(
-            "{lane} read {cores} cores, more than its {bound} can use: a measurement error, not an effect; "
-            "nothing is concluded from its cores."
-        ).format(
-            lane=mode_title(r.mode),
-            cores=num(r.effective_cores),
-            bound=(
-                _("{count} logical cores").format(count=logical_cores)
-                if logical_cores <= (r.peak_threads or logical_cores)
-                else _("{count} threads").format(count=r.peak_threads)
-            ),
-        )
-        for r in results
-        if "effective_cores" in r.over_bound
-    ]
-
-
-#: Warm-up at least this share of a lane's wall time, and this long, is part of its story (less is
-#: a first task's cache misses, not an import).
-WARMUP_SHARE, WARMUP_MIN_S = 0.2, 0.05
-#: Start methods whose workers start a fresh interpreter, which imports the task's libraries again.
-FRESH_INTERPRETERS = ("spawn", "forkserver")
-
-
-def warmup_sentences(lanes: list[RunResult], explained: set[str]) -> list[str]:
-    """Each worker's first task against its later ones, where the difference is a large share of the lane."""
-    lines = []
-    for lane in lanes:
-        if not (lane.ok and lane.warmup_s and lane.first_task_s is not None and lane.mode != "sequential"):
-            continue
-        if lane.warmup_s < max(WARMUP_MIN_S, WARMUP_SHARE * lane.wall_s):
-            continue
-        later = lane.first_task_s - lane.warmup_s
-        against = (
-            _("against {later} s for their later ones").format(later=num(later, ".3f"))
-            if lane.later_task_s is not None
-            else _("against {later} s for a sequential task").format(later=num(later, ".3f"))
-        )
-        why = (
-            _(
-                "a {method} worker starts a fresh Python that imports the task's libraries before it runs it; "
-                "fork shares the parent's, and larger tasks hide it"
-            ).format(method=lane.start_method)
-            if lane.mode == "processes" and lane.start_method in FRESH_INTERPRETERS
-            else _("libraries imported and caches filled on first use; larger tasks hide it")
-        )
-        lines.append(
-            _("{lane}: each worker's first task took {first} s {against} (warm-up): {why}.").format(
-                lane=mode_title(lane.mode), first=num(lane.first_task_s, ".3f"), against=against, why=why
-            )
-        )
-        explained.add(lane.mode)
-    return lines
-
-
-def slow_lane_sentences(seq: RunResult | None, lanes: list[RunResult], explained: set[str]) -> list[str]:
-    """No silent slow lane: one slower than sequential and explained by nothing above says so."""
-    if not (seq and seq.ok):
-        return []
-    lines = []
-    for lane in lanes:
-        if lane.mode == "sequential" or not lane.ok or lane.mode in explained:
-            continue
-        if lane.wall_s > seq.wall_s * (1 + PHYSICS_MARGIN) and lane.wall_s - seq.wall_s >= MEASURABLE_WALL_S:
-            lines.append(
-                _(
-                    "{lane} took {wall} s against {sequential} s sequentially, and paraviz's figures do not "
-                    "say why (start-up {startup} s, warm-up {warmup} s, {cores} cores)."
-                ).format(
-                    lane=mode_title(lane.mode),
-                    wall=num(lane.wall_s),
-                    sequential=num(seq.wall_s),
-                    startup=num(lane.startup_s),
-                    warmup=num(lane.warmup_s or 0.0),
-                    cores=num(lane.effective_cores),
-                )
-            )
-    return lines
 
 
 def thread_sentences(seq: RunResult | None, thr: RunResult | None, config: RunConfig, usable: int) -> list[str]:

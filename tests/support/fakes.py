@@ -40,13 +40,22 @@ def result(mode: str, wall_s: float, cpu_s: float, workers: int = 2, **fields: o
 
 #: A cumsum-like run on 2 cores: (wall s, cores in use, tasks running at once, per-worker share).
 LANES = {"sequential": (4.0, 1.0, 1, 1.0), "threads": (4.1, 1.0, 2, 0.5), "processes": (2.05, 1.97, 2, 0.985)}
+#: A pipeline-like run (a wait, then computing, per task): five lanes, the event-loop ones included.
+PIPELINE_LANES = {
+    "sequential": (4.8, 0.5, 1, 0.5),
+    "threads": (3.1, 0.78, 2, 0.39),
+    "processes": (2.5, 0.96, 2, 0.48),
+    "asyncio": (3.0, 0.8, 2, 0.4),
+    "hybrid": (1.4, 1.71, 2, 0.86),
+}
+PIDS = {"sequential": 100, "threads": 200, "processes": 300, "asyncio": 400, "hybrid": 500}
 
 
-def lane_events(mode: str, upto_s: float | None = None) -> list[Event]:
+def lane_events(mode: str, upto_s: float | None = None, lanes: dict | None = None) -> list[Event]:
     """What a lane streams: started, samples every 0.25 s, tasks per worker, finished (if it got there)."""
-    wall, cores, parallel, share = LANES[mode]
+    wall, cores, parallel, share = (lanes or LANES)[mode]
     end = wall if upto_s is None else min(upto_s, wall)
-    pid = {"sequential": 100, "threads": 200, "processes": 300}[mode]
+    pid = PIDS[mode]
     workers = [(pid, pid)] if parallel == 1 else [(pid + k + 1, pid + k + 1) for k in range(parallel)]
     per_task = wall * parallel / 8
     events: list[Event] = [LaneStarted(mode, pid)]
@@ -77,26 +86,29 @@ def lane_events(mode: str, upto_s: float | None = None) -> list[Event]:
     done = [r for r in records if r.end <= end]
     events.append(TasksReported(mode, len(done), [], done))
     if upto_s is None or upto_s >= wall:
-        events.append(LaneFinished(result(mode, wall, wall * cores)))
+        events.append(LaneFinished(result(mode, wall, wall * cores)))  # replaced by finished_results' in replay
     return events
 
 
-def finished_results() -> list[RunResult]:
-    return with_comparisons([result(m, w, w * c) for m, (w, c, _, _) in LANES.items()], 2, False)
+def finished_results(lanes: dict | None = None) -> list[RunResult]:
+    table = lanes or LANES
+    return with_comparisons([result(m, w, w * c) for m, (w, c, _, _) in table.items()], 2, False)
 
 
-def replay(app, modes: tuple[str, ...], running: str | None = None, running_upto_s: float = 1.0) -> None:
+def replay(
+    app, modes: tuple[str, ...], running: str | None = None, running_upto_s: float = 1.0, lanes: dict | None = None
+) -> None:
     """Feed a finished run (and, optionally, one lane still running) into the app's event handler."""
     from paraviz.tui.run_view import run_message
 
-    final = {r.mode: r for r in finished_results()}
+    final = {r.mode: r for r in finished_results(lanes)}
     for lane in app.lanes.values():  # as a run's start does: every lane keeps room for as many worker rows
         lane.chart.reserve_rows(app.config.workers)
     for mode in (*modes, *([running] if running else [])):
         workers = 1 if mode == "sequential" else app.config.workers
         app.lane(mode).waiting(8, None, 2, min(2, workers), workers)
         upto = running_upto_s if mode == running else None
-        for event in lane_events(mode, upto):
+        for event in lane_events(mode, upto, lanes):
             if isinstance(event, LaneFinished):
                 event = LaneFinished(replace(final[mode]))
             message = run_message(event)

@@ -1,4 +1,5 @@
-"""The sweep view: speedup against workers for threads and processes, with the Amdahl fit."""
+"""The sweep view: speedup against workers for threads and processes (and, where chosen, no-GIL
+threads, asyncio and the hybrid), with the Amdahl fit."""
 
 from __future__ import annotations
 
@@ -27,7 +28,7 @@ from textual.worker import Worker
 from textual_plotext import PlotextPlot
 from textual_plotext.plot import Plot
 
-MODE_COLOR = {"threads": "cyan", "nogil": "green", "processes": "magenta"}
+MODE_COLOR = {"threads": "cyan", "nogil": "green", "processes": "magenta", "asyncio": "blue", "hybrid": "yellow"}
 #: Below this width the table is hidden, so the plot keeps its axis labels and legend.
 NARROW_WIDTH = 100
 CURVE_POINTS = 40
@@ -107,7 +108,9 @@ class SweepScreen(AnswersAKey, Screen[SweepReport | None]):
         self.report: SweepReport | None = None
         #: The no-GIL threads curve too, where the nogil lane is chosen (its Python found and checked).
         nogil = ("nogil",) if "nogil" in config.modes and config.nogil_python else ()
-        self.modes = ("threads", *nogil, "processes")
+        # The event-loop curves too, on a workload that waits then computes (the pipeline).
+        loops = tuple(m for m in ("asyncio", "hybrid") if m in config.modes and config.workload.io_part)
+        self.modes = ("threads", *nogil, "processes", *loops)
 
     def compose(self) -> ComposeResult:
         c = self.config

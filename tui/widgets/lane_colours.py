@@ -11,10 +11,20 @@ LANE_COLOURS = {
     "threads": "#00af87",
     "nogil": "#87d700",
     "processes": "#ff00ff",
+    "asyncio": "#00d7ff",
+    "hybrid": "#af87ff",
     "dask": "#ffaf00",
 }
 LANE_COMPONENTS = {f"lane--{mode}" for mode in LANE_COLOURS}
-LANE_SHORT = {"sequential": "seq", "threads": "thr", "nogil": "nogil", "processes": "proc", "dask": "dask"}
+LANE_SHORT = {
+    "sequential": "seq",
+    "threads": "thr",
+    "nogil": "nogil",
+    "processes": "proc",
+    "asyncio": "aio",
+    "hybrid": "hyb",
+    "dask": "dask",
+}
 
 
 #: The colour slot each user's command took (paraviz watch), in the order their lanes were made.

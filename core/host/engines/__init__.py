@@ -39,8 +39,9 @@ def load_engine(name: str) -> Engine:
     return module  # type: ignore[return-value]
 
 
-#: Lanes beyond the engine's two: the dask mode has its own module (distributed).
-MODE_MODULES = {"dask": "dask_lane"}
+#: Lanes beyond the engine's two, each with its own module: dask (distributed), asyncio (one event
+#: loop) and hybrid (an event loop for the I/O, a process pool for the computing).
+MODE_MODULES = {"dask": "dask_lane", "asyncio": "asyncio_lane", "hybrid": "hybrid_lane"}
 
 
 def load_lane_runner(mode: str, engine: str) -> Engine | None:
