@@ -138,7 +138,11 @@ async def test_keys_move_between_steps_and_r_runs_the_step_then_shows_its_answer
         assert app.step.key == "io" and "4/" in app.lecture_bar.border_title
         assert not app.running and "Waiting on I/O" in app.lecture_bar.border_title
         await pilot.press("n")
+        assert app.step.key == "pipeline" and app.config.workload.name == "pipeline"
+        assert app.config.modes == ("sequential", "threads", "processes", "asyncio", "hybrid")
+        await pilot.press("n")
         assert app.step.key == "tiny" and app.config.chunksize == 1
+        await pilot.press("left")
         await pilot.press("left")
         await pilot.press("b")
         await pilot.press("space")

@@ -122,6 +122,21 @@ STEPS: tuple[Step, ...] = (
         expect=(Expect("threads", "speedup", above=1.5, min_cores=2),),
     ),
     Step(
+        "pipeline",
+        N_("I/O: threads, asyncio and the hybrid"),
+        N_(
+            "Each task asks a server and waits for it, then computes on the answer. Threads, processes, "
+            "asyncio, or one event loop in front of {workers} processes: which is fastest?"
+        ),
+        "pipeline",
+        {"modes": "sequential,threads,processes,asyncio,hybrid", "io_ms": "200"},
+        tasks_per_core=6,
+        min_tasks=12,
+        answer=("hybrid", "speedup"),
+        also=("effective_cores",),
+        expect=(Expect("hybrid", "wall_s", below=0.9, than="processes", min_cores=2),),
+    ),
+    Step(
         "tiny",
         N_("Tiny tasks"),
         N_("Each task squares one number, sent to a worker one at a time. Will processes help?"),
