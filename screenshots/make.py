@@ -28,6 +28,7 @@ OUT = Path(sys.argv[sys.argv.index("--out") + 1]) if "--out" in sys.argv else HE
 
 #: The threads lane beside the same threads without the GIL (a free-threaded Python: see README).
 FOUR_LANES = ("sequential", "threads", "nogil", "processes")
+FIVE_LANES = ("sequential", "threads", "processes", "asyncio", "hybrid")
 
 SHOTS = [
     ("cumsum-120x40", (120, 40), RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=10_000_000)),
@@ -65,7 +66,28 @@ SHOTS = [
         (120, 40),
         RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=30_000_000),
     ),
+    # The GIL, thread by thread: 4 threads on 2 cores beside the same threads without it, and processes.
+    (
+        "gil-states-120x40",
+        (120, 40),
+        RunConfig(workload=get_workload("cumsum"), workers=4, tasks=8, size=10_000_000, modes=FOUR_LANES),
+    ),
+    (
+        "gil-states-120x40-midrun",
+        (120, 40),
+        RunConfig(workload=get_workload("cumsum"), workers=4, tasks=8, size=20_000_000, modes=FOUR_LANES),
+    ),
+    (
+        "gil-states-80x24",
+        (80, 24),
+        RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=10_000_000, modes=FOUR_LANES),
+    ),
+    # I/O then CPU on five lanes: threads, processes, asyncio and the hybrid.
+    ("pipeline-120x40", (120, 40), RunConfig(workload=get_workload("pipeline"), workers=2, modes=FIVE_LANES)),
+    ("pipeline-80x24", (80, 24), RunConfig(workload=get_workload("pipeline"), workers=2, modes=FIVE_LANES)),
 ]
+#: The lane a mid-run shot waits for, a second into it.
+MIDRUN_LANE = {"cumsum-120x40-midrun": "processes", "gil-states-120x40-midrun": "threads"}
 
 
 async def shoot(name: str, size: tuple[int, int], config: RunConfig) -> Path | None:
@@ -79,8 +101,8 @@ async def shoot(name: str, size: tuple[int, int], config: RunConfig) -> Path | N
         await pilot.press("r")
         await pilot.pause(0.5)
         deadline = time.monotonic() + 300
-        if name.endswith("-midrun"):  # the processes lane filling the cores, a second in
-            while not app.lane("processes").has_class("-running") and time.monotonic() < deadline:
+        if name.endswith("-midrun"):  # a lane a second in: processes filling the cores, threads taking turns
+            while not app.lane(MIDRUN_LANE[name]).has_class("-running") and time.monotonic() < deadline:
                 await pilot.pause(0.05)
             await pilot.pause(1.0)
         while app.running and time.monotonic() < deadline and not name.endswith("-midrun"):

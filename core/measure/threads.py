@@ -42,6 +42,10 @@ GIL_STRUCT_BYTES = 256
 #: How often the state sampler looks (the issue asked for 50 Hz or more) and at most how many threads.
 STATE_INTERVAL_S = 0.02
 MAX_THREADS = 64
+#: Ticks between two listings of the processes' threads (10 Hz at 50 Hz): a new thread is read within 0.1 s.
+LIST_EVERY = 5
+#: A thread on a CPU or runnable this share of an interval or more is read as running, unlooked at.
+BUSY_SHARE = 0.98
 #: Ended threads whose time is kept (one Thread per task makes many).
 MAX_GONE = 10_000
 
@@ -143,7 +147,8 @@ class ThreadStateSampler:
         self.gone: list[ThreadTrack] = []
         #: (monotonic stamp, {(pid, tid): letter of the state that took most of the tick}), for the chart.
         self.ticks: list[tuple[float, dict[tuple[int, int], str]]] = []
-        self.closed = False
+        self.listed_pids: list[int] = []
+        self.ticks_since_list = 0
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -164,29 +169,39 @@ class ThreadStateSampler:
             self.readable = False
         return ThreadTrack(pid, tid, schedstat, syscall)
 
+    def thread_ids(self, pids: list[int]) -> list[tuple[int, int]]:
+        """The threads to read: listed again every LIST_EVERY ticks or when the processes change
+        (a listdir a process at 50 Hz cost more than reading the threads); between, the ones known."""
+        self.ticks_since_list += 1
+        if pids == self.listed_pids and self.ticks_since_list < LIST_EVERY:
+            return list(self.tracks)
+        self.listed_pids, self.ticks_since_list = list(pids), 0
+        found = []
+        for pid in pids:
+            try:
+                found += [(pid, int(t)) for t in os.listdir(f"{self.proc}/{pid}/task")]
+            except OSError:
+                continue
+        return found
+
     def tick(self, pids: list[int]) -> None:
         """One look at every thread of ``pids`` (up to MAX_THREADS)."""
         seen: set[tuple[int, int]] = set()
         letters: dict[tuple[int, int], str] = {}
-        for pid in pids:
-            try:
-                tids = [int(t) for t in os.listdir(f"{self.proc}/{pid}/task")]
-            except OSError:
-                continue
-            for tid in tids:
-                if len(seen) >= MAX_THREADS:
-                    break
-                key = (pid, tid)
-                track = self.tracks.get(key)
+        for pid, tid in self.thread_ids(pids):
+            if len(seen) >= MAX_THREADS:
+                break
+            key = (pid, tid)
+            track = self.tracks.get(key)
+            if track is None:
+                track = self.open_track(pid, tid)
                 if track is None:
-                    track = self.open_track(pid, tid)
-                    if track is None:
-                        continue
-                    self.tracks[key] = track
-                letter = self.read(track)
-                if letter is not None:
-                    seen.add(key)
-                    letters[key] = letter
+                    continue
+                self.tracks[key] = track
+            letter = self.read(track)
+            if letter is not None:
+                seen.add(key)
+                letters[key] = letter
         for key in [k for k in self.tracks if k not in seen]:
             track = self.tracks.pop(key)
             track.close()
@@ -200,7 +215,12 @@ class ThreadStateSampler:
         try:
             before = self.clock()
             counters = read_small(track.schedstat).split()
-            where = read_small(track.syscall) if track.syscall is not None else None
+            # A thread that spent the whole interval on a CPU or runnable needs no look at where it
+            # waits (half the reads of a busy lane): it did not wait.
+            busy = track.stamp and int(counters[0]) + int(counters[1]) - track.run_ns - track.queue_ns >= (
+                BUSY_SHARE * (before - track.stamp) * 1e9
+            )
+            where = None if track.syscall is None else b"running" if busy else read_small(track.syscall)
             stamp = (before + self.clock()) / 2
             if where is None:
                 wchan = read_file(self.path(track.pid, track.tid, "wchan"))

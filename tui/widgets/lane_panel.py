@@ -175,17 +175,19 @@ class LanePanel(Vertical):
         return f"{num(self.done, ',')}/{num(self.total, ',')} · {num(self.elapsed, '.1f')} s{self.round_text}"
 
     def _live_text(self, sample: LaneSampled) -> Text:
+        """Cores in use, the threads' GIL wait so far (where it is worth saying), then the counts:
+        the GIL's share comes before the counts, which a narrow lane cuts first."""
         live = Text(no_wrap=True, overflow="ellipsis")
         live.append(_("{cores} cores").format(cores=num(sample.cores_in_use)), style="bold")
+        gil = self.chart.trace.gil_share
+        if gil is not None and gil >= LIVE_GIL_SHARE:  # the threads' waits, as they happen
+            live.append(" · ")
+            live.append(_("GIL wait {share}").format(share=num(gil, ".0%")), style="bold red")
         narrow = (self.content_size.width or 30) < 28
         counts = (_("{processes}p {threads}t") if narrow else _("{processes} proc · {threads} thr")).format(
             processes=sample.processes, threads=sample.threads
         )
         live.append(f" · {counts}")
-        gil = self.chart.trace.gil_share
-        if gil is not None and gil >= LIVE_GIL_SHARE:  # the threads' waits, as they happen
-            live.append(" · ")
-            live.append(_("GIL wait {share}").format(share=num(gil, ".0%")), style="bold red")
         return live
 
     def finished(self, result: RunResult) -> None:
