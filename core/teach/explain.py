@@ -25,6 +25,7 @@ from paraviz.core.teach.conditions import (
     too_short_sentences,
 )
 from paraviz.core.teach.explain_commands import burst_sentences, command_sentences
+from paraviz.core.teach.explain_costs import STARTUP_SHARE, dask_sentences, data_sentences
 from paraviz.core.teach.explain_loops import loop_sentences
 from paraviz.core.teach.explain_slow import slow_lane_sentences, warmup_sentences
 from paraviz.core.teach.i18n import _, num
@@ -40,11 +41,12 @@ READY_SHARE = 0.2
 WAITING_SPEEDUP, WAITING_CORES = 1.5, 0.5
 #: A speedup at least this large is worth a sentence about the processes' efficiency.
 WORTH_SAYING_SPEEDUP = 1.2
-#: Start-up at least this share of a lane's wall time is the story of a short run.
-STARTUP_SHARE = 0.2
 #: A lane whose longest task took this share of its wall time, below 85 % of the usable cores'
 #: speedup, was capped by unequal tasks.
 LONGEST_TASK_SHARE, CAPPED_SHARE = 0.6, 0.85
+
+
+__all__ = ["dask_sentences", "data_sentences", "explain"]
 
 
 def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> list[str]:
@@ -318,82 +320,3 @@ def engine_sentences(thr: RunResult | None, proc: RunResult | None, logical_core
     """How the chosen engine ran the lanes, in the engine's own words (its SPEC's sentences)."""
     engine = next((lane.engine for lane in (thr, proc) if lane and lane.engine), None)
     return engine_spec(engine).sentences(thr, proc, logical_cores) if engine else []
-
-
-#: Share of a process lane's wall time spent receiving data above which moving data is the story.
-DATA_BOUND_SHARE = 0.3
-
-
-def data_sentences(
-    seq: RunResult | None,
-    thr: RunResult | None,
-    proc: RunResult | None,
-    config: RunConfig,
-    explained: set[str] | None = None,
-) -> list[str]:
-    """When tasks carried data (--payload): what moving it cost processes, from their figures."""
-    if not (proc and proc.ok and proc.bytes_sent):
-        return []
-    per_worker = proc.transfer_s / max(1, proc.workers)
-    line = _(
-        "Processes were sent {megabytes} MB ({payload} MB with every chunk of tasks); "
-        "receiving it took their workers {seconds} s in all"
-    ).format(
-        megabytes=num(proc.bytes_sent / 2**20, ",.0f"), payload=num(config.payload, "g"), seconds=num(proc.transfer_s)
-    )
-    if proc.wall_s > 0 and per_worker >= DATA_BOUND_SHARE * proc.wall_s:
-        line += _(", about {share} of the lane's {wall} s: moving data outweighed the work").format(
-            share=num(per_worker / proc.wall_s, ".0%"), wall=num(proc.wall_s)
-        )
-        if explained is not None:
-            explained.add("processes")
-        if thr and thr.ok and thr.wall_s < proc.wall_s:
-            line += _("; threads share it in memory and took {wall} s").format(wall=num(thr.wall_s))
-    return [line + "."]
-
-
-#: Per-task scheduling cost, against each task's own compute time, above which Dask's overhead
-#: is the story; and how close to the processes lane counts as a match.
-DASK_OVERHEAD_SHARE = 0.5
-MATCH_MARGIN = 0.10
-
-
-def dask_sentences(dask: RunResult | None, proc: RunResult | None, explained: set[str] | None = None) -> list[str]:
-    """What the cluster cost and bought, from the dask lane's own figures."""
-    if not (dask and dask.ok and dask.tasks_done):
-        return []
-    lines = []
-    if dask.wall_s > 0 and dask.startup_s / dask.wall_s >= STARTUP_SHARE:
-        lines.append(
-            _("Starting the Dask cluster took {startup} s of the lane's {wall} s.").format(
-                startup=num(dask.startup_s), wall=num(dask.wall_s)
-            )
-        )
-    if dask.compute_s is not None:
-        busy = max(0.0, dask.wall_s - dask.startup_s) * max(1, dask.workers)
-        per_task = max(0.0, busy - dask.compute_s) / dask.tasks_done
-        work = dask.compute_s / dask.tasks_done
-        if per_task > DASK_OVERHEAD_SHARE * work:
-            lines.append(
-                _(
-                    "Dask spent about {overhead} ms per task on scheduling and messages, against {work} ms of work "
-                    "in each: per-task overhead dominated; bigger tasks pay it off."
-                ).format(overhead=num(per_task * 1e3, ".1f"), work=num(work * 1e3))
-            )
-    if lines and explained is not None:
-        explained.add("dask")  # start-up or per-task overhead: why it was slow
-    if proc and proc.ok and proc.wall_s > 0 and abs(dask.wall_s / proc.wall_s - 1) <= MATCH_MARGIN:
-        lines.append(
-            _(
-                "The cluster matched processes: {dask} s against {processes} s "
-                "(on one machine a cluster buys no more cores than a pool)."
-            ).format(dask=num(dask.wall_s), processes=num(proc.wall_s))
-        )
-    if dask.cluster_cpu_s and dask.cpu_s and abs(dask.cluster_cpu_s / dask.cpu_s - 1) > 0.05:
-        lines.append(
-            _(
-                "Dask's workers counted {cluster} CPU s; the lane's whole process tree {tree} s "
-                "(scheduler, nannies and start-up included)."
-            ).format(cluster=num(dask.cluster_cpu_s), tree=num(dask.cpu_s))
-        )
-    return lines
