@@ -56,7 +56,9 @@ def test_asyncio_overlaps_sleeps_as_threads_do_in_one_thread():
 
 @physics
 def test_asyncio_gains_nothing_on_cpu_work():
-    runs = run_json("--workload", "cumsum", "--modes", "sequential,asyncio", "--tasks", "8", "--size", "4000000")
+    # Medians of 3 interleaved rounds: one round's sequential lane on the slower vCPU read 1.2x (rerun once in CI).
+    lanes = ["--modes", "sequential,asyncio", "--tasks", "8", "--size", "4000000", "--repeat", "3"]
+    runs = run_json("--workload", "cumsum", *lanes)
     assert runs["asyncio"]["speedup"] <= 1.15 and runs["asyncio"]["effective_cores"] < 1.2
     assert any("asyncio gained nothing on this CPU work" in line for line in runs["explanation"])
 
