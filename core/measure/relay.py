@@ -39,7 +39,7 @@ from paraviz.core.model.events import (
     TasksReported,
 )
 from paraviz.core.model.figures import RunResult
-from paraviz.core.model.lanes import LaneSpec
+from paraviz.core.model.lanes import ATTACHED_MODE, COMMAND_MODE, LaneSpec
 from paraviz.core.model.segments import Reading, lone_tail_s
 from paraviz.core.teach.i18n import _, num
 
@@ -48,6 +48,9 @@ BUSY_WORKER_PERCENT = 20.0
 #: Task reports may add a sample between ticks; no two samples are closer than this.
 MIN_EXTRA_SAMPLE_S = 0.1
 
+#: Lanes whose threads' states are read at 50 Hz: several threads of one process, which may wait for
+#: its GIL. The loop, pools of processes and the event-loop lanes are read with each sample.
+FAST_STATE_MODES = ("threads", COMMAND_MODE, ATTACHED_MODE)
 #: Later tasks kept to compare each worker's first with (their median is all that is used).
 MAX_LATER_TASKS = 10_000
 
@@ -90,8 +93,12 @@ class Lane:
         self.last_sample_s = 0.0
         #: Set when the runner stopped the lane at config.time_limit_s.
         self.over_time_limit = False
-        #: Every thread of the lane's tree, read at 50 Hz while the lane's clock runs.
+        #: Every thread of the lane's tree, read while the lane's clock runs: at 50 Hz where threads of
+        #: one process may wait for its GIL (threads, a user's command or process), else with each
+        #: sample. On a CPU and runnable are counters, exact at any rate; only where a blocked
+        #: thread waits is a snapshot, and a one-thread process waits for no GIL.
         self.states = ThreadStateSampler()
+        self.fast_states = spec.mode in FAST_STATE_MODES
 
     def sample_states(self) -> None:
         """One look at every thread's state, while the lane runs (not its imports, not its pool's exit)."""
@@ -153,6 +160,8 @@ class Lane:
         on a clock that is not the lane's, and LaneStarted would then clear it from the chart."""
         if self.finished is not None:  # the host is shutting its pool down: not the lane's work
             return
+        if not self.fast_states:
+            self.sample_states()
         sample = self.host.tree.sample(per_thread)
         if sample is None or self.lane_t0 is None:
             return

@@ -9,6 +9,7 @@ whole process group at once.
 from __future__ import annotations
 
 import contextlib
+import math
 import selectors
 import tempfile
 import threading
@@ -223,8 +224,9 @@ def _drive(lanes: list[Lane], stop: threading.Event, sample_interval: float) -> 
             # (benchmarks/observer.py).
             selector.select(min(MAX_WAIT_S, max(0.0, min(next_sample, next_states) - time.monotonic())))
             if time.monotonic() >= next_states:
-                next_states = time.monotonic() + STATE_INTERVAL_S
-                for lane in running:
+                fast = [lane for lane in running if lane.fast_states]
+                next_states = time.monotonic() + STATE_INTERVAL_S if fast else math.inf
+                for lane in fast:
                     lane.sample_states()
             for lane in list(running):
                 for message in lane.host.read_messages():

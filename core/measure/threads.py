@@ -25,6 +25,7 @@ kernel's ``wchan`` and ``stat`` still say running, waiting or sleeping, with no 
 from __future__ import annotations
 
 import contextlib
+import math
 import os
 import platform
 import time
@@ -42,8 +43,8 @@ GIL_STRUCT_BYTES = 256
 #: How often the state sampler looks (the issue asked for 50 Hz or more) and at most how many threads.
 STATE_INTERVAL_S = 0.02
 MAX_THREADS = 64
-#: Ticks between two listings of the processes' threads (10 Hz at 50 Hz): a new thread is read within 0.1 s.
-LIST_EVERY = 5
+#: Seconds between two listings of the processes' threads: a new thread is read within 0.1 s.
+LIST_EVERY_S = 0.1
 #: A thread on a CPU or runnable this share of an interval or more is read as running, unlooked at.
 BUSY_SHARE = 0.98
 #: Ended threads whose time is kept (one Thread per task makes many).
@@ -148,7 +149,7 @@ class ThreadStateSampler:
         #: (monotonic stamp, {(pid, tid): letter of the state that took most of the tick}), for the chart.
         self.ticks: list[tuple[float, dict[tuple[int, int], str]]] = []
         self.listed_pids: list[int] = []
-        self.ticks_since_list = 0
+        self.listed_at = -math.inf
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -170,12 +171,12 @@ class ThreadStateSampler:
         return ThreadTrack(pid, tid, schedstat, syscall)
 
     def thread_ids(self, pids: list[int]) -> list[tuple[int, int]]:
-        """The threads to read: listed again every LIST_EVERY ticks or when the processes change
+        """The threads to read: listed again every LIST_EVERY_S or when the processes change
         (a listdir a process at 50 Hz cost more than reading the threads); between, the ones known."""
-        self.ticks_since_list += 1
-        if pids == self.listed_pids and self.ticks_since_list < LIST_EVERY:
+        now = self.clock()
+        if pids == self.listed_pids and now - self.listed_at < LIST_EVERY_S:
             return list(self.tracks)
-        self.listed_pids, self.ticks_since_list = list(pids), 0
+        self.listed_pids, self.listed_at = list(pids), now
         found = []
         for pid in pids:
             try:
