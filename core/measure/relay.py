@@ -114,6 +114,7 @@ class Lane:
         if kind == LANE_STARTED:
             started = cast(LaneStartedMessage, message)
             self.lane_t0 = started["t"]
+            self.sample_states()  # the counters' start: a lane shorter than a sample still has its states
             self.background = BackgroundMeter()  # from the lane's clock start, not the host's imports
             self.sink(LaneStarted(self.mode, started["pid"], self.round_number, self.config.repeat))
         elif kind == POOL_READY:
@@ -127,6 +128,7 @@ class Lane:
             rows = cast(ClusterSampledMessage, message)["workers"]
             self.sink(ClusterSampled(self.mode, tuple(RemoteWorker(*row) for row in rows)))
         elif kind == LANE_FINISHED:
+            self.sample_states()  # and their end, before the pool's exit
             self.finished = cast(LaneFinishedMessage, message)
             self.background.finish(self.finished["cpu_s"], self.finished["wall_s"])
 
