@@ -237,3 +237,10 @@ def test_thread_states_are_quoted_in_the_gil_and_the_sleep_sentences():
     slept = {"running": 0.0, "ready": 0.0, "gil": 0.01, "wait": 0.19, "io": 0.8}
     text = explained([result("sequential", 2.0, 0.01, 1), result("threads", 0.25, 0.01, thread_states=slept)])
     assert "slept or waited on I/O 80% of their time and for the GIL 1%" in text
+
+
+def test_asyncio_on_cpu_work_says_it_gained_nothing_even_when_its_speedup_is_noise():
+    """A one-core asyncio lane 1.10x 'faster' than a slow sequential round: the lesson, then its caveat."""
+    text = explained([result("sequential", 1.1, 1.1, 1), result("asyncio", 1.0, 1.0, peak_threads=1)])
+    assert "asyncio gained nothing on this CPU work (1.10× on 1.00 cores)" in text
+    assert text.index("gained nothing") < text.index("noise")

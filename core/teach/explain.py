@@ -89,7 +89,7 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
     lines.extend(engine_sentences(thr, proc, logical_cores))
     lines.extend(data_sentences(seq, thr, proc, config, explained))
     lines.extend(dask_sentences(measured.get("dask"), proc, explained))
-    lines.extend(loop_sentences({m: r for m, r in measured.items() if m not in noisy}, config, explained))
+    lines.extend(loop_sentences(measured, config, explained))  # a noisy speedup: its caveat follows
     lines.extend(imbalance_sentences(thr, proc, config, usable))
     lines.extend(warmup_sentences(list(measured.values()), explained))
     lines.extend(slow_lane_sentences(lanes.get("sequential"), list(measured.values()), explained))

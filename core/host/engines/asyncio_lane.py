@@ -14,7 +14,7 @@ import asyncio
 import os
 import threading
 import time
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from paraviz.core.host.engines.base import FLUSH_EVERY_S, LaneContext, Outcome
@@ -76,18 +76,28 @@ async def run_tasks(lane: LaneContext, coroutine: Callable[[int, Any], Awaitable
             free.put_nowait(slot)
         emitter.finish([(index, 1, pid, slot_row(slot), start, time.monotonic())])
 
-    async def flush() -> None:  # the loop is the only thread: it writes the events too
+    async def admit(index: int) -> Coroutine[Any, Any, None]:
+        return one(index, await free.get())
+
+    await start_all(lane, admit)
+
+
+async def start_all(lane: LaneContext, admit: Callable[[int], Awaitable[Coroutine[Any, Any, None]]]) -> None:
+    """One task per index of the batch, each started when ``admit`` lets it in (a free slot, a place
+    in the window); the lane's events flushed meanwhile (the loop is the only thread: it writes them
+    too). The first TaskFailed ends them all and is raised."""
+
+    async def flush() -> None:
         while True:
             await asyncio.sleep(FLUSH_EVERY_S)
-            emitter.maybe_flush()
+            lane.emitter.maybe_flush()
 
     flusher = asyncio.create_task(flush())
     try:
         async with asyncio.TaskGroup() as group:
             index = 0
-            while batch.more(index, lane.t0):
-                slot = await free.get()
-                group.create_task(one(index, slot))
+            while lane.batch.more(index, lane.t0):
+                group.create_task(await admit(index))
                 index += 1
     except* TaskFailed as failed:
         raise failed.exceptions[0] from None

@@ -15,12 +15,13 @@ import multiprocessing
 import os
 import threading
 import time
+from collections.abc import Coroutine
 from concurrent.futures import ProcessPoolExecutor
 from concurrent.futures.process import BrokenProcessPool
 from typing import Any
 
-from paraviz.core.host.engines.asyncio_lane import TaskFailed
-from paraviz.core.host.engines.base import BATCH_WINDOW, FLUSH_EVERY_S, LaneContext, Outcome
+from paraviz.core.host.engines.asyncio_lane import TaskFailed, start_all
+from paraviz.core.host.engines.base import BATCH_WINDOW, LaneContext, Outcome
 from paraviz.core.host.worker import init_worker, ping
 from paraviz.core.model.workloads import resolve
 from paraviz.core.teach.i18n import _
@@ -88,21 +89,9 @@ async def run_tasks(lane: LaneContext, executor: ProcessPoolExecutor, outcome: O
         outcome.worker_cpu[pid] = max(cpu, outcome.worker_cpu.get(pid, 0.0))
         emitter.finish([(index, 1, pid, tid, start, end)])
 
-    async def flush() -> None:
-        while True:
-            await asyncio.sleep(FLUSH_EVERY_S)
-            emitter.maybe_flush()
+    async def admit(index: int) -> Coroutine[Any, Any, None]:
+        await window.acquire()
+        return one(index)
 
-    flusher = asyncio.create_task(flush())
-    try:
-        async with asyncio.TaskGroup() as group:
-            index = 0
-            while batch.more(index, lane.t0):
-                await window.acquire()
-                group.create_task(one(index))
-                index += 1
-    except* TaskFailed as failed:
-        raise failed.exceptions[0] from None
-    finally:
-        flusher.cancel()
+    await start_all(lane, admit)
     return totals[0], totals[1]
