@@ -116,6 +116,10 @@ class ThreadTrack:
                     os.close(fd)
 
 
+#: A thread seen on a CPU (one shared reading: most looks at a busy lane).
+RUNNING_READING = ThreadReading(RUNNING)
+
+
 def read_small(fd: int) -> bytes:
     return os.pread(fd, 256, 0)  # a /proc file read again from its start, without opening it
 
@@ -189,6 +193,7 @@ class ThreadStateSampler:
         """One look at every thread of ``pids`` (up to MAX_THREADS)."""
         seen: set[tuple[int, int]] = set()
         letters: dict[tuple[int, int], str] = {}
+        now = self.clock()  # one stamp a tick: reading a thread takes microseconds, a tick 20 ms
         for pid, tid in self.thread_ids(pids):
             if len(seen) >= MAX_THREADS:
                 break
@@ -199,7 +204,7 @@ class ThreadStateSampler:
                 if track is None:
                     continue
                 self.tracks[key] = track
-            letter = self.read(track)
+            letter = self.read(track, now)
             if letter is not None:
                 seen.add(key)
                 letters[key] = letter
@@ -209,37 +214,37 @@ class ThreadStateSampler:
             if len(self.gone) < MAX_GONE:
                 self.gone.append(track)
         if letters:
-            self.ticks.append((self.clock(), letters))
+            self.ticks.append((now, letters))
 
-    def read(self, track: ThreadTrack) -> str | None:
+    def read(self, track: ThreadTrack, now: float) -> str | None:
         """Read one thread; add the time since its last reading to its states. None: it is gone."""
         try:
-            before = self.clock()
-            counters = read_small(track.schedstat).split()
-            # A thread that spent the whole interval on a CPU or runnable needs no look at where it
-            # waits (half the reads of a busy lane): it did not wait.
-            busy = track.stamp and int(counters[0]) + int(counters[1]) - track.run_ns - track.queue_ns >= (
-                BUSY_SHARE * (before - track.stamp) * 1e9
-            )
-            where = None if track.syscall is None else b"running" if busy else read_small(track.syscall)
-            stamp = (before + self.clock()) / 2
-            if where is None:
+            counters = os.pread(track.schedstat, 256, 0).split()
+            run_ns, queue_ns = int(counters[0]), int(counters[1])
+            ran_ns = run_ns + queue_ns - track.run_ns - track.queue_ns
+            if track.syscall is None:
                 wchan = read_file(self.path(track.pid, track.tid, "wchan"))
                 reading = classify_wchan(wchan, stat_state(self.path(track.pid, track.tid, "stat")))
-            elif where.startswith(b"-1"):
-                reading = classify(where, stat_state(self.path(track.pid, track.tid, "stat")))
+            elif track.stamp and ran_ns >= BUSY_SHARE * (now - track.stamp) * 1e9:
+                # On a CPU or runnable all the interval: it did not wait (half the reads of a busy lane).
+                reading = RUNNING_READING
+            elif ran_ns == 0 and track.last is not None and track.last.state != RUNNING:
+                # Not run since the last look: still blocked where it was (leaving a wait takes a CPU).
+                reading = track.last
             else:
-                reading = classify(where)
+                where = os.pread(track.syscall, 256, 0)
+                stat = stat_state(self.path(track.pid, track.tid, "stat")) if where.startswith(b"-1") else None
+                reading = classify(where, stat)
         except (OSError, IndexError, ValueError):
             return None
-        if reading.key is not None and reading.timed:
+        if reading.timed and reading is not track.last:
             self.learn(track, reading)
-        run_ns, queue_ns = int(counters[0]), int(counters[1])
-        state = self.state_of(reading)
         if track.stamp:
-            wall = stamp - track.stamp
+            wall = now - track.stamp
             state = self.account(track, reading, wall, (run_ns - track.run_ns) / 1e9, (queue_ns - track.queue_ns) / 1e9)
-        track.run_ns, track.queue_ns, track.stamp, track.last = run_ns, queue_ns, stamp, reading
+        else:
+            state = self.state_of(reading)
+        track.run_ns, track.queue_ns, track.stamp, track.last = run_ns, queue_ns, now, reading
         return LETTER[state]
 
     def account(self, track: ThreadTrack, reading: ThreadReading, wall: float, run: float, queue: float) -> str:
