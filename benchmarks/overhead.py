@@ -25,7 +25,7 @@ SECONDS = float(sys.argv[1]) if len(sys.argv) > 1 else 20.0
 ROUNDS = int(sys.argv[2]) if len(sys.argv) > 2 else 2
 FAKE_256 = (
     "from paraviz.tui.app import make_app; from paraviz.core.measure.sampler import fake_source; "
-    "from paraviz.core.measure.machine import MachineInfo; "
+    "from paraviz.core.model.machine import MachineInfo; "
     "make_app(cpu_source=fake_source(256), machine=MachineInfo(256, 128, '3.11', 'CPython', True, 'Linux')).run()"
 )
 #: The floor: a minimal Textual app that repaints seven lines of 100 cells four times a second.

@@ -16,10 +16,10 @@ import time
 from dataclasses import replace
 from pathlib import Path
 
+from paraviz.core.i18n import set_language
 from paraviz.core.measure.interpreter import find_nogil_python
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.workloads import get_workload
-from paraviz.core.teach.i18n import set_language
 from paraviz.tui.app import make_app
 from paraviz.tui.lecture import make_lecture
 

@@ -97,7 +97,7 @@ def sigterm_leaves_nothing(args: list[str], at_least: int, wait_s: float = 30) -
 @pytest.fixture
 def spanish():
     """The app and the CLI in Spanish for one test, English again after it."""
-    from paraviz.core.teach.i18n import set_language
+    from paraviz.core.i18n import set_language
 
     set_language("es")
     yield

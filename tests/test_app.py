@@ -9,9 +9,9 @@ import typing
 
 import psutil
 import pytest
-from paraviz.core.measure.machine import MachineInfo
 from paraviz.core.measure.sampler import fake_source
 from paraviz.core.model.config import RunConfig
+from paraviz.core.model.machine import MachineInfo
 from paraviz.core.model.workloads import get_workload
 from paraviz.core.teach.conditions import CPU_BOUND_CORES
 from paraviz.core.teach.explain import explain
@@ -165,7 +165,7 @@ async def test_bad_option_is_refused_and_the_setting_kept():
 
 
 async def test_plus_and_minus_check_the_settings_without_touching_the_system(monkeypatch):
-    from paraviz.core.model import validation
+    from paraviz.core.measure import validation
 
     app = make_app(quick_config(workers=2))
 
@@ -346,7 +346,7 @@ async def test_export_holds_every_lane_on_screen(tmp_path):
     import json
     from pathlib import Path
 
-    from paraviz.core.model.export import export
+    from paraviz.core.teach.export import export
 
     app = make_app(quick_config(tasks=2), refresh=0.1)
     async with app.run_test(size=(120, 40)) as pilot:
@@ -491,7 +491,7 @@ def test_a_long_lane_keeps_bounded_buffers_and_its_newest_tasks():
 def test_a_lane_headline_fits_its_width(language: str, width: int, shown: str):
     from dataclasses import replace
 
-    from paraviz.core.teach.i18n import set_language
+    from paraviz.core.i18n import set_language
     from paraviz.tui.widgets.lane_panel import headline_text
 
     from tests.support.fakes import result
@@ -508,7 +508,7 @@ def test_a_lane_headline_fits_its_width(language: str, width: int, shown: str):
 def test_every_figure_value_shows_whole_with_a_space_after_its_label(language: str, width: int):
     from dataclasses import replace
 
-    from paraviz.core.teach.i18n import set_language
+    from paraviz.core.i18n import set_language
     from paraviz.tui.widgets.lane_panel import figure_pairs, figures_text
 
     from tests.support.fakes import result

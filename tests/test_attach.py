@@ -12,9 +12,10 @@ from pathlib import Path
 import psutil
 import pytest
 from paraviz.core.measure.runner import run_lanes
+from paraviz.core.measure.validation import validate
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.segments import QUIET_S, Reading, bursts
-from paraviz.core.model.validation import validate
+from paraviz.core.teach.explain import explain_report
 from paraviz.tui.app import make_app
 
 from tests.support.physics import physics
@@ -60,7 +61,7 @@ def test_a_child_that_starts_a_pool_later_shows_two_bursts_and_is_never_signalle
     assert (loop.burst, pool.burst) == (1, 2) and pool.burst_start_s > loop.burst_start_s + loop.wall_s
     assert loop.peak_processes == 1 and 0.6 < loop.effective_cores < 1.3
     assert pool.peak_processes >= 3 and pool.effective_cores > 1.3  # seen 1.8 on 2 vCPUs
-    assert any("burst 2" in line and "3 processes used" in line for line in report.explanation)
+    assert any("burst 2" in line and "3 processes used" in line for line in explain_report(report))
 
 
 def test_the_time_limit_and_sigterm_let_go_and_leave_the_process_running():

@@ -1,9 +1,9 @@
 from __future__ import annotations
 
 import pytest
+from paraviz.core.measure.options import parse_float, parse_int, parse_modes, parse_sizes
+from paraviz.core.measure.validation import validate
 from paraviz.core.model.config import ConfigError, RunConfig, max_workers
-from paraviz.core.model.options import parse_float, parse_int, parse_modes, parse_sizes
-from paraviz.core.model.validation import validate
 from paraviz.core.model.workloads import WorkloadError, get_workload
 
 
@@ -76,10 +76,10 @@ def test_repeat_is_bounded():
 
 
 def test_one_parser_for_the_cli_and_the_dialog():
-    from paraviz.core.model.options import config_from_text, parse_worker_counts, with_options
+    from paraviz.core.measure.options import config_from_text, parse_worker_counts, with_options
 
     base = RunConfig()
-    from paraviz.core.measure.machine import logical_cores
+    from paraviz.core.model.machine import logical_cores
 
     assert base.workers == logical_cores()  # the CLI's default too
     with pytest.raises(ConfigError, match="a size or sizes, not both"):
@@ -97,7 +97,7 @@ def test_one_parser_for_the_cli_and_the_dialog():
 
 def test_checking_the_settings_touches_nothing_and_the_system_check_asks_the_interpreter(monkeypatch):
     import psutil
-    from paraviz.core.model import validation
+    from paraviz.core.measure import validation
 
     asked: list[str] = []
 

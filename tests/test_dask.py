@@ -11,11 +11,12 @@ import threading
 import time
 
 import pytest
+from paraviz.core.measure.options import parse_scheduler
 from paraviz.core.measure.runner import run_lanes
 from paraviz.core.model.config import ConfigError, RunConfig
 from paraviz.core.model.events import ClusterSampled, PoolReady
-from paraviz.core.model.options import parse_scheduler
 from paraviz.core.model.workloads import get_workload
+from paraviz.core.teach.explain import explain_report
 
 from tests.conftest import PARAVIZ, sigterm_leaves_nothing
 from tests.support.physics import physics
@@ -49,7 +50,7 @@ def test_tiny_tasks_say_dask_overhead_dominated():
     config = RunConfig(workload=get_workload("squares"), workers=2, tasks=1000, modes=("sequential", "dask"))
     report = run_lanes(config)
     assert by_mode(report)["dask"].ok
-    assert any("per-task overhead dominated" in line for line in report.explanation), report.explanation
+    assert any("per-task overhead dominated" in line for line in explain_report(report)), explain_report(report)
 
 
 def test_stopping_the_dask_lane_leaves_no_cluster_process():

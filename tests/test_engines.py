@@ -13,10 +13,11 @@ import pytest
 from paraviz.core.host.engines import ENGINES
 from paraviz.core.host.engines.pool import default_chunksize
 from paraviz.core.measure.runner import run_lanes
+from paraviz.core.measure.validation import validate
 from paraviz.core.model.config import ConfigError, RunConfig
 from paraviz.core.model.events import LaneStarted
-from paraviz.core.model.validation import validate
 from paraviz.core.model.workloads import get_workload
+from paraviz.core.teach.explain import explain_report
 
 from tests.conftest import PARAVIZ, sigterm_leaves_nothing
 from tests.support.physics import physics
@@ -243,7 +244,7 @@ def test_moving_data_costs_processes_and_not_threads():
     assert lanes["processes"].bytes_sent >= 16 // lanes["processes"].chunksize * 32 * 2**20
     assert lanes["processes"].transfer_s > 0
     assert lanes["processes"].wall_s > 1.3 * lanes["threads"].wall_s  # moving data outweighed the work
-    text = " ".join(report.explanation)
+    text = " ".join(explain_report(report))
     assert "moving data outweighed the work" in text
     assert f"{lanes['processes'].bytes_sent / 2**20:,.0f} MB" in text
 

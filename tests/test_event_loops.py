@@ -10,9 +10,9 @@ import time
 
 import psutil
 import pytest
+from paraviz.core.measure.options import config_from_text
 from paraviz.core.measure.runner import run_lanes
 from paraviz.core.model.config import RunConfig
-from paraviz.core.model.options import config_from_text
 from paraviz.tui.app import make_app
 
 from tests.conftest import PARAVIZ, sigterm_leaves_nothing

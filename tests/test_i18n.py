@@ -13,10 +13,10 @@ import pytest
 from babel.messages.catalog import Catalog
 from babel.messages.mofile import read_mo, write_mo
 from babel.messages.pofile import read_po
+from paraviz.core import i18n
+from paraviz.core.i18n import LOCALE_DIR, language_from_environment, num, set_language
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.workloads import get_workload
-from paraviz.core.teach import i18n
-from paraviz.core.teach.i18n import LOCALE_DIR, language_from_environment, num, set_language
 
 from tests.support.screen_text import screen_lines
 from tests.test_app import wait_idle
@@ -39,7 +39,7 @@ def test_catalog_has_every_message_of_the_source_translated_and_nothing_fuzzy():
     po = catalog()
     wanted = {m.id for m in source if m.id}
     have = {m.id for m in po if m.id}
-    assert wanted - have == set(), "run python -m paraviz.core.teach.i18n and translate"
+    assert wanted - have == set(), "run python -m paraviz.core.i18n and translate"
     assert have - wanted == set(), "messages no longer in the source"
     for message in po:
         if not message.id:

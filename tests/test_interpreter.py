@@ -15,10 +15,11 @@ from pathlib import Path
 import psutil
 import pytest
 from paraviz.core.measure.interpreter import probe
+from paraviz.core.measure.options import config_from_text
 from paraviz.core.measure.runner import run_lanes
 from paraviz.core.model.config import ConfigError, RunConfig
 from paraviz.core.model.events import LaneStarted
-from paraviz.core.model.options import config_from_text
+from paraviz.core.teach.explain import explain_report
 
 from tests.support.physics import physics
 from tests.test_app import wait_idle
@@ -179,7 +180,7 @@ def test_interpreters_engine_fills_the_cores_from_one_process():
     assert threads.peak_processes == 1  # one process: the interpreters are threads of the host
     assert threads.effective_cores > 1.5  # measured 1.77 (3 rounds, 1.1 s lanes, 0.13 s of start-up)
     assert threads.speedup is not None and threads.speedup > 1.2  # measured 1.50 (1.47-1.50)
-    assert any("own interpreter" in line for line in report.explanation)
+    assert any("own interpreter" in line for line in explain_report(report))
 
 
 @needs_314

@@ -12,9 +12,10 @@ from pathlib import Path
 
 import pytest
 from paraviz.core.measure.interpreter import InterpreterError, find_nogil_python, probe
+from paraviz.core.measure.options import config_from_text
 from paraviz.core.measure.runner import run_lanes
 from paraviz.core.model.config import ConfigError, RunConfig
-from paraviz.core.model.options import config_from_text
+from paraviz.core.teach.explain import explain_report
 from paraviz.tui.app import make_app
 
 from tests.support.physics import physics
@@ -122,7 +123,7 @@ def test_nogil_threads_fill_two_cores_while_the_same_threads_under_the_gil_hold_
     # The one-worker loop under the free-threaded build, timed before the lane, every round.
     assert nogil.nogil_sequential_wall_s and nogil.nogil_sequential_wall_s > 0.5 * seq.wall_s
     assert all(r.nogil_sequential_wall_s for r in nogil.rounds)
-    assert any("without the GIL they ran in parallel" in line for line in report.explanation)
+    assert any("without the GIL they ran in parallel" in line for line in explain_report(report))
 
 
 JSON_NOGIL = ("--modes", "sequential,nogil", "--repeat", "1", "--format", "json")
@@ -210,7 +211,7 @@ async def test_g_without_a_free_threaded_python_says_how_to_get_one(tmp_path: Pa
 async def test_g_looks_for_the_interpreter_off_the_event_loop(monkeypatch):
     import threading
 
-    from paraviz.core.model import validation
+    from paraviz.core.measure import validation
 
     looked_from: list[threading.Thread] = []
 

@@ -7,11 +7,11 @@ import subprocess
 
 import pandas as pd
 import pytest
-from paraviz.core.measure.machine import default_worker_counts
 from paraviz.core.measure.sweep import amdahl, fit_amdahl, run_sweep
 from paraviz.core.model.config import RunConfig
-from paraviz.core.model.export import fit_line
+from paraviz.core.model.machine import default_worker_counts
 from paraviz.core.model.workloads import get_workload
+from paraviz.core.teach.export import fit_line
 
 from tests.conftest import PARAVIZ
 

@@ -16,8 +16,9 @@ from pathlib import Path
 import psutil
 import pytest
 from paraviz.core.measure.runner import run_lanes
+from paraviz.core.measure.validation import validate
 from paraviz.core.model.config import ConfigError, RunConfig
-from paraviz.core.model.validation import validate
+from paraviz.core.teach.explain import explain_report
 from paraviz.tui.app import make_app
 
 from tests.support.physics import physics
@@ -58,8 +59,8 @@ def test_the_three_styles_show_the_lesson_as_the_lanes_do(tmp_path: Path):
     assert pool.speedup is not None and pool.speedup > 1.3
     # Read from outside, thread by thread: the GIL's share, not a guess ("held by the GIL, or waiting").
     assert threads.thread_states is not None and threads.thread_states["gil"] >= 0.4
-    assert any("one process with" in line and "waited for the GIL" in line for line in report.explanation)
-    assert any("Pool.map: 3 processes used" in line for line in report.explanation)
+    assert any("one process with" in line and "waited for the GIL" in line for line in explain_report(report))
+    assert any("Pool.map: 3 processes used" in line for line in explain_report(report))
     # Their output went to a file per lane and round, never to the screen.
     assert len(list(tmp_path.glob("*.log"))) == 9
 
@@ -97,7 +98,7 @@ def test_the_notebook_problem_is_said_plainly_with_the_start_method(tmp_path: Pa
     assert cell.status == "error" and "Can't get attribute 'square'" in (cell.error or "")
     assert cell.start_method == "spawn"  # read from what the workers printed
     assert any(
-        "start method spawn" in line and "move the function into a .py file" in line for line in report.explanation
+        "start method spawn" in line and "move the function into a .py file" in line for line in explain_report(report)
     )
 
 
@@ -130,7 +131,7 @@ def test_unequal_tasks_show_a_long_tail_on_one_worker(tmp_path: Path):
     assert lane.ok and lane.tail_s is not None
     # One task five times the others: about half the lane on one worker (seen 0.6 of 1.4 s).
     assert lane.tail_s > 0.25 * lane.wall_s
-    assert any("one worker ran alone" in line for line in report.explanation)
+    assert any("one worker ran alone" in line for line in explain_report(report))
 
 
 def test_together_runs_the_commands_at_once(tmp_path: Path):

@@ -12,22 +12,23 @@ from collections import deque
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
-from paraviz.core.measure.machine import MachineInfo, default_worker_counts, machine_info
+from paraviz.core.i18n import _
+from paraviz.core.measure.machine import machine_info
 from paraviz.core.measure.sampler import REFRESH_S, CoreSource, CpuSampler
 from paraviz.core.measure.tree import OwnCpuMeter
-from paraviz.core.model.config import ConfigError, RunConfig, max_workers
-from paraviz.core.model.figures import RunResult
-from paraviz.core.model.lanes import screen_lanes
-from paraviz.core.model.results import RunReport
-from paraviz.core.model.validation import (
+from paraviz.core.measure.validation import (
     check_event_loop_lanes,
     check_settings,
     check_system,
     system_inputs,
     validate,
 )
+from paraviz.core.model.config import ConfigError, RunConfig, max_workers
+from paraviz.core.model.figures import RunResult
+from paraviz.core.model.lanes import screen_lanes
+from paraviz.core.model.machine import MachineInfo, default_worker_counts
+from paraviz.core.model.results import RunReport
 from paraviz.core.model.workloads import WorkloadError
-from paraviz.core.teach.i18n import _
 from paraviz.tui.dialog_actions import DialogActions
 from paraviz.tui.header import header_markup
 from paraviz.tui.keys import APP_BINDINGS, translated

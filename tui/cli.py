@@ -13,14 +13,14 @@ from dataclasses import replace
 from typing import TYPE_CHECKING, NoReturn
 
 from paraviz.core import __version__
-from paraviz.core.host.engines import DEFAULT_ENGINE, ENGINES, engine_spec
-from paraviz.core.measure.machine import default_worker_counts, logical_cores
+from paraviz.core.host.engines import ENGINES, engine_spec
+from paraviz.core.i18n import LANGUAGES, _, language, num, set_language
+from paraviz.core.measure.options import TEXT_FIELDS, config_from_text, parse_int, parse_refresh, parse_worker_counts
 from paraviz.core.measure.sampler import REFRESH_S
-from paraviz.core.model.config import START_METHODS, ConfigError, RunConfig, default_start_method
+from paraviz.core.model.config import DEFAULT_ENGINE, START_METHODS, ConfigError, RunConfig, default_start_method
 from paraviz.core.model.figures import DEFAULT_MODES
-from paraviz.core.model.options import TEXT_FIELDS, config_from_text, parse_int, parse_refresh, parse_worker_counts
+from paraviz.core.model.machine import default_worker_counts, logical_cores
 from paraviz.core.model.workloads import WorkloadError
-from paraviz.core.teach.i18n import LANGUAGES, _, language, num, set_language
 from paraviz.core.teach.lecture import STEPS, parse_step
 from paraviz.tui.headless import EXIT_OK, EXIT_USAGE, headless, print_workloads
 from paraviz.tui.watch import add_attach_parser, add_watch_parser, attach_config, watch_config

@@ -8,25 +8,25 @@ from dataclasses import replace
 from typing import TYPE_CHECKING
 
 from paraviz.core.host.engines import ENGINES, engine_spec
+from paraviz.core.i18n import _
+from paraviz.core.measure.options import with_options
 from paraviz.core.model.config import ConfigError
 from paraviz.core.model.figures import mode_title
-from paraviz.core.model.options import with_options
 from paraviz.core.model.workloads import WorkloadError
-from paraviz.core.teach.i18n import _
 from paraviz.tui.keys import help_rows, key_label
 from textual import work
 from textual.app import SystemCommand
 from textual.screen import Screen
 
 if TYPE_CHECKING:
-    from paraviz.tui.app import ParavizApp
+    from paraviz.tui.app_parts import AppParts
     from paraviz.tui.screens.dialogs import OptionValues
 
 
 class DialogActions:
     """ParavizApp's dialog keys; each dialog's module loads with its first use."""
 
-    def action_choose_workload(self: ParavizApp) -> None:
+    def action_choose_workload(self: AppParts) -> None:
         def chosen(name: str | None) -> None:
             if name and name != self.config.workload.name:
                 self.set_config(self.config.with_workload(name))
@@ -35,7 +35,7 @@ class DialogActions:
 
         self.push_screen(WorkloadScreen(self.config.workload.name), chosen)
 
-    def action_options(self: ParavizApp) -> None:
+    def action_options(self: AppParts) -> None:
         def chosen(values: OptionValues | None) -> None:
             if values is not None:
                 self.check_options(values)
@@ -45,7 +45,7 @@ class DialogActions:
         self.push_screen(OptionsScreen(self.config), chosen)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="options")
-    def check_options(self: ParavizApp, values: OptionValues) -> None:
+    def check_options(self: AppParts, values: OptionValues) -> None:
         """The settings typed in the dialog, checked off the event loop: a --python is asked what it
         is (a process, up to 20 s) and a scheduler is connected to; their answers are kept (the
         interpreter's for the session), so later checks of the same settings touch nothing."""
@@ -57,12 +57,12 @@ class DialogActions:
         if config != self.config:
             self.call_from_thread(self.set_config, config)
 
-    def action_engine(self: ParavizApp, name: str) -> None:
+    def action_engine(self: AppParts, name: str) -> None:
         if name != self.config.engine:
             self.set_config(replace(self.config, engine=name))
             self.notify(_("Engine: {name} ({what})").format(name=name, what=_(engine_spec(name).what)))
 
-    def action_sweep(self: ParavizApp) -> None:
+    def action_sweep(self: AppParts) -> None:
         from paraviz.tui.screens.sweep import SweepScreen  # plotext loads with the first sweep
 
         if isinstance(self.screen, SweepScreen):
@@ -75,7 +75,7 @@ class DialogActions:
             return
         self.push_screen(SweepScreen(self.config, self.sweep_counts))
 
-    def action_export(self: ParavizApp) -> None:
+    def action_export(self: AppParts) -> None:
         report = self.last_report
         if report is None:
             self.notify(_("Nothing to export yet: run (r) or sweep (v) first."), severity="warning")
@@ -84,7 +84,7 @@ class DialogActions:
         def chosen(path: str | None) -> None:
             if not path:
                 return
-            from paraviz.core.model.export import ExportError, export
+            from paraviz.core.teach.export import ExportError, export
 
             try:
                 csv_path, json_path = export(report, path)
@@ -97,7 +97,7 @@ class DialogActions:
 
         self.push_screen(ExportScreen(), chosen)
 
-    async def action_big(self: ParavizApp) -> None:
+    async def action_big(self: AppParts) -> None:
         """Projector mode: the key figures in large digits, the per-core panel and lane tables hidden."""
         self.big = not self.big
         if self.big:
@@ -105,7 +105,7 @@ class DialogActions:
         self.default_screen.set_class(self.big, "-big")
         self.show_big_figures()
 
-    def big_figure_texts(self: ParavizApp) -> dict[str, tuple[str, str]]:
+    def big_figure_texts(self: AppParts) -> dict[str, tuple[str, str]]:
         """Each finished lane's speedup (the sequential lane's wall time), as Digits can draw it."""
         shown = {}
         for mode, result in self.results.items():
@@ -115,16 +115,16 @@ class DialogActions:
                 shown[mode] = (mode_title(mode) + " · " + _("wall s"), f"{result.wall_s:.2f}")
         return shown
 
-    def show_big_figures(self: ParavizApp) -> None:
+    def show_big_figures(self: AppParts) -> None:
         if self.big:
             self.big_figures.show(self.big_figure_texts())
 
-    def action_help(self: ParavizApp) -> None:
+    def action_help(self: AppParts) -> None:
         from paraviz.tui.screens.dialogs import HelpScreen
 
         self.push_screen(HelpScreen(help_rows(self.own_bindings())))
 
-    def get_system_commands(self: ParavizApp, screen: Screen) -> Iterable[SystemCommand]:
+    def get_system_commands(self: AppParts, screen: Screen) -> Iterable[SystemCommand]:
         """The palette: every key's action from the bindings, then one command per engine."""
         for binding in self.own_bindings():
             if binding.tooltip and binding.key != "ctrl+c":

@@ -2,11 +2,11 @@
 
 from __future__ import annotations
 
+from paraviz.core.i18n import _, num
 from paraviz.core.measure.interpreter import probe
-from paraviz.core.measure.machine import MachineInfo
 from paraviz.core.model.config import RunConfig
-from paraviz.core.model.export import arguments_text, gil_text, tasks_text
-from paraviz.core.teach.i18n import _, num
+from paraviz.core.model.machine import MachineInfo
+from paraviz.core.teach.export import arguments_text, gil_text, tasks_text
 from rich.markup import escape
 from rich.text import Text
 

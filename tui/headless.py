@@ -8,10 +8,10 @@ import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING
 
+from paraviz.core.i18n import _, num
 from paraviz.core.model.figures import mode_name
 from paraviz.core.model.results import RunReport
 from paraviz.core.model.workloads import WORKLOADS, WorkloadError
-from paraviz.core.teach.i18n import _, num
 
 if TYPE_CHECKING:
     from paraviz.core.measure.sweep import SweepReport
@@ -39,7 +39,7 @@ def print_workloads() -> None:
 def headless(measure: Callable[[threading.Event], RunReport | SweepReport], output_format: str) -> int:
     """Run ``measure`` with Ctrl+C, SIGTERM and SIGHUP stopping it, print the report, pick the exit code."""
     from paraviz.core.measure.runner import RunError
-    from paraviz.core.model import export as reports
+    from paraviz.core.teach import export as reports
 
     stop = threading.Event()
     for signum in (signal.SIGINT, signal.SIGTERM, signal.SIGHUP):
@@ -62,7 +62,7 @@ def headless(measure: Callable[[threading.Event], RunReport | SweepReport], outp
         if not console.is_terminal:  # piped: do not squeeze the table into 80 columns
             console = Console(width=120)
         console.print(reports.table_of(result))
-        for line in getattr(result, "explanation", ()):
+        for line in reports.explanation_of(result):
             console.print(line, highlight=False)
     if stop.is_set():
         print(_("paraviz: interrupted; lanes that had not finished are marked stopped"), file=sys.stderr)

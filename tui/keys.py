@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from paraviz.core.teach.i18n import N_, _
+from paraviz.core.i18n import N_, _
 from textual.binding import Binding
 
 

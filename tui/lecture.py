@@ -7,9 +7,9 @@ run's own figures. A run that contradicts the lesson is said to, plainly.
 
 from __future__ import annotations
 
+from paraviz.core.i18n import N_, _
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.figures import RunResult, mode_title
-from paraviz.core.teach.i18n import N_, _
 from paraviz.core.teach.lecture import (
     FIGURE_NAMES,
     STEPS,

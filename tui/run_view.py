@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Generic, TypeVar, get_args
 
+from paraviz.core.i18n import _, num
 from paraviz.core.model.events import (
     BaselineStarted,
     Calibrated,
@@ -21,14 +22,13 @@ from paraviz.core.model.figures import RunResult, with_comparisons
 from paraviz.core.model.lanes import baseline_lane
 from paraviz.core.model.results import RunReport
 from paraviz.core.teach.explain import explain
-from paraviz.core.teach.i18n import _, num
 from paraviz.tui.failures import unexpected_failure
 from paraviz.tui.widgets.lane_chart import nice_ceiling
 from textual.message import Message
 from textual.worker import Worker
 
 if TYPE_CHECKING:
-    from paraviz.tui.app import ParavizApp
+    from paraviz.tui.app_parts import AppParts
 
 
 EventT = TypeVar("EventT", bound=Event)
@@ -75,11 +75,11 @@ class RunEnded(Message):
 class RunView:
     """The run's side of ParavizApp: a handler per event, named after it (LaneStarted: on_run_lane_started)."""
 
-    def on_run_calibrating(self: ParavizApp, message: RunEvent[Calibrating]) -> None:
+    def on_run_calibrating(self: AppParts, message: RunEvent[Calibrating]) -> None:
         event = message.event
         self.explanation.say(_("Calibrating {workload}: timing one task…").format(workload=event.workload))
 
-    def on_run_calibrated(self: ParavizApp, message: RunEvent[Calibrated]) -> None:
+    def on_run_calibrated(self: AppParts, message: RunEvent[Calibrated]) -> None:
         event = message.event
         # Keep the size, so that lanes run later compare against the same work.
         self.config = replace(self.config, size=event.size)
@@ -90,45 +90,45 @@ class RunView:
             )
         )
 
-    def on_run_lane_started(self: ParavizApp, message: RunEvent[LaneStarted]) -> None:
+    def on_run_lane_started(self: AppParts, message: RunEvent[LaneStarted]) -> None:
         event = message.event
         self.lane(event.mode).started(event.round, event.rounds)
         self.core_meter.lane_started(event.mode)
 
-    def on_run_baseline_started(self: ParavizApp, message: RunEvent[BaselineStarted]) -> None:
+    def on_run_baseline_started(self: AppParts, message: RunEvent[BaselineStarted]) -> None:
         event = message.event
         self.lane(event.mode).baseline(event.python)
 
-    def on_run_pool_ready(self: ParavizApp, message: RunEvent[PoolReady]) -> None:
+    def on_run_pool_ready(self: AppParts, message: RunEvent[PoolReady]) -> None:
         """Nothing to draw yet: the workers show in the lane's live counts, start-up in its figures."""
 
-    def on_run_cluster_sampled(self: ParavizApp, message: RunEvent[ClusterSampled]) -> None:
+    def on_run_cluster_sampled(self: AppParts, message: RunEvent[ClusterSampled]) -> None:
         event = message.event
         self.core_meter.remote_sampled(event.workers)
 
-    def on_run_tasks_reported(self: ParavizApp, message: RunEvent[TasksReported]) -> None:
+    def on_run_tasks_reported(self: AppParts, message: RunEvent[TasksReported]) -> None:
         event = message.event
         self.lane(event.mode).progress(event)
 
-    def on_run_lane_sampled(self: ParavizApp, message: RunEvent[LaneSampled]) -> None:
+    def on_run_lane_sampled(self: AppParts, message: RunEvent[LaneSampled]) -> None:
         event = message.event
         self.lane(event.mode).sampled(event, message.earlier)
         self.time_axis_moved = True
 
-    def on_run_lane_finished(self: ParavizApp, message: RunEvent[LaneFinished]) -> None:
+    def on_run_lane_finished(self: AppParts, message: RunEvent[LaneFinished]) -> None:
         event = message.event
         self.core_meter.lane_ended(event.result.mode)
         self.lane_finished(event.result)
         self.fit_time_axis()
 
-    def fit_time_axis(self: ParavizApp) -> None:
+    def fit_time_axis(self: AppParts) -> None:
         """One time axis for every lane, long enough for the longest: lanes compare by length."""
         longest = max(lane.chart.trace.now_s for lane in self.lanes.values())
         span = nice_ceiling(longest)
         for lane in self.lanes.values():
             lane.chart.set_span(span)
 
-    def lane_finished(self: ParavizApp, result: RunResult) -> None:
+    def lane_finished(self: AppParts, result: RunResult) -> None:
         """Show a lane's figures as soon as it ends, with speedups against whatever sequential
         lane these settings produced, in this run or an earlier one."""
         before = dict(self.results)
@@ -142,13 +142,13 @@ class RunView:
                 self.lane(mode).finished(lane_result)
         self.show_explanation()
 
-    def on_worker_state_changed(self: ParavizApp, event: Worker.StateChanged) -> None:
+    def on_worker_state_changed(self: AppParts, event: Worker.StateChanged) -> None:
         """A run that raised something unexpected must not leave the app "running" for ever."""
         reason = unexpected_failure(event, "run", _("the run failed: {kind}: {error}"))
         if reason is not None:
             self.post_message(RunEnded(None, reason))
 
-    def on_run_ended(self: ParavizApp, message: RunEnded) -> None:
+    def on_run_ended(self: AppParts, message: RunEnded) -> None:
         self.running = False
         if message.error:
             self.notify(message.error, severity="error")
@@ -166,7 +166,7 @@ class RunView:
             report = RunReport(report.machine, replace(report.config, modes=modes), report.size, shown)
         self.last_report = report
 
-    def show_explanation(self: ParavizApp) -> None:
+    def show_explanation(self: AppParts) -> None:
         ordered = [self.results[m] for m in self.lanes if m in self.results]
         self.show_big_figures()
         if self.config.attach:  # followed processes: their bursts of work, once following ends

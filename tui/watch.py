@@ -9,10 +9,10 @@ import shlex
 import tempfile
 from dataclasses import replace
 
+from paraviz.core.i18n import _
+from paraviz.core.measure.options import parse_float, parse_int
+from paraviz.core.measure.validation import validate
 from paraviz.core.model.config import MAX_SECONDS, ConfigError, RunConfig
-from paraviz.core.model.options import parse_float, parse_int
-from paraviz.core.model.validation import validate
-from paraviz.core.teach.i18n import _
 
 
 def add_watch_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentParser:

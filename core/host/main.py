@@ -23,11 +23,10 @@ import time
 from collections.abc import Callable
 from typing import Any
 
-from paraviz.core.host.engines import DEFAULT_ENGINE, MODE_MODULES, load_lane_runner
+from paraviz.core.host.engines import MODE_MODULES, load_lane_runner
 from paraviz.core.host.engines.base import Batch, Emitter, Engine, LaneContext, Outcome, kill_own_group
 from paraviz.core.host.protocol import (
     CALIBRATED,
-    CALL_ITEM,
     CHECKED,
     LANE_FINISHED,
     LANE_STARTED,
@@ -40,8 +39,9 @@ from paraviz.core.host.protocol import (
 )
 from paraviz.core.host.tasks_io import IO_MS_ENV
 from paraviz.core.host.worker import ItemCall, hold_payload
-from paraviz.core.model.workloads import WorkloadError, check_picklable, resolve, signature_contract
-from paraviz.core.teach.i18n import _
+from paraviz.core.i18n import _
+from paraviz.core.model.config import DEFAULT_ENGINE
+from paraviz.core.model.workloads import CALL_ITEM, WorkloadError, check_picklable, resolve, signature_contract
 
 
 def run_sequential(task: Callable[[int, Any], Any], batch: Batch, emitter: Emitter, t0: float) -> str | None:

@@ -17,9 +17,6 @@ CALIBRATED = "calibrated"
 CHECKED = "checked"
 CLUSTER_SAMPLED = "cluster_sampled"
 
-#: How the host calls the workload's function: task(index, size), or f(item) as map calls it.
-CALL_INDEX_SIZE, CALL_ITEM = "index_size", "item"
-
 #: A task record as sent: [first index, count, pid, native thread id, start, end]. A count of 0
 #: marks a failed task; a count above 1 sums a long chunk.
 RawRecord = tuple[int, int, int, int, float, float]

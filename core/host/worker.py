@@ -12,7 +12,7 @@ from collections import deque
 from collections.abc import Callable
 from typing import Any
 
-from paraviz.core.teach.i18n import _
+from paraviz.core.i18n import _
 
 #: A chunk this long reports one summary record instead of one per task.
 DETAILED_CHUNK = 64

@@ -1,1 +1,2 @@
-"""Launching run hosts and measuring them from outside: relay, process trees, CPU sampler, runner, sweep."""
+"""Layer 4, outside: launching run hosts and measuring them (relay, trees, threads, sampler, runner,
+sweep), and checking settings against this machine (options, validation, interpreters)."""

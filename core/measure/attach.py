@@ -15,12 +15,12 @@ import time
 
 import psutil
 from paraviz.core.host.protocol import Message, outside_lane_finished, outside_lane_started
+from paraviz.core.i18n import _
 from paraviz.core.measure.tree import ProcessTree
 from paraviz.core.model.config import ConfigError
 from paraviz.core.model.figures import RunResult
 from paraviz.core.model.lanes import LaneSpec
 from paraviz.core.model.segments import Burst
-from paraviz.core.teach.i18n import _
 
 #: How a Jupyter kernel shows in its command line: ``python -m ipykernel_launcher -f CONNECTION.json``.
 KERNEL_MARKS = ("ipykernel_launcher", "ipykernel")

@@ -24,10 +24,10 @@ from paraviz.core.host.protocol import (
     outside_lane_finished,
     outside_lane_started,
 )
+from paraviz.core.i18n import _
 from paraviz.core.measure.launch import register_live, unregister_live
 from paraviz.core.measure.tree import ProcessTree
 from paraviz.core.model.lanes import LaneSpec
-from paraviz.core.teach.i18n import _
 
 #: How much of the end of a failed command's output is read for why it failed.
 OUTPUT_TAIL_BYTES = 64 * 1024

@@ -19,7 +19,7 @@ import threading
 from dataclasses import dataclass
 from pathlib import Path
 
-from paraviz.core.teach.i18n import _
+from paraviz.core.i18n import _
 
 MIN_VERSION = (3, 11)
 #: The first CPython with a free-threaded build (PEP 703).

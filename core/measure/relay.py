@@ -22,6 +22,7 @@ from paraviz.core.host.protocol import (
     RawRecord,
     TasksMessage,
 )
+from paraviz.core.i18n import _, num
 from paraviz.core.measure.attach import AttachedProcess
 from paraviz.core.measure.command import CommandProcess
 from paraviz.core.measure.launch import HostProcess, host_config
@@ -41,7 +42,6 @@ from paraviz.core.model.events import (
 from paraviz.core.model.figures import RunResult
 from paraviz.core.model.lanes import ATTACHED_MODE, COMMAND_MODE, LaneSpec
 from paraviz.core.model.segments import Reading, lone_tail_s
-from paraviz.core.teach.i18n import _, num
 
 #: A worker (a thread, or a pool's process) at this CPU % or more in a sample was busy.
 BUSY_WORKER_PERCENT = 20.0

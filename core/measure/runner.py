@@ -18,10 +18,10 @@ from dataclasses import replace
 from typing import Any
 
 import psutil
-from paraviz.core.host.protocol import CALL_INDEX_SIZE
+from paraviz.core.i18n import _, num
 from paraviz.core.measure.attach import burst_results
 from paraviz.core.measure.launch import HostProcess, host_config, wait_readable
-from paraviz.core.measure.machine import logical_cores, machine_info
+from paraviz.core.measure.machine import machine_info
 from paraviz.core.measure.relay import MIN_EXTRA_SAMPLE_S, EventSink, Lane
 from paraviz.core.measure.sampler import REFRESH_S
 from paraviz.core.measure.threads import STATE_INTERVAL_S
@@ -29,10 +29,10 @@ from paraviz.core.model.config import RunConfig
 from paraviz.core.model.events import BaselineStarted, Calibrated, Calibrating, LaneFinished
 from paraviz.core.model.figures import RunResult, median_of_rounds, with_comparisons
 from paraviz.core.model.lanes import LaneSpec, baseline_lane, lane_spec, lanes_of
+from paraviz.core.model.machine import logical_cores
 from paraviz.core.model.results import RunReport
 from paraviz.core.model.segments import bursts
-from paraviz.core.model.workloads import Workload, WorkloadError
-from paraviz.core.teach.i18n import _, num
+from paraviz.core.model.workloads import CALL_INDEX_SIZE, Workload, WorkloadError
 
 __all__ = ["EventSink", "RunError", "RunReport", "calibrate", "check_memory", "check_workload", "run_lanes"]
 

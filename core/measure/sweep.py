@@ -8,14 +8,15 @@ from collections.abc import Callable
 from dataclasses import dataclass, replace
 from typing import Any
 
-from paraviz.core.measure.machine import MachineInfo, logical_cores, machine_info
+from paraviz.core.i18n import _, num
+from paraviz.core.measure.machine import machine_info
 from paraviz.core.measure.relay import EventSink
 from paraviz.core.measure.runner import RunError, run_lanes
+from paraviz.core.measure.validation import validate
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.figures import RunResult, median_of_rounds, with_comparisons
-from paraviz.core.model.results import workload_fields
-from paraviz.core.model.validation import validate
-from paraviz.core.teach.i18n import _, num
+from paraviz.core.model.machine import MachineInfo, logical_cores
+from paraviz.core.model.results import report_head
 
 
 @dataclass(frozen=True)
@@ -117,9 +118,7 @@ class SweepReport:
         return [p for p in self.points if p.status == "error"]
 
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "machine": self.machine.to_dict(),
-            "workload": workload_fields(self.config, self.size),
+        return report_head(self.machine, self.config, self.size) | {
             "baseline": self.baseline.to_dict(),
             "runs": [p.to_dict() for p in self.points],
             "fits": {mode: fit.to_dict() for mode, fit in self.fits.items()},

@@ -103,6 +103,8 @@ class ThreadTrack:
     queue_ns: int = 0
     stamp: float = 0.0
     last: ThreadReading | None = None
+    #: The syscall file's line behind ``last``: the same line again is the same wait (a GIL waiter's).
+    last_line: bytes = b""
     #: Its last wait seen: where it most likely blocked in an interval it was running at both ends of.
     last_blocked: ThreadReading | None = None
     seconds: Counter[str] = field(default_factory=Counter)
@@ -233,8 +235,12 @@ class ThreadStateSampler:
                 reading = track.last
             else:
                 where = os.pread(track.syscall, 256, 0)
-                stat = stat_state(self.path(track.pid, track.tid, "stat")) if where.startswith(b"-1") else None
-                reading = classify(where, stat)
+                if where == track.last_line and track.last is not None:
+                    reading = track.last
+                else:
+                    stat = stat_state(self.path(track.pid, track.tid, "stat")) if where.startswith(b"-1") else None
+                    reading = classify(where, stat)
+                    track.last_line = b"" if stat else where
         except (OSError, IndexError, ValueError):
             return None
         if reading.timed and reading is not track.last:

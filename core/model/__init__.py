@@ -1,1 +1,1 @@
-"""Plain values: the run's settings (pure checks), results and figures, events, workloads, export."""
+"""Layer 2, plain values: settings and their bounds, the machine, lanes, workloads, results and figures, events."""

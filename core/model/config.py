@@ -1,15 +1,18 @@
-"""A run's settings, as one value, and their bounds (core/model/validation checks them)."""
+"""A run's settings, as one value, and their bounds (core/measure/validation checks them)."""
 
 from __future__ import annotations
 
 import multiprocessing
 from dataclasses import dataclass, field, replace
 
-from paraviz.core.host.engines import DEFAULT_ENGINE
-from paraviz.core.host.protocol import CALL_INDEX_SIZE
-from paraviz.core.measure.machine import logical_cores
 from paraviz.core.model.figures import DEFAULT_MODES
-from paraviz.core.model.workloads import Workload, get_workload
+from paraviz.core.model.machine import logical_cores
+from paraviz.core.model.workloads import CALL_INDEX_SIZE, Workload, get_workload
+
+#: The engines a threads or processes lane runs its tasks with (core/host/engines, one module each),
+#: in the order the app and the help list them.
+ENGINE_NAMES = ("futures", "pool", "joblib", "raw", "interpreters")
+DEFAULT_ENGINE = "futures"
 
 START_METHODS = tuple(m for m in ("fork", "forkserver", "spawn") if m in multiprocessing.get_all_start_methods())
 MAX_TASKS = 1_000_000

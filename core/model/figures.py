@@ -5,7 +5,7 @@ from __future__ import annotations
 import statistics
 from dataclasses import dataclass, replace
 
-from paraviz.core.teach.i18n import N_, _, num
+from paraviz.core.i18n import N_, _, num
 
 #: In the order they run and stand on screen: the no-GIL threads beside the threads they answer.
 MODES = ("sequential", "threads", "nogil", "processes", "asyncio", "hybrid", "dask")

@@ -5,15 +5,14 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from paraviz.core.measure.machine import MachineInfo
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.figures import RunResult
-from paraviz.core.teach.explain import explain
+from paraviz.core.model.machine import MachineInfo
 
 
-def workload_fields(config: RunConfig, size: int) -> dict[str, Any]:
-    """The workload part of a report: the same in run and sweep JSON."""
-    return {
+def report_head(machine: MachineInfo, config: RunConfig, size: int) -> dict[str, Any]:
+    """What a report's JSON starts with, the same in run and sweep: the machine and the workload."""
+    workload = {
         "name": config.workload.name,
         "tasks": None if config.timed else config.task_count,
         "size": size,
@@ -22,6 +21,7 @@ def workload_fields(config: RunConfig, size: int) -> dict[str, Any]:
         "repeat": config.repeat,
         "payload_mb": config.payload,
     }
+    return {"machine": machine.to_dict(), "workload": workload}
 
 
 @dataclass(frozen=True)
@@ -35,14 +35,5 @@ class RunReport:
     def failed(self) -> list[RunResult]:
         return [r for r in self.results if r.status == "error"]
 
-    @property
-    def explanation(self) -> list[str]:
-        return explain(self.results, self.config, self.machine.logical_cores)
-
     def to_dict(self) -> dict[str, Any]:
-        return {
-            "machine": self.machine.to_dict(),
-            "workload": workload_fields(self.config, self.size),
-            "runs": [r.to_dict() for r in self.results],
-            "explanation": self.explanation,
-        }
+        return report_head(self.machine, self.config, self.size) | {"runs": [r.to_dict() for r in self.results]}

@@ -15,8 +15,10 @@ from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
-from paraviz.core.host.protocol import CALL_INDEX_SIZE, CALL_ITEM
-from paraviz.core.teach.i18n import N_, _
+from paraviz.core.i18n import N_, _
+
+#: How the host calls the workload's function: task(index, size), or f(item) as map calls it.
+CALL_INDEX_SIZE, CALL_ITEM = "index_size", "item"
 
 PURE = N_("pure-Python CPU")
 NUMERIC = N_("NumPy/scikit-learn CPU")

@@ -1,1 +1,1 @@
-"""What the figures say (explain), the lecture's steps, and the translations."""
+"""Layer 5, what is told: the explanation of the figures, the lecture's steps, reports (table, JSON, CSV)."""

@@ -4,6 +4,7 @@ figures over their physical bound."""
 
 from __future__ import annotations
 
+from paraviz.core.i18n import _, num
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.figures import (
     BOUND_MARGIN,
@@ -14,7 +15,6 @@ from paraviz.core.model.figures import (
     mode_name,
     mode_title,
 )
-from paraviz.core.teach.i18n import _, num
 
 GIL_BOUND = ONE_CORE  # effective cores under which a thread lane was held by the GIL
 #: Other programs' average CPU during a lane, in cores, above which the machine was not quiet.

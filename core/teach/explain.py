@@ -7,6 +7,7 @@ Each threshold sits beside its reason; the sentences go through the catalog (cor
 from __future__ import annotations
 
 from paraviz.core.host.engines import engine_spec
+from paraviz.core.i18n import _, num
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.figures import (
     RunResult,
@@ -14,6 +15,7 @@ from paraviz.core.model.figures import (
     mode_title,
     single_thread_cost,
 )
+from paraviz.core.model.results import RunReport
 from paraviz.core.teach.conditions import (
     CPU_BOUND_CORES,
     GIL_BOUND,
@@ -28,7 +30,6 @@ from paraviz.core.teach.explain_commands import burst_sentences, command_sentenc
 from paraviz.core.teach.explain_costs import STARTUP_SHARE, dask_sentences, data_sentences
 from paraviz.core.teach.explain_loops import loop_sentences
 from paraviz.core.teach.explain_slow import slow_lane_sentences, warmup_sentences
-from paraviz.core.teach.i18n import _, num
 
 TINY_TASK_S = 0.001
 #: A share of the lane's thread-time waiting for the GIL (or sleeping) worth a sentence.
@@ -47,6 +48,11 @@ LONGEST_TASK_SHARE, CAPPED_SHARE = 0.6, 0.85
 
 
 __all__ = ["dask_sentences", "data_sentences", "explain"]
+
+
+def explain_report(report: RunReport) -> list[str]:
+    """What a finished run's figures say, sentence by sentence."""
+    return explain(report.results, report.config, report.machine.logical_cores)
 
 
 def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> list[str]:

@@ -8,8 +8,8 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from paraviz.core.i18n import _, num
 from paraviz.core.model.figures import RunResult
-from paraviz.core.teach.i18n import _, num
 
 #: Under this many cores a process with several threads was held to one core.
 GIL_BOUND = 1.3

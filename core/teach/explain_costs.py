@@ -3,9 +3,9 @@ Dask lane's start-up and per-task scheduling."""
 
 from __future__ import annotations
 
+from paraviz.core.i18n import _, num
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.figures import RunResult
-from paraviz.core.teach.i18n import _, num
 
 #: Start-up at least this share of a lane's wall time is the story of a short run.
 STARTUP_SHARE = 0.2

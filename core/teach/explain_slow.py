@@ -3,9 +3,9 @@ where no measured cause explains it, a sentence that says so: no slow lane is si
 
 from __future__ import annotations
 
+from paraviz.core.i18n import _, num
 from paraviz.core.model.figures import MEASURABLE_WALL_S, RunResult, mode_title
 from paraviz.core.teach.conditions import PHYSICS_MARGIN
-from paraviz.core.teach.i18n import _, num
 
 #: Warm-up at least this share of a lane's wall time, and this long, is part of its story (less is
 #: a first task's cache misses, not an import).

@@ -12,10 +12,10 @@ from collections.abc import Mapping
 from dataclasses import dataclass, field, replace
 from typing import TypeGuard
 
+from paraviz.core.i18n import N_, _, num
+from paraviz.core.measure.options import config_from_text
 from paraviz.core.model.config import ConfigError, RunConfig
 from paraviz.core.model.figures import RunResult, mode_title
-from paraviz.core.model.options import config_from_text
-from paraviz.core.teach.i18n import N_, _, num
 
 #: Every step's lanes are sized for a few seconds; one still running after this is stopped and its
 #: answer says how far it got, so one step cannot hold a class for minutes (on 16 cores, 16

@@ -4,7 +4,6 @@ from __future__ import annotations
 
 from dataclasses import replace
 
-from paraviz.core.measure.machine import MachineInfo
 from paraviz.core.model.events import (
     Event,
     LaneFinished,
@@ -15,6 +14,7 @@ from paraviz.core.model.events import (
     WorkerLoad,
 )
 from paraviz.core.model.figures import RunResult, with_comparisons
+from paraviz.core.model.machine import MachineInfo
 
 MACHINE = MachineInfo(2, 2, "3.11.7", "CPython", True, "Linux")
 

@@ -6,9 +6,9 @@ from dataclasses import dataclass
 from typing import TypeVar
 
 from paraviz.core.host.engines import ENGINES
+from paraviz.core.i18n import N_, _, num
 from paraviz.core.model.config import START_METHODS, RunConfig
 from paraviz.core.model.workloads import WORKLOADS
-from paraviz.core.teach.i18n import N_, _, num
 from paraviz.tui.textual_internals import translate_bindings
 from textual.app import ComposeResult
 from textual.binding import Binding

@@ -6,13 +6,13 @@ from __future__ import annotations
 import threading
 from dataclasses import dataclass
 
+from paraviz.core.i18n import N_, _
 from paraviz.core.measure.runner import RunError
 from paraviz.core.measure.sweep import AmdahlFit, SweepReport, fit_amdahl, run_sweep
 from paraviz.core.model.config import RunConfig
-from paraviz.core.model.export import fit_line, sweep_row, tasks_text
 from paraviz.core.model.figures import RunResult, mode_name
 from paraviz.core.model.workloads import WorkloadError
-from paraviz.core.teach.i18n import N_, _
+from paraviz.core.teach.export import fit_line, sweep_row, tasks_text
 from paraviz.tui.failures import unexpected_failure
 from paraviz.tui.screens.dialogs import AnswersAKey
 from paraviz.tui.textual_internals import translate_bindings

@@ -6,9 +6,9 @@ import math
 from collections import deque
 from dataclasses import dataclass
 
+from paraviz.core.i18n import _, num
 from paraviz.core.measure.sampler import CoreSnapshot
 from paraviz.core.model.events import RemoteWorker
-from paraviz.core.teach.i18n import _, num
 from paraviz.tui.widgets.glyphs import SPARK, level_char
 from paraviz.tui.widgets.lane_colours import LANE_COMPONENTS, LANE_SHORT, lane_colour, lane_css
 from paraviz.tui.widgets.strips import KeptLines, Line

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from paraviz.core.teach.i18n import _
+from paraviz.core.i18n import _
 
 LEVELS = " ▁▂▃▄▅▆▇█"
 REFERENCE = "▔"  # drawn on the top edge of the row just under a reference level

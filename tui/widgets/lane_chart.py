@@ -10,9 +10,9 @@ from __future__ import annotations
 import math
 from dataclasses import dataclass, field
 
+from paraviz.core.i18n import _, num
 from paraviz.core.model.events import TaskRecord
 from paraviz.core.model.trace import LaneTrace
-from paraviz.core.teach.i18n import _, num
 from paraviz.tui.widgets.glyphs import REFERENCE, STATE_GLYPHS, STATE_STYLES, level_char
 from paraviz.tui.widgets.lane_colours import LANE_COMPONENTS, lane_colour, lane_css
 from paraviz.tui.widgets.strips import KeptLines, Line

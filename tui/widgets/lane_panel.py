@@ -5,10 +5,10 @@ from __future__ import annotations
 import os
 import platform
 
+from paraviz.core.i18n import _, ngettext, num
 from paraviz.core.model.events import LaneSampled, TasksReported
 from paraviz.core.model.figures import RunResult, figure_text
 from paraviz.core.model.lanes import LaneSpec
-from paraviz.core.teach.i18n import _, ngettext, num
 from paraviz.tui.widgets.lane_chart import LaneChart, axis_unit
 from paraviz.tui.widgets.lane_colours import dom_name, lane_mark
 from paraviz.tui.widgets.progress import QuietProgressBar

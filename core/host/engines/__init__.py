@@ -13,16 +13,12 @@ import importlib
 
 from paraviz.core.host.engines.base import Engine
 from paraviz.core.host.engines.spec import EngineSpec
+from paraviz.core.model.config import ENGINE_NAMES
 
-#: name -> module, in the order the app and the help list them.
-ENGINES: dict[str, str] = {
-    "futures": "futures",
-    "pool": "pool",
-    "joblib": "joblib_engine",
-    "raw": "raw",
-    "interpreters": "interpreters",
-}
-DEFAULT_ENGINE = "futures"
+#: name -> module, in the order the app and the help list them (the names are the model's).
+ENGINES: dict[str, str] = dict(
+    zip(ENGINE_NAMES, ("futures", "pool", "joblib_engine", "raw", "interpreters"), strict=True)
+)
 
 
 @functools.cache

@@ -18,8 +18,8 @@ from collections.abc import Awaitable, Callable, Coroutine
 from typing import Any
 
 from paraviz.core.host.engines.base import FLUSH_EVERY_S, LaneContext, Outcome
+from paraviz.core.i18n import _
 from paraviz.core.model.workloads import resolve
-from paraviz.core.teach.i18n import _
 
 
 class TaskFailed(Exception):

@@ -16,7 +16,7 @@ from typing import Any, Protocol
 
 from paraviz.core.host.protocol import POOL_READY, TASKS, LaneDetails, Message, PoolReadyMessage, TasksMessage
 from paraviz.core.host.worker import Record, run_chunk
-from paraviz.core.teach.i18n import _
+from paraviz.core.i18n import _
 
 FLUSH_EVERY_S = 0.1
 MAX_RECORDS = 64

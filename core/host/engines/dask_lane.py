@@ -17,7 +17,7 @@ from distributed import Client, LocalCluster, as_completed, get_task_stream
 from paraviz.core.host.engines.base import LaneContext, Outcome, drain_from_thread
 from paraviz.core.host.protocol import CLUSTER_SAMPLED, ClusterSampledMessage
 from paraviz.core.host.worker import ChunkResult, run_chunk
-from paraviz.core.teach.i18n import _
+from paraviz.core.i18n import _
 
 #: How long to wait for an existing scheduler before calling it unreachable.
 CONNECT_TIMEOUT_S = 5

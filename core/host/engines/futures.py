@@ -10,7 +10,7 @@ from typing import Any
 from paraviz.core.host.engines.base import LaneContext, Outcome, WorkerBoard, WorkerDied, run_windowed
 from paraviz.core.host.engines.spec import EngineSpec
 from paraviz.core.host.worker import init_worker, ping
-from paraviz.core.teach.i18n import N_, _
+from paraviz.core.i18n import N_, _
 
 SPEC = EngineSpec("futures", N_("ThreadPoolExecutor / ProcessPoolExecutor"))
 

@@ -23,8 +23,8 @@ from typing import Any
 from paraviz.core.host.engines.asyncio_lane import TaskFailed, start_all
 from paraviz.core.host.engines.base import BATCH_WINDOW, LaneContext, Outcome
 from paraviz.core.host.worker import init_worker, ping
+from paraviz.core.i18n import _
 from paraviz.core.model.workloads import resolve
-from paraviz.core.teach.i18n import _
 
 
 def compute_in_worker(cpu_part: str, size: Any, answer: Any) -> tuple[int, int, float, float, float]:

@@ -16,7 +16,7 @@ from paraviz.core.host.engines import futures
 from paraviz.core.host.engines.base import LaneContext, Outcome, run_windowed
 from paraviz.core.host.engines.spec import EngineSpec
 from paraviz.core.host.worker import ping
-from paraviz.core.teach.i18n import N_, _, num
+from paraviz.core.i18n import N_, _, num
 
 if TYPE_CHECKING:
     from paraviz.core.model.figures import RunResult

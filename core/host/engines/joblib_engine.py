@@ -12,7 +12,7 @@ from typing import TYPE_CHECKING, Any
 from paraviz.core.host.engines.base import LaneContext, Outcome, drain_from_thread, proc_stat
 from paraviz.core.host.engines.spec import EngineSpec
 from paraviz.core.host.worker import FileBoard, probe, run_chunk, run_configured_chunk
-from paraviz.core.teach.i18n import N_, _, num
+from paraviz.core.i18n import N_, _, num
 
 if TYPE_CHECKING:
     from paraviz.core.model.figures import RunResult

@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 from paraviz.core.host.engines.base import LaneContext, Outcome, WorkerBoard, run_windowed
 from paraviz.core.host.engines.spec import EngineSpec
 from paraviz.core.host.worker import init_worker, ping
-from paraviz.core.teach.i18n import N_, _, num
+from paraviz.core.i18n import N_, _, num
 
 if TYPE_CHECKING:
     from paraviz.core.model.figures import RunResult

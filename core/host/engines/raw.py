@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from paraviz.core.host.engines.base import FLUSH_EVERY_S, LaneContext, Outcome, exit_text
 from paraviz.core.host.engines.spec import EngineSpec
 from paraviz.core.host.worker import Record, init_worker, run_chunk
-from paraviz.core.teach.i18n import N_, _, num
+from paraviz.core.i18n import N_, _, num
 
 if TYPE_CHECKING:
     from paraviz.core.model.figures import RunResult

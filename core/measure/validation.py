@@ -13,6 +13,7 @@ import sys
 from dataclasses import replace
 
 from paraviz.core.host.engines import ENGINES, engine_spec
+from paraviz.core.i18n import N_, _, num
 from paraviz.core.measure.interpreter import (
     MIN_NOGIL_VERSION,
     Interpreter,
@@ -37,7 +38,6 @@ from paraviz.core.model.config import (
 )
 from paraviz.core.model.figures import MODES
 from paraviz.core.model.workloads import WORKLOADS
-from paraviz.core.teach.i18n import N_, _, num
 
 
 def validate(config: RunConfig, worker_bound: int | None = None) -> RunConfig:

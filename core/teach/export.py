@@ -10,7 +10,7 @@ from typing import TYPE_CHECKING, Any
 
 from paraviz.core.host.engines import engine_spec
 from paraviz.core.host.engines.spec import EngineSpec
-from paraviz.core.host.protocol import CALL_ITEM
+from paraviz.core.i18n import _, ngettext, num
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.figures import (
     MEASURABLE_WALL_S,
@@ -23,7 +23,8 @@ from paraviz.core.model.figures import (
     status_name,
 )
 from paraviz.core.model.results import RunReport
-from paraviz.core.teach.i18n import _, ngettext, num
+from paraviz.core.model.workloads import CALL_ITEM
+from paraviz.core.teach.explain import explain_report
 
 if TYPE_CHECKING:  # the sweep imports the runner: not needed to print a table
     from paraviz.core.measure.sweep import AmdahlFit, SweepReport
@@ -222,8 +223,16 @@ def csv_of(report: RunReport | SweepReport) -> str:
     return buffer.getvalue()
 
 
+def explanation_of(report: RunReport | SweepReport) -> list[str]:
+    """The sentences printed under a run's table (a sweep's fits are its table's last lines)."""
+    return explain_report(report) if isinstance(report, RunReport) else []
+
+
 def json_of(report: RunReport | SweepReport) -> str:
-    return json.dumps(report.to_dict(), indent=2)
+    data = report.to_dict()
+    if isinstance(report, RunReport):
+        data["explanation"] = explain_report(report)
+    return json.dumps(data, indent=2)
 
 
 class ExportError(OSError):

@@ -8,11 +8,11 @@ from dataclasses import replace
 from typing import Any
 
 from paraviz.core.host.engines import ENGINES
+from paraviz.core.i18n import _, num
 from paraviz.core.measure.interpreter import InterpreterError, probe
+from paraviz.core.measure.validation import nogil_interpreter, validate
 from paraviz.core.model.config import ConfigError, RunConfig
 from paraviz.core.model.figures import MODES
-from paraviz.core.model.validation import nogil_interpreter, validate
-from paraviz.core.teach.i18n import _, num
 
 
 def parse_int(text: str | int, what: str) -> int:

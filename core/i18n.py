@@ -1,7 +1,7 @@
 """Every string a person reads goes through here: English in the source, Spanish from a catalog.
 
 The standard ``gettext`` machinery with a ``.po`` catalog in ``core/locale`` and its compiled
-``.mo`` beside it (installed with the package). ``python -m paraviz.core.teach.i18n`` re-extracts the
+``.mo`` beside it (installed with the package). ``python -m paraviz.core.i18n`` re-extracts the
 messages from the source, merges them into the catalog and compiles it (Babel, a dev extra).
 Numbers are formatted here too, because Spanish writes 1,5 s and 12.500 tareas.
 """
@@ -122,7 +122,7 @@ def extracted_catalog() -> Any:
     from babel.messages.extract import extract_from_dir
 
     catalog = Catalog(domain=DOMAIN)
-    package_root = Path(__file__).resolve().parents[2]  # core/ and tui/ sit side by side
+    package_root = Path(__file__).resolve().parents[1]  # core/ and tui/ sit side by side
     for folder in ("core", "tui"):
         for filename, lineno, message, comments, _context in extract_from_dir(
             package_root / folder, keywords=KEYWORDS, comment_tags=("i18n:",)
