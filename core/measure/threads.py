@@ -149,6 +149,8 @@ class ThreadStateSampler:
         self.timed_waiters: dict[int, set[int]] = {}
         self.timed_words: dict[int, set[int]] = {}
         self.gil_keys: set[int] = set()
+        #: Untimed futex keys and whether they lie in the GIL's struct (switch_cond, its mutex).
+        self.near_gil: dict[int, bool] = {}
         self.readable = True  # False once a thread's syscall file could not be read
         #: Threads that ended: their time stays in the lane's shares.
         self.gone: list[ThreadTrack] = []
@@ -257,21 +259,31 @@ class ThreadStateSampler:
         """Add the interval's time: on a CPU and in the run queue from schedstat, the rest blocked
         where the thread waits now (or, running again now, where it was last seen waiting).
         Returns the state that took most of the interval."""
-        run = max(0.0, min(run, wall))
-        queue = max(0.0, min(queue, wall - run))
-        blocked = max(0.0, wall - run - queue)
-        track.seconds[RUNNING] += run
-        track.seconds[READY] += queue
+        # 50 times a second per thread: plain comparisons, not min/max over tuples.
+        run = 0.0 if run < 0.0 else wall if run > wall else run
+        queue = 0.0 if queue < 0.0 else wall - run if queue > wall - run else queue
+        blocked = wall - run - queue
+        blocked = blocked if blocked > 0.0 else 0.0
+        seconds = track.seconds
+        seconds[RUNNING] += run
+        seconds[READY] += queue
         if reading.state != RUNNING:
-            track.last_blocked = reading
-        where = reading if reading.state != RUNNING else (track.last_blocked or reading)
+            where = track.last_blocked = reading
+        else:
+            where = track.last_blocked or reading
         if where.key is not None:
             track.futex_s[(where.key, where.timed)] += blocked
-            blocked_state = self.state_of(where)
+            blocked_state = GIL if self.is_gil(where.key, where.timed) else WAIT
         else:
             blocked_state = where.state if where.state != RUNNING else WAIT
-            track.seconds[blocked_state] += blocked
-        return max(((run, RUNNING), (queue, READY), (blocked, blocked_state)))[1]
+            seconds[blocked_state] += blocked
+        # The state that took most of the interval (ties: the later name, as max() of pairs would).
+        most, state = run, RUNNING
+        if queue > most:  # a tie stays "running", which max() of pairs would have kept too
+            most, state = queue, READY
+        if blocked > most or (blocked == most and blocked_state > state):
+            state = blocked_state
+        return state
 
     def learn(self, track: ThreadTrack, reading: ThreadReading) -> None:
         """A timed futex key is the GIL's once two threads or more waited there, at both of its
@@ -283,15 +295,19 @@ class ThreadStateSampler:
         words = self.timed_words.setdefault(key, set())
         waiters.add(track.tid)
         words.add(reading.word)
-        if len(waiters) >= 2 and len(words) == 2:
+        if len(waiters) >= 2 and len(words) == 2 and key not in self.gil_keys:
             self.gil_keys.add(key)
+            self.near_gil.clear()
 
     # -- what was read -----------------------------------------------------------------------------
 
     def is_gil(self, key: int, timed: bool) -> bool:
         if timed:
             return key in self.gil_keys
-        return any(0 < key - gil <= GIL_STRUCT_BYTES >> 3 for gil in self.gil_keys)
+        near = self.near_gil.get(key)
+        if near is None:  # learnt once per key (the GIL's keys only grow, and clear this)
+            near = self.near_gil[key] = any(0 < key - gil <= GIL_STRUCT_BYTES >> 3 for gil in self.gil_keys)
+        return near
 
     def state_of(self, reading: ThreadReading) -> str:
         if reading.key is not None:
