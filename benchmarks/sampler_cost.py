@@ -2,7 +2,8 @@
 finding its processes: /proc's per-thread children files against psutil's children(), which reads
 every process of the machine (interleaved, medians); then the thread-state sampler's CPU per tick
 for 4, 16 and 64 threads (waiting, as a blocked pool's are), as a share of one core at 50 Hz (the
-issue's budget: 2 % for 16 threads).
+issue's budget: 2 % for 16 threads), and for 2 and 4 GIL-bound threads, read 50 times a second as a
+threads lane is.
 
 python benchmarks/sampler_cost.py
 """
@@ -68,6 +69,8 @@ def main() -> None:
     print(f"processes on this machine: {len(psutil.pids())}")
     for n in (4, 16, 64):
         print(thread_state_cost(n))
+    for n in (2, 4):
+        print(gil_bound_cost(n))
 
 
 THREADS = (
@@ -96,6 +99,49 @@ def thread_state_cost(n: int) -> str:
         process.wait()
     share = per_tick / STATE_INTERVAL_S
     return f"thread states of {n:>2} threads: {per_tick * 1e3:.3f} ms CPU per tick = {share:.1%} of a core at 50 Hz"
+
+
+SPINNING = (
+    "import threading, sys\n"
+    "def spin():\n"
+    "    while True: sum(range(10**6))\n"
+    "for _ in range(int(sys.argv[1])): threading.Thread(target=spin, daemon=True).start()\n"
+    "threading.Event().wait()\n"
+)
+
+
+def gil_bound_cost(n: int) -> str:
+    """CPU per tick of reading ``n`` GIL-bound threads (and their main thread) at 50 Hz, as a threads
+    lane is read: each runs at every tick, so where it waits is read at every tick. The 20 ms
+    sleep's own wake-up is measured alone and taken away."""
+    process = subprocess.Popen([sys.executable, "-c", SPINNING, str(n)])
+    try:
+        while len(psutil.Process(process.pid).threads()) < n + 1:
+            time.sleep(0.05)
+        sampler = ThreadStateSampler()
+        sampler.tick([process.pid])
+        ticks, costs, wakes = 150, [], []
+        for _ in range(3):  # interleaved: the wake-up alone, then the ticks
+            t0 = time.process_time()
+            for _ in range(ticks):
+                time.sleep(STATE_INTERVAL_S)
+            wakes.append((time.process_time() - t0) / ticks)
+            t0 = time.process_time()
+            for _ in range(ticks):
+                time.sleep(STATE_INTERVAL_S)
+                sampler.tick([process.pid])
+            costs.append((time.process_time() - t0) / ticks)
+        shares = sampler.shares() or {}
+        sampler.close()
+    finally:
+        process.kill()
+        process.wait()
+    per_tick, wake = statistics.median(costs) - statistics.median(wakes), statistics.median(wakes)
+    return (
+        f"thread states of {n} GIL-bound threads: {per_tick * 1e3:.3f} ms CPU per tick = "
+        f"{per_tick / STATE_INTERVAL_S:.1%} of a core at 50 Hz, and the wake-up {wake * 1e3:.3f} ms "
+        f"({wake / STATE_INTERVAL_S:.1%}); GIL wait read {shares.get('gil', 0):.0%}"
+    )
 
 
 if __name__ == "__main__":
