@@ -148,6 +148,23 @@ async def test_help_lists_every_key():
         assert checked >= 14 and len(lines) >= 13
 
 
+async def test_the_palette_offers_every_key_then_every_engine_then_textuals_own():
+    app = make_app(quick_config())
+    async with app.run_test(size=(120, 40)) as pilot:
+        titles = [command.title for command in app.get_system_commands(app.screen)]
+        keys = [b for b in app.BINDINGS if b.tooltip and b.key != "ctrl+c"]
+        engines = [title for title in titles if title.startswith("Engine: ")]
+        said = [b.tooltip.split(":")[0] for b in keys]
+        assert titles[: len(keys)] == [t[:1].upper() + t[1:] for t in said]  # the keys, in their order
+        assert engines == ["Engine: futures", "Engine: pool", "Engine: joblib", "Engine: raw", "Engine: interpreters"]
+        assert len(titles) > len(keys) + len(engines)  # Textual's own commands come last (theme, keys, quit)
+        assert titles.index(engines[-1]) == len(keys) + len(engines) - 1
+        engine_command = next(c for c in app.get_system_commands(app.screen) if c.title == "Engine: pool")
+        engine_command.callback()
+        await pilot.pause()
+        assert app.config.engine == "pool"
+
+
 async def test_bad_option_is_refused_and_the_setting_kept():
     app = make_app(quick_config())
     async with app.run_test(size=(120, 40)) as pilot:

@@ -9,6 +9,7 @@ import sys
 import threading
 import time
 from collections import deque
+from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
 
@@ -38,10 +39,11 @@ from paraviz.tui.widgets import BigFigures, CoreMeter, Explanation, LanePanel
 from paraviz.tui.widgets.glyphs import state_legend
 from paraviz.tui.widgets.lane_colours import LANE_COLOURS
 from textual import events, work
-from textual.app import App, ComposeResult
+from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
 from textual.events import Key, Resize
+from textual.screen import Screen
 from textual.widgets import Footer, Static
 
 if TYPE_CHECKING:
@@ -321,6 +323,11 @@ class ParavizApp(RunView, DialogActions, App[int]):
 
     def action_workers(self, delta: int) -> None:
         self.set_config(replace(self.config, workers=self.config.workers + delta))
+
+    def get_system_commands(self, screen: Screen) -> Iterable[SystemCommand]:
+        """The palette: paraviz's commands (DialogActions), then Textual's own."""
+        yield from self.palette_commands()
+        yield from super().get_system_commands(screen)
 
     def own_bindings(self) -> list[Binding]:
         """This app's own bindings (not Textual's), translated, in the order the class lists them."""

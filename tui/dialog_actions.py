@@ -16,7 +16,6 @@ from paraviz.core.model.workloads import WorkloadError
 from paraviz.tui.keys import help_rows, key_label
 from textual import work
 from textual.app import SystemCommand
-from textual.screen import Screen
 
 if TYPE_CHECKING:
     from paraviz.tui.app_parts import AppParts
@@ -124,8 +123,8 @@ class DialogActions:
 
         self.push_screen(HelpScreen(help_rows(self.own_bindings())))
 
-    def get_system_commands(self: AppParts, screen: Screen) -> Iterable[SystemCommand]:
-        """The palette: every key's action from the bindings, then one command per engine."""
+    def palette_commands(self: AppParts) -> Iterable[SystemCommand]:
+        """The palette's own commands: every key's action from the bindings, then one per engine."""
         for binding in self.own_bindings():
             if binding.tooltip and binding.key != "ctrl+c":
                 title = binding.tooltip.split(":")[0]
@@ -137,4 +136,3 @@ class DialogActions:
         for name in ENGINES:
             what = _(engine_spec(name).what)
             yield SystemCommand(_("Engine: {name}").format(name=name), what, lambda n=name: self.action_engine(n))
-        yield from super().get_system_commands(screen)
