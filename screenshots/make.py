@@ -15,6 +15,7 @@ import tempfile
 import time
 from dataclasses import replace
 from pathlib import Path
+from typing import Any
 
 from paraviz.core.i18n import set_language
 from paraviz.core.measure.interpreter import find_nogil_python
@@ -30,58 +31,26 @@ OUT = Path(sys.argv[sys.argv.index("--out") + 1]) if "--out" in sys.argv else HE
 FOUR_LANES = ("sequential", "threads", "nogil", "processes")
 FIVE_LANES = ("sequential", "threads", "processes", "asyncio", "hybrid")
 
+
+def cumsum(workers: int, size: int, **settings: Any) -> RunConfig:
+    """8 tasks of sum(range(size)) on ``workers``: most shots' run."""
+    return RunConfig(workload=get_workload("cumsum"), workers=workers, tasks=8, size=size, **settings)
+
+
 SHOTS = [
-    ("cumsum-120x40", (120, 40), RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=10_000_000)),
+    ("cumsum-120x40", (120, 40), cumsum(2, 10_000_000)),
     ("sleep-120x40", (120, 40), RunConfig(workload=get_workload("sleep"), workers=8, tasks=8, size=250)),
     ("squares-120x40", (120, 40), RunConfig(workload=get_workload("squares"), workers=2, tasks=20_000, size=1)),
-    (
-        "transfer-pool-120x40",
-        (120, 40),
-        RunConfig(workload=get_workload("transfer"), workers=2, engine="pool"),
-    ),
-    (
-        "cumsum-dask-120x40",
-        (120, 40),
-        RunConfig(
-            workload=get_workload("cumsum"),
-            workers=2,
-            tasks=8,
-            size=20_000_000,
-            modes=("sequential", "threads", "processes", "dask"),
-        ),
-    ),
-    ("cumsum-80x24", (80, 24), RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=10_000_000)),
-    (
-        "cumsum-nogil-120x40",
-        (120, 40),
-        RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=10_000_000, modes=FOUR_LANES),
-    ),
-    (
-        "cumsum-nogil-80x24",
-        (80, 24),
-        RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=10_000_000, modes=FOUR_LANES),
-    ),
-    (
-        "cumsum-120x40-midrun",
-        (120, 40),
-        RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=30_000_000),
-    ),
+    ("transfer-pool-120x40", (120, 40), RunConfig(workload=get_workload("transfer"), workers=2, engine="pool")),
+    ("cumsum-dask-120x40", (120, 40), cumsum(2, 20_000_000, modes=("sequential", "threads", "processes", "dask"))),
+    ("cumsum-80x24", (80, 24), cumsum(2, 10_000_000)),
+    ("cumsum-nogil-120x40", (120, 40), cumsum(2, 10_000_000, modes=FOUR_LANES)),
+    ("cumsum-nogil-80x24", (80, 24), cumsum(2, 10_000_000, modes=FOUR_LANES)),
+    ("cumsum-120x40-midrun", (120, 40), cumsum(2, 30_000_000)),
     # The GIL, thread by thread: 4 threads on 2 cores beside the same threads without it, and processes.
-    (
-        "gil-states-120x40",
-        (120, 40),
-        RunConfig(workload=get_workload("cumsum"), workers=4, tasks=8, size=10_000_000, modes=FOUR_LANES),
-    ),
-    (
-        "gil-states-120x40-midrun",
-        (120, 40),
-        RunConfig(workload=get_workload("cumsum"), workers=4, tasks=8, size=20_000_000, modes=FOUR_LANES),
-    ),
-    (
-        "gil-states-80x24",
-        (80, 24),
-        RunConfig(workload=get_workload("cumsum"), workers=2, tasks=8, size=10_000_000, modes=FOUR_LANES),
-    ),
+    ("gil-states-120x40", (120, 40), cumsum(4, 10_000_000, modes=FOUR_LANES)),
+    ("gil-states-120x40-midrun", (120, 40), cumsum(4, 20_000_000, modes=FOUR_LANES)),
+    ("gil-states-80x24", (80, 24), cumsum(2, 10_000_000, modes=FOUR_LANES)),
     # I/O then CPU on five lanes: threads, processes, asyncio and the hybrid.
     ("pipeline-120x40", (120, 40), RunConfig(workload=get_workload("pipeline"), workers=2, modes=FIVE_LANES)),
     ("pipeline-80x24", (80, 24), RunConfig(workload=get_workload("pipeline"), workers=2, modes=FIVE_LANES)),

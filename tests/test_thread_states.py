@@ -141,6 +141,29 @@ def test_a_thread_that_ended_keeps_its_time_in_the_shares(tmp_path):
     assert shares is not None and shares["running"] > 0.3 and shares["io"] > 0.3
 
 
+def test_an_ended_threads_waits_count_as_gil_once_the_gil_is_learnt_after_it_ended(tmp_path):
+    fake, sampler = sampler_on(tmp_path)
+    pid, first, a, b = 60, 61, 62, 63
+    # The first thread waits at one word of the GIL's condition variable only, then ends: not yet
+    # known as the GIL (one thread, one word), its wait is kept by key.
+    run_ticks(fake, sampler, pid, [{first: (futex(GIL_COND, True), 0, 0)} for _ in range(10)])
+    for child in (tmp_path / str(pid) / "task" / str(first)).iterdir():
+        child.unlink()
+    (tmp_path / str(pid) / "task" / str(first)).rmdir()
+    run_ticks(fake, sampler, pid, [{a: ("running", 0.02, 0), b: ("running", 0.02, 0)} for _ in range(6)])
+    before = sampler.shares()
+    assert sampler.threads_gone == 1 and before["gil"] == 0.0 and before["wait"] > 0.3  # its wait, by key
+    # Two threads then take turns at both words: the key is the GIL's, the ended thread's wait too.
+    turns = []
+    for n in range(20):
+        word = GIL_COND + 4 * (n % 2)
+        waiting, running = (a, b) if n % 2 else (b, a)
+        turns.append({waiting: (futex(word, True), 0, 0), running: ("running", 0.02, 0)})
+    run_ticks(fake, sampler, pid, turns)
+    after = sampler.shares()
+    assert after["wait"] == pytest.approx(0.0, abs=1e-9) and after["gil"] > before["wait"] / 2
+
+
 # -- physics: real threads, measured from outside -------------------------------------------------
 
 

@@ -251,7 +251,7 @@ class Lane:
             error=error,
             longest_task_s=self.longest_task_s,
             thread_states=self.states.shares(),
-            thread_states_source=self.states.source if self.states.gone or self.states.tracks else None,
+            thread_states_source=self.states.source if self.states.threads_gone or self.states.tracks else None,
             first_task_s=statistics.median(self.first_tasks.values()) if self.first_tasks else None,
             later_task_s=statistics.median(self.later_tasks) if self.later_tasks else None,
             background_cores=self.background.cores or 0.0,

@@ -47,8 +47,6 @@ MAX_THREADS = 64
 LIST_EVERY_S = 0.1
 #: A thread on a CPU or runnable this share of an interval or more is read as running, unlooked at.
 BUSY_SHARE = 0.98
-#: Ended threads whose time is kept (one Thread per task makes many).
-MAX_GONE = 10_000
 
 RUNNING, READY, GIL, WAIT, IO = THREAD_STATES
 #: One letter per state in a tick's record: the trace keeps strings, not tuples.
@@ -152,8 +150,12 @@ class ThreadStateSampler:
         #: Untimed futex keys and whether they lie in the GIL's struct (switch_cond, its mutex).
         self.near_gil: dict[int, bool] = {}
         self.readable = True  # False once a thread's syscall file could not be read
-        #: Threads that ended: their time stays in the lane's shares.
-        self.gone: list[ThreadTrack] = []
+        #: Threads that ended: their time stays in the lane's shares, summed (one Thread per task
+        #: makes thousands; the shares are read at every sample). Futex waits stay by key: which
+        #: key is the GIL's may be learnt after the thread ended.
+        self.gone_seconds: Counter[str] = Counter()
+        self.gone_futex_s: Counter[tuple[int, bool]] = Counter()
+        self.threads_gone = 0
         #: (monotonic stamp, {(pid, tid): letter of the state that took most of the tick}), for the chart.
         self.ticks: list[tuple[float, dict[tuple[int, int], str]]] = []
         self.listed_pids: list[int] = []
@@ -213,10 +215,7 @@ class ThreadStateSampler:
                 seen.add(key)
                 letters[key] = letter
         for key in [k for k in self.tracks if k not in seen]:
-            track = self.tracks.pop(key)
-            track.close()
-            if len(self.gone) < MAX_GONE:
-                self.gone.append(track)
+            self.retire(self.tracks.pop(key))
         if letters:
             self.ticks.append((now, letters))
 
@@ -314,17 +313,15 @@ class ThreadStateSampler:
             return GIL if self.is_gil(reading.key, reading.timed) else WAIT
         return reading.state
 
-    def thread_seconds(self, track: ThreadTrack) -> Counter[str]:
-        seconds = Counter(track.seconds)
-        for (key, timed), blocked in track.futex_s.items():
-            seconds[GIL if self.is_gil(key, timed) else WAIT] += blocked
-        return seconds
-
     def shares(self) -> dict[str, float] | None:
         """The lane's sampled thread-time by state, summing to 1; None where nothing was read."""
-        total: Counter[str] = Counter()
-        for track in [*self.tracks.values(), *self.gone]:
-            total.update(self.thread_seconds(track))
+        total = Counter(self.gone_seconds)
+        futex_s = Counter(self.gone_futex_s)
+        for track in self.tracks.values():
+            total.update(track.seconds)
+            futex_s.update(track.futex_s)
+        for (key, timed), blocked in futex_s.items():
+            total[GIL if self.is_gil(key, timed) else WAIT] += blocked
         time_read = sum(total.values())
         if time_read <= 0:
             return None
@@ -341,6 +338,12 @@ class ThreadStateSampler:
     def close(self) -> None:
         """Close every file; what was read stays in the shares."""
         for track in self.tracks.values():
-            track.close()
-        self.gone += self.tracks.values()
+            self.retire(track)
         self.tracks.clear()
+
+    def retire(self, track: ThreadTrack) -> None:
+        """A thread that ended (or a sampler closing): its files closed, its time kept in ``gone``."""
+        track.close()
+        self.gone_seconds.update(track.seconds)
+        self.gone_futex_s.update(track.futex_s)
+        self.threads_gone += 1
