@@ -244,3 +244,18 @@ def test_asyncio_on_cpu_work_says_it_gained_nothing_even_when_its_speedup_is_noi
     text = explained([result("sequential", 1.1, 1.1, 1), result("asyncio", 1.0, 1.0, peak_threads=1)])
     assert "asyncio gained nothing on this CPU work (1.10× on 1.00 cores)" in text
     assert text.index("gained nothing") < text.index("noise")
+
+
+def test_the_hybrids_answer_comes_before_the_other_lanes_sentences():
+    """At 80x24 the explanation shows its first lines: the hybrid's comparison of every lane is one."""
+    lanes = [
+        result("sequential", 4.8, 2.4, 1),
+        result("processes", 2.5, 2.4),
+        result("asyncio", 3.0, 2.4, peak_threads=1),
+        result("hybrid", 1.4, 2.4, io_wait_s=2.4, compute_s=1.6),
+    ]
+    config = RunConfig(workload=get_workload("pipeline"), workers=2)
+    lines = explain(with_comparisons(lanes, 2, False), config, 2)
+    hybrid = next(i for i, line in enumerate(lines) if line.startswith("Hybrid: one event loop overlapped"))
+    assert hybrid == 0 and "the best of the others (processes, 1.92×)" in lines[0], lines
+    assert any(line.startswith("Processes") for line in lines[1:]), lines

@@ -28,7 +28,7 @@ from paraviz.core.teach.conditions import (
 )
 from paraviz.core.teach.explain_commands import burst_sentences, command_sentences
 from paraviz.core.teach.explain_costs import STARTUP_SHARE, dask_sentences, data_sentences
-from paraviz.core.teach.explain_loops import loop_sentences
+from paraviz.core.teach.explain_loops import hybrid_sentences, loop_sentences
 from paraviz.core.teach.explain_slow import slow_lane_sentences, warmup_sentences
 
 TINY_TASK_S = 0.001
@@ -91,6 +91,9 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
         lines.extend(said)
         explained.update({"threads"} if said else set())
     lines.extend(side_by_side)
+    # The hybrid answers its own question (which lane is fastest?) against every other lane: said
+    # before them, so that a short screen (80x24) keeps it.
+    lines.extend(hybrid_sentences(measured, explained))
     lines.extend(process_sentences(seq, proc, config, usable, logical_cores, explained))
     lines.extend(engine_sentences(thr, proc, logical_cores))
     lines.extend(data_sentences(seq, thr, proc, config, explained))

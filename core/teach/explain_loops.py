@@ -16,12 +16,12 @@ GIL_WAIT_SHARE = 0.1
 
 
 def loop_sentences(lanes: dict[str, RunResult], config: RunConfig, explained: set[str]) -> list[str]:
-    """asyncio, hybrid and, on a workload that waits then computes, the threads beside them."""
+    """asyncio and, on a workload that waits then computes, the threads beside it (the hybrid's
+    sentence, which compares every lane, is said first: hybrid_sentences)."""
     seq = lanes.get("sequential")
     lines = asyncio_sentences(seq, lanes.get("asyncio"), explained)
     if config.workload.io_part:
         lines += threads_on_a_pipeline(lanes.get("threads"))
-    lines += hybrid_sentences(lanes, explained)
     return lines
 
 
