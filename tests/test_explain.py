@@ -259,3 +259,16 @@ def test_the_hybrids_answer_comes_before_the_other_lanes_sentences():
     hybrid = next(i for i, line in enumerate(lines) if line.startswith("Hybrid: one event loop overlapped"))
     assert hybrid == 0 and "the best of the others (processes, 1.92×)" in lines[0], lines
     assert any(line.startswith("Processes") for line in lines[1:]), lines
+
+
+def test_one_task_draws_no_lesson_about_running_at_once():
+    """One task of cumsum: threads on one core, processes slower by their pool's start; neither is the
+    GIL's doing nor a lesson about processes, and the explanation says so instead of guessing."""
+    lanes = [result("sequential", 0.24, 0.24, 1, tasks_done=1), result("threads", 0.24, 0.24, tasks_done=1)]
+    lanes.append(result("processes", 0.29, 0.29, tasks_done=1, warmup_s=0.04))
+    config = RunConfig(workload=get_workload("cumsum"), workers=2, tasks=1)
+    text = " ".join(explain(with_comparisons(lanes, 2, False), config, 2))
+    assert text.startswith("One task: no lane had two tasks to run at once")
+    assert "GIL" not in text.replace("about the GIL", "") and "figures do not say why" not in text
+    two = " ".join(explain(with_comparisons(lanes, 2, False), RunConfig(workers=2, tasks=2), 2))
+    assert "One task" not in two

@@ -107,6 +107,18 @@ def too_short_sentences(results: list[RunResult]) -> list[str]:
     ]
 
 
+def one_task_sentences(config: RunConfig) -> list[str]:
+    """One task: no lane had two to run at once, so nothing is concluded about running them at once."""
+    if config.timed or config.task_count != 1:
+        return []
+    return [
+        _(
+            "One task: no lane had two tasks to run at once, so their cores and speeds say nothing about the "
+            "GIL, threads or processes; give them more with --tasks (or --sizes, --items)."
+        )
+    ]
+
+
 def over_bound_sentences(results: list[RunResult], logical_cores: int) -> list[str]:
     """Cores that physics forbids are a measurement error, said as one and never explained."""
     return [

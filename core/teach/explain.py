@@ -23,6 +23,7 @@ from paraviz.core.teach.conditions import (
     busy_machine,
     noise,
     observer,
+    one_task_sentences,
     over_bound_sentences,
     too_short_sentences,
 )
@@ -75,6 +76,9 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
     if config.commands:
         return lines + command_sentences(results, logical_cores)
     lines += too_short_sentences(results) + over_bound_sentences(results, logical_cores)
+    single = one_task_sentences(config)
+    if single:  # nothing ran beside anything: no lesson about running at once is drawn
+        return lines + single
     # Lessons are drawn only from lanes long enough to measure, whose cores are within physics.
     measured = {m: r for m, r in lanes.items() if not r.too_short and "effective_cores" not in r.over_bound}
     noisy = noise(list(measured.values()), config, logical_cores)
