@@ -8,7 +8,8 @@ import subprocess
 
 import pandas as pd
 import pytest
-from paraviz.core.model.figures import RUN_FIELDS, THREAD_STATES
+from paraviz.core.model.budget import THREAD_STATES
+from paraviz.core.model.figures import RUN_FIELDS
 
 from tests.conftest import PARAVIZ
 

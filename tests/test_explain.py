@@ -1,8 +1,8 @@
 from __future__ import annotations
 
 import pytest
+from paraviz.core.model.comparisons import with_comparisons
 from paraviz.core.model.config import RunConfig
-from paraviz.core.model.figures import with_comparisons
 from paraviz.core.model.workloads import get_workload
 from paraviz.core.teach.explain import explain
 
@@ -51,11 +51,12 @@ def test_oversubscription_and_imbalance():
     assert "2 workers × 2 inner threads = 4 threads on 2 cores" in text
     results = [
         result("sequential", 19.2, 19.2, 1, tasks_done=4),
-        result("processes", 13.0, 19.5, tasks_done=4, longest_task_s=9.6),
+        # one worker ran the longest task to the end; the other sat idle its last 6.5 s
+        result("processes", 13.0, 19.5, tasks_done=4, time_budget={"running": 19.5, "tail": 6.5}),
     ]
     unequal = explained(results, RunConfig(sizes=(10, 20, 50, 100)))
-    assert "longest task" not in explained(results, RunConfig(size=10))  # equal tasks: not imbalance
-    assert "longest task took 9.60 s" in unequal and "1.48×" in unequal
+    assert "biggest loss balance 75%: its workers sat idle 3.25 s each after their last task" in unequal
+    assert "1.48×" in unequal
 
 
 def test_nothing_is_claimed_without_figures():

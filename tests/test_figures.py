@@ -3,7 +3,8 @@ from __future__ import annotations
 from dataclasses import replace
 
 import pytest
-from paraviz.core.model.figures import RUN_FIELDS, efficiency, speedup, with_comparisons
+from paraviz.core.model.comparisons import efficiency, speedup, with_comparisons
+from paraviz.core.model.figures import RUN_FIELDS
 
 from tests.support.fakes import result
 
@@ -55,7 +56,7 @@ def test_without_sequential_lane_there_is_no_speedup():
 
 
 def test_to_dict_has_every_run_field_in_order():
-    assert tuple(result("threads", 1.0, 1.0).to_dict()) == (*RUN_FIELDS, "rounds")
+    assert tuple(result("threads", 1.0, 1.0).to_dict()) == (*RUN_FIELDS, "worker_budgets", "rounds")
 
 
 def test_rounds_give_medians_and_keep_the_spread():

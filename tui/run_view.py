@@ -6,6 +6,7 @@ from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Generic, TypeVar, get_args
 
 from paraviz.core.i18n import _, num
+from paraviz.core.model.comparisons import with_comparisons
 from paraviz.core.model.events import (
     BaselineStarted,
     Calibrated,
@@ -18,7 +19,7 @@ from paraviz.core.model.events import (
     PoolReady,
     TasksReported,
 )
-from paraviz.core.model.figures import RunResult, with_comparisons
+from paraviz.core.model.figures import RunResult
 from paraviz.core.model.lanes import baseline_lane
 from paraviz.core.model.results import RunReport
 from paraviz.core.teach.explain import explain

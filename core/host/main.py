@@ -50,13 +50,14 @@ def run_sequential(task: Callable[[int, Any], Any], batch: Batch, emitter: Emitt
     while batch.more(index, t0):
         ts = time.monotonic()
         emitter.started.append((index, 1, pid, tid, ts, ts))
+        cpu0 = time.thread_time()
         try:
             task(index, batch.arg_of(index))
         except Exception as exc:
             emitter.finish([(index, 0, pid, tid, ts, time.monotonic())])  # count 0: a failed task
             return _("task {index} raised {kind}: {error}").format(index=index, kind=type(exc).__name__, error=exc)
         te = time.monotonic()
-        emitter.finish([(index, 1, pid, tid, ts, te)])
+        emitter.finish([(index, 1, pid, tid, ts, te)], time.thread_time() - cpu0)
         emitter.maybe_flush(te)
         index += 1
     return None
@@ -99,7 +100,9 @@ def gil_enabled() -> bool:
     return bool(getattr(sys, "_is_gil_enabled", lambda: True)())
 
 
-def finished_message(outcome: Outcome, wall_s: float, cpu_s: float, tasks_done: int) -> LaneFinishedMessage:
+def finished_message(
+    outcome: Outcome, wall_s: float, cpu_s: float, tasks_done: int, spans: list[list[float]] | None = None
+) -> LaneFinishedMessage:
     return LaneFinishedMessage(
         event=LANE_FINISHED,
         status="error" if outcome.error else "ok",
@@ -113,6 +116,7 @@ def finished_message(outcome: Outcome, wall_s: float, cpu_s: float, tasks_done: 
         transfer_s=outcome.transfer_s,
         python=python_label(),
         gil_enabled=gil_enabled(),
+        spans=spans or [],
     )
 
 
@@ -166,7 +170,7 @@ def run_lane(cfg: dict[str, Any], emitter: Emitter) -> int:
     emitter.flush()
     # Said before the pool shuts down: the relay reads the machine's counters when it hears it, so
     # that a pool's exit (not the lane's work) is not counted as other programs' load either.
-    emitter.emit(finished_message(outcome, t_end - t0, cpu_s, emitter.done))
+    emitter.emit(finished_message(outcome, t_end - t0, cpu_s, emitter.done, emitter.span_rows()))
     if outcome.error:
         kill_own_group()  # do not wait for tasks still running in a failed lane
     if outcome.cleanup is not None:

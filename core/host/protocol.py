@@ -77,6 +77,9 @@ class LaneFinishedMessage(TypedDict):
     transfer_s: float
     python: str  # the host's version, "3.14.0t" for a free-threaded build
     gil_enabled: bool  # measured after the workload's imports, which can turn it back on
+    #: Each worker's tasks: [pid, tid, first start, last end, seconds in tasks, their CPU (-1: not
+    #: read), tasks] (Emitter.spans).
+    spans: list[list[float]]
 
 
 class ClusterSampledMessage(TypedDict):
@@ -136,4 +139,5 @@ def outside_lane_finished(
         transfer_s=0.0,
         python=None,
         gil_enabled=None,
+        spans=[],
     )

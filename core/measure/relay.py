@@ -28,6 +28,7 @@ from paraviz.core.measure.command import CommandProcess
 from paraviz.core.measure.launch import HostProcess, host_config
 from paraviz.core.measure.threads import ThreadStateSampler
 from paraviz.core.measure.tree import BackgroundMeter
+from paraviz.core.model.budget import WorkerSpan, lane_budget
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.events import (
     ClusterSampled,
@@ -223,6 +224,8 @@ class Lane:
         else:
             workers = 1 if self.spec.mode == "sequential" else self.details.get("workers", self.config.workers)
             startup_s = f.get("startup_s", self.startup_s)
+        wall_s = f.get("wall_s", time.monotonic() - self.started_at)
+        budget, per_worker, task_cpu = self.budget(f.get("spans") or [], workers, wall_s, f.get("transfer_s", 0.0))
         return RunResult(
             mode=self.mode,
             workers=workers,
@@ -240,7 +243,7 @@ class Lane:
             tail_s=tail_s,
             exit_code=details.get("exit_code"),
             output_path=details.get("output_path"),
-            wall_s=f.get("wall_s", time.monotonic() - self.started_at),
+            wall_s=wall_s,
             startup_s=startup_s,
             cpu_s=f.get("cpu_s", tree.sampled_cpu_s),
             tasks_done=f.get("tasks_done", self.tasks_done),
@@ -252,6 +255,9 @@ class Lane:
             longest_task_s=self.longest_task_s,
             thread_states=self.states.shares(),
             thread_states_source=self.states.source if self.states.threads_gone or self.states.tracks else None,
+            time_budget=budget,
+            worker_budgets=tuple(per_worker),
+            task_cpu_s=task_cpu,
             first_task_s=statistics.median(self.first_tasks.values()) if self.first_tasks else None,
             later_task_s=statistics.median(self.later_tasks) if self.later_tasks else None,
             background_cores=self.background.cores or 0.0,
@@ -259,3 +265,20 @@ class Lane:
             python=f.get("python"),
             gil_enabled=f.get("gil_enabled"),
         )
+
+    def budget(
+        self, rows: list[list[float]], workers: int, wall_s: float, transfer_s: float
+    ) -> tuple[dict[str, float] | None, list[dict[str, float]], float | None]:
+        """The lane's time budget from its workers' task spans (the host's) and their threads' states
+        (read here): the lane's, each worker's (with its pid and thread), and its tasks' CPU."""
+        if not rows or self.lane_t0 is None or wall_s <= 0:
+            return None, [], None
+        t0 = self.lane_t0
+        spans = [
+            WorkerSpan(int(pid), int(tid), first - t0, last - t0, busy, None if cpu < 0 else cpu, int(tasks))
+            for pid, tid, first, last, busy, cpu, tasks in rows
+        ]
+        total, per_worker = lane_budget(spans, workers, wall_s, self.states.thread_seconds(), transfer_s)
+        cpus = [span.task_cpu_s for span in spans if span.task_cpu_s is not None]
+        labelled = [{"pid": span.pid, "tid": span.tid} | parts for span, parts in zip(spans, per_worker, strict=True)]
+        return total, labelled, sum(cpus) if cpus else None

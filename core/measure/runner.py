@@ -25,9 +25,10 @@ from paraviz.core.measure.machine import machine_info
 from paraviz.core.measure.relay import MIN_EXTRA_SAMPLE_S, EventSink, Lane
 from paraviz.core.measure.sampler import REFRESH_S
 from paraviz.core.measure.threads import STATE_INTERVAL_S
+from paraviz.core.model.comparisons import with_comparisons
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.events import BaselineStarted, Calibrated, Calibrating, LaneFinished
-from paraviz.core.model.figures import RunResult, median_of_rounds, with_comparisons
+from paraviz.core.model.figures import RunResult, median_of_rounds
 from paraviz.core.model.lanes import LaneSpec, baseline_lane, lane_spec, lanes_of
 from paraviz.core.model.machine import logical_cores
 from paraviz.core.model.results import RunReport

@@ -13,8 +13,9 @@ from paraviz.core.measure.machine import machine_info
 from paraviz.core.measure.relay import EventSink
 from paraviz.core.measure.runner import RunError, run_lanes
 from paraviz.core.measure.validation import validate
+from paraviz.core.model.comparisons import with_comparisons
 from paraviz.core.model.config import RunConfig
-from paraviz.core.model.figures import RunResult, median_of_rounds, with_comparisons
+from paraviz.core.model.figures import RunResult, median_of_rounds
 from paraviz.core.model.machine import MachineInfo, logical_cores
 from paraviz.core.model.results import report_head
 

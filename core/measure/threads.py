@@ -33,7 +33,7 @@ from collections import Counter
 from collections.abc import Callable
 from dataclasses import dataclass, field
 
-from paraviz.core.model.figures import THREAD_STATES
+from paraviz.core.model.budget import THREAD_STATES
 
 #: The futex syscall's number, by machine (the syscall file gives numbers).
 FUTEX_SYSCALL = {"x86_64": 202, "aarch64": 98, "riscv64": 98, "loongarch64": 98}.get(platform.machine())
@@ -43,6 +43,8 @@ GIL_STRUCT_BYTES = 256
 #: How often the state sampler looks (the issue asked for 50 Hz or more) and at most how many threads.
 STATE_INTERVAL_S = 0.02
 MAX_THREADS = 64
+#: Ended threads whose own states are kept for the lane's budget (the newest).
+MAX_GONE = 4096
 #: Seconds between two listings of the processes' threads: a new thread is read within 0.1 s.
 LIST_EVERY_S = 0.1
 #: A thread on a CPU or runnable this share of an interval or more is read as running, unlooked at.
@@ -156,6 +158,8 @@ class ThreadStateSampler:
         self.gone_seconds: Counter[str] = Counter()
         self.gone_futex_s: Counter[tuple[int, bool]] = Counter()
         self.threads_gone = 0
+        #: Ended threads' own time by state, for the lane's budget at its end (the newest MAX_GONE).
+        self.gone_by_thread: dict[tuple[int, int], ThreadTrack] = {}
         #: (monotonic stamp, {(pid, tid): letter of the state that took most of the tick}), for the chart.
         self.ticks: list[tuple[float, dict[tuple[int, int], str]]] = []
         self.listed_pids: list[int] = []
@@ -327,6 +331,17 @@ class ThreadStateSampler:
             return None
         return {state: total[state] / time_read for state in THREAD_STATES}
 
+    def thread_seconds(self) -> dict[tuple[int, int], dict[str, float]]:
+        """Each thread's time by state since it was first read, ended threads included (the lane's
+        time budget splits each worker's time inside its tasks by these)."""
+        found = {}
+        for key, track in (self.gone_by_thread | self.tracks).items():
+            seconds = Counter(track.seconds)
+            for (futex, timed), blocked in track.futex_s.items():
+                seconds[GIL if self.is_gil(futex, timed) else WAIT] += blocked
+            found[key] = {state: seconds[state] for state in THREAD_STATES}
+        return found
+
     @property
     def source(self) -> str:
         return "syscall" if self.readable else "wchan"
@@ -347,3 +362,6 @@ class ThreadStateSampler:
         self.gone_seconds.update(track.seconds)
         self.gone_futex_s.update(track.futex_s)
         self.threads_gone += 1
+        if len(self.gone_by_thread) >= MAX_GONE:  # one Thread per task makes thousands
+            self.gone_by_thread.pop(next(iter(self.gone_by_thread)))
+        self.gone_by_thread[(track.pid, track.tid)] = track

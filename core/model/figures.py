@@ -6,6 +6,7 @@ import statistics
 from dataclasses import dataclass, replace
 
 from paraviz.core.i18n import N_, _, num
+from paraviz.core.model.budget import median_budget
 
 #: In the order they run and stand on screen: the no-GIL threads beside the threads they answer.
 MODES = ("sequential", "threads", "nogil", "processes", "asyncio", "hybrid", "dask")
@@ -41,9 +42,6 @@ STATUS_NAMES = {"ok": N_("ok"), "error": N_("error"), "stopped": N_("stopped")}
 #: spread 34 % (IQR) at 0.7 ms, 11 % at 3 ms and 6-9 % at 13-45 ms on a 2-vCPU VM, where a
 #: 0.7 ms lane also read 1.13 cores (the host's own fixed costs). 20 ms keeps both under ~10 %.
 MEASURABLE_WALL_S = 0.02
-#: A thread's states, as core/measure/threads.py reads them: on a core, runnable with no core free,
-#: waiting for the GIL, waiting on a lock/queue/condition/event, sleeping or in I/O.
-THREAD_STATES = ("running", "ready", "gil", "wait", "io")
 #: How far a figure may pass its physical bound before it is a measurement error, not noise to keep.
 BOUND_MARGIN = 0.05
 
@@ -131,6 +129,13 @@ class RunResult:
     #: were read from ("syscall", or "wchan" without the GIL split); None where nothing was read.
     thread_states: dict[str, float] | None = None
     thread_states_source: str | None = None
+    #: Where the workers' time went (core/model/budget.py): the lane's budget in worker-seconds by
+    #: part, each worker's, the CPU its tasks took on their threads' clocks (None: not read), and its
+    #: efficiency as a product of factors (filled against the sequential lane).
+    time_budget: dict[str, float] | None = None
+    worker_budgets: tuple[dict[str, float], ...] = ()
+    task_cpu_s: float | None = None
+    efficiency_factors: dict[str, float] | None = None
     #: With --repeat N, each round's own figures; the figures above are their medians.
     rounds: tuple[RunResult, ...] = ()
 
@@ -168,6 +173,7 @@ class RunResult:
 
     def to_dict(self) -> dict[str, object]:
         fields = figure_dict(self)
+        fields["worker_budgets"] = [dict(b) for b in self.worker_budgets]
         fields["rounds"] = [figure_dict(r) for r in self.rounds]
         return fields
 
@@ -210,6 +216,9 @@ RUN_FIELDS = (
     "later_task_s",
     "thread_states",
     "thread_states_source",
+    "time_budget",
+    "task_cpu_s",
+    "efficiency_factors",
     "tasks_done",
     "throughput_per_s",
     "peak_threads",
@@ -279,6 +288,11 @@ def median_of_rounds(rounds: list[RunResult]) -> RunResult:
         first_task_s=median_or_none([r.first_task_s for r in rounds]),
         later_task_s=median_or_none([r.later_task_s for r in rounds]),
         thread_states=median_states([r.thread_states for r in rounds]),
+        time_budget=median_budget(
+            [r.time_budget for r in rounds if r.time_budget],
+            statistics.median(sum((r.time_budget or {}).values()) for r in rounds),
+        ),
+        task_cpu_s=median_or_none([r.task_cpu_s for r in rounds]),
         rounds=tuple(rounds),
     )
 
@@ -296,108 +310,3 @@ def median_states(rounds: list[dict[str, float] | None]) -> dict[str, float] | N
 def median_or_none(values: list[float | None]) -> float | None:
     known = [v for v in values if v is not None]
     return statistics.median(known) if known else None
-
-
-def single_thread_cost(sequential: RunResult, nogil: RunResult) -> float | None:
-    """Time per task of the free-threaded build's one-worker loop over the main sequential lane's, less
-    one: 0.08 means its single thread was 8 % slower (3.13t paid about 40 %, 3.14t 5-10 %)."""
-    loop_wall, loop_tasks = nogil.nogil_sequential_wall_s, nogil.nogil_sequential_tasks
-    if not (sequential.ok and loop_wall and loop_tasks and sequential.tasks_done and sequential.wall_s > 0):
-        return None
-    return (loop_wall / loop_tasks) / (sequential.wall_s / sequential.tasks_done) - 1
-
-
-def speedup(baseline: RunResult, lane: RunResult, timed: bool) -> float | None:
-    """wall(sequential) / wall(lane) for a batch; throughput(lane) / throughput(sequential) when timed."""
-    if not (baseline.ok and lane.ok) or lane.wall_s <= 0 or baseline.wall_s <= 0:
-        return None
-    if timed:
-        return lane.throughput_per_s / baseline.throughput_per_s if baseline.throughput_per_s else None
-    return baseline.wall_s / lane.wall_s
-
-
-def efficiency(lane_speedup: float | None, workers: int, logical_cores: int) -> float | None:
-    """speedup / min(workers, logical cores): 1.0 means every usable core paid off fully."""
-    if lane_speedup is None:
-        return None
-    return lane_speedup / min(workers, logical_cores)
-
-
-def with_comparisons(
-    results: list[RunResult], logical_cores: int, timed: bool, baseline_mode: str = "sequential"
-) -> list[RunResult]:
-    """Fill speedup and efficiency of every lane (and of each of its rounds) against the
-    sequential lane's figures (``paraviz watch``: the first lane's), the median of its rounds;
-    then warm-up and the figures over their physical bounds. No speedup where either lane was
-    too short to measure."""
-    baseline = next((r for r in results if r.mode == baseline_mode), None)
-
-    def compared(result: RunResult) -> RunResult:
-        s = None
-        if baseline is not None and not (result.too_short or baseline.too_short):
-            s = speedup(baseline, result, timed)
-        result = replace(
-            result,
-            speedup=s,
-            efficiency=efficiency(s, result.workers, logical_cores),
-            warmup_s=warmup(result, baseline),
-            rounds=tuple(compared(r) for r in result.rounds),
-        )
-        return replace(result, over_bound=over_bound(result, baseline, logical_cores))
-
-    return [compared(r) for r in results]
-
-
-#: A sequential lane at this many cores or more was CPU-bound: then no lane runs faster than its cores allow.
-CPU_BOUND_CORES = 0.8
-
-
-def over_bound(result: RunResult, baseline: RunResult | None, logical_cores: int) -> tuple[str, ...]:
-    """The figures of ``result`` that physics forbids, beyond BOUND_MARGIN: cores above the
-    machine's logical cores or above the threads the lane had (a one-thread lane above one core),
-    and a CPU-bound lane's efficiency above 100 % (waits need no core: an I/O lane's is real)."""
-    if result.too_short or not result.ok:
-        return ()
-    found = []
-    cores = result.effective_cores
-    threads = result.peak_threads or logical_cores
-    if cores > min(logical_cores, threads) * (1 + BOUND_MARGIN):
-        found.append("effective_cores")
-    if baseline is not None and result is not baseline and speedup_over_bound(result, baseline, logical_cores):
-        found += ["speedup", "efficiency"]
-    return tuple(found)
-
-
-#: Effective cores under which a lane ran on one core's worth of CPU (GIL-bound threads).
-ONE_CORE = 1.3
-
-
-def speedup_over_bound(result: RunResult, baseline: RunResult, logical_cores: int) -> bool:
-    """A speedup physics forbids on CPU-bound work (the sequential lane used a core): faster than
-    sequential on one core's worth of CPU, or faster than its usable cores. Waits need no core:
-    an I/O lane's speedup is never bounded so."""
-    s = result.speedup
-    if s is None or not baseline.ok or baseline.effective_cores < CPU_BOUND_CORES:
-        return False
-    usable = min(result.workers, logical_cores)
-    return (result.effective_cores < ONE_CORE and s > 1 + BOUND_MARGIN) or s > usable * (1 + BOUND_MARGIN)
-
-
-#: Lanes whose workers are processes of their own, which start cold (imports, caches). A thread's
-#: first task is no warm-up: two GIL-bound threads' first tasks ran side by side, each at half speed,
-#: and read as 0.49 s of "warm-up" against later tasks that ran alone.
-FRESH_WORKER_MODES = ("processes", "dask")
-
-
-def warmup(result: RunResult, baseline: RunResult | None) -> float | None:
-    """What a worker process's first task cost beyond a later one (seconds per task, the median
-    worker's): against the lane's own later tasks, else (each worker ran one task) the baseline's
-    mean task. None for lanes whose workers are not processes of their own."""
-    if result.mode not in FRESH_WORKER_MODES:
-        return None
-    first, later = result.first_task_s, result.later_task_s
-    if later is None and baseline is not None and baseline.ok and baseline.tasks_done and result is not baseline:
-        later = baseline.wall_s / baseline.tasks_done
-    if first is None or later is None:
-        return None
-    return max(0.0, first - later)

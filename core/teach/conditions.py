@@ -5,12 +5,11 @@ figures over their physical bound."""
 from __future__ import annotations
 
 from paraviz.core.i18n import _, num
+from paraviz.core.model.comparisons import CPU_BOUND_CORES, ONE_CORE
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.figures import (
     BOUND_MARGIN,
-    CPU_BOUND_CORES,
     MEASURABLE_WALL_S,
-    ONE_CORE,
     RunResult,
     mode_name,
     mode_title,

@@ -8,13 +8,9 @@ from __future__ import annotations
 
 from paraviz.core.host.engines import engine_spec
 from paraviz.core.i18n import _, num
+from paraviz.core.model.comparisons import single_thread_cost
 from paraviz.core.model.config import RunConfig
-from paraviz.core.model.figures import (
-    RunResult,
-    figure_text,
-    mode_title,
-    single_thread_cost,
-)
+from paraviz.core.model.figures import RunResult, figure_text, mode_title
 from paraviz.core.model.results import RunReport
 from paraviz.core.teach.conditions import (
     CPU_BOUND_CORES,
@@ -27,6 +23,7 @@ from paraviz.core.teach.conditions import (
     over_bound_sentences,
     too_short_sentences,
 )
+from paraviz.core.teach.explain_budget import budget_sentences
 from paraviz.core.teach.explain_commands import burst_sentences, command_sentences
 from paraviz.core.teach.explain_costs import STARTUP_SHARE, dask_sentences, data_sentences
 from paraviz.core.teach.explain_loops import hybrid_sentences, loop_sentences
@@ -43,9 +40,8 @@ READY_SHARE = 0.2
 WAITING_SPEEDUP, WAITING_CORES = 1.5, 0.5
 #: A speedup at least this large is worth a sentence about the processes' efficiency.
 WORTH_SAYING_SPEEDUP = 1.2
-#: A lane whose longest task took this share of its wall time, below 85 % of the usable cores'
-#: speedup, was capped by unequal tasks.
-LONGEST_TASK_SHARE, CAPPED_SHARE = 0.6, 0.85
+#: Below this share of the usable cores' speedup, processes were held back.
+CAPPED_SHARE = 0.85
 
 
 __all__ = ["dask_sentences", "data_sentences", "explain"]
@@ -88,7 +84,9 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
     proc = None if "processes" in noisy else measured.get("processes")
     usable = min(config.workers, logical_cores)
     explained: set[str] = set()
-    nogil = None if "nogil" in noisy else measured.get("nogil")
+    # Its cores and GIL share carry the no-GIL lesson, whatever its speed read (its bound is its own
+    # build's one-thread loop: figures.own_speedup).
+    nogil = measured.get("nogil")
     side_by_side = nogil_sentences(seq, thr, nogil)
     if not (side_by_side and thr and thr.ok and nogil and nogil.gil_enabled is False):
         said = thread_sentences(seq, thr, config, usable)  # else the side by side says it
@@ -98,12 +96,15 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
     # The hybrid answers its own question (which lane is fastest?) against every other lane: said
     # before them, so that a short screen (80x24) keeps it.
     lines.extend(hybrid_sentences(measured, explained))
+    # Where each lane's time went: its biggest loss, from its budget (the one model of causes).
+    lines.extend(
+        budget_sentences([r for r in measured.values() if r.mode not in noisy or r.mode == "nogil"], explained)
+    )
     lines.extend(process_sentences(seq, proc, config, usable, logical_cores, explained))
     lines.extend(engine_sentences(thr, proc, logical_cores))
     lines.extend(data_sentences(seq, thr, proc, config, explained))
     lines.extend(dask_sentences(measured.get("dask"), proc, explained))
     lines.extend(loop_sentences(measured, config, explained))  # a noisy speedup: its caveat follows
-    lines.extend(imbalance_sentences(thr, proc, config, usable))
     lines.extend(warmup_sentences(list(measured.values()), explained))
     lines.extend(slow_lane_sentences(lanes.get("sequential"), list(measured.values()), explained))
     return lines + list(noisy.values())  # the lesson first, its caveat after
@@ -304,29 +305,6 @@ def process_sentences(
             )
         )
     return lines
-
-
-def imbalance_sentences(thr: RunResult | None, proc: RunResult | None, config: RunConfig, usable: int) -> list[str]:
-    """Unequal tasks (--sizes): the longest task as the floor under a lane's wall time."""
-    if not (config.sizes and len(set(config.sizes)) > 1):
-        return []
-    for lane in (thr, proc):
-        gil_bound = lane is not None and lane.mode == "threads" and WAITING_CORES <= lane.effective_cores < GIL_BOUND
-        if lane and lane.ok and not gil_bound and lane.speedup is not None and lane.longest_task_s > 0:
-            capped = lane.speedup < CAPPED_SHARE * usable and lane.tasks_done > 1
-            if capped and lane.longest_task_s >= LONGEST_TASK_SHARE * lane.wall_s:
-                return [
-                    _(
-                        "{lane}: the longest task took {longest} s of the lane's {wall} s, "
-                        "so unequal tasks capped the speedup at {speedup}×."
-                    ).format(
-                        lane=mode_title(lane.mode),
-                        longest=num(lane.longest_task_s),
-                        wall=num(lane.wall_s),
-                        speedup=num(lane.speedup),
-                    )
-                ]
-    return []
 
 
 def engine_sentences(thr: RunResult | None, proc: RunResult | None, logical_cores: int) -> list[str]:

@@ -4,8 +4,9 @@ overlaps waits in one thread; a process pool behind it adds the cores."""
 from __future__ import annotations
 
 from paraviz.core.i18n import _, num
+from paraviz.core.model.comparisons import CPU_BOUND_CORES
 from paraviz.core.model.config import RunConfig
-from paraviz.core.model.figures import CPU_BOUND_CORES, RunResult, mode_name
+from paraviz.core.model.figures import RunResult, mode_name
 
 #: An asyncio lane at most this much faster than a CPU-bound sequential lane gained nothing.
 NO_GAIN = 1.15

@@ -11,12 +11,12 @@ from typing import TYPE_CHECKING, Any
 from paraviz.core.host.engines import engine_spec
 from paraviz.core.host.engines.spec import EngineSpec
 from paraviz.core.i18n import _, ngettext, num
+from paraviz.core.model.budget import THREAD_STATES
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.figures import (
     MEASURABLE_WALL_S,
     RUN_FIELDS,
     SPREAD_FIELDS,
-    THREAD_STATES,
     RunResult,
     figure_text,
     mode_name,

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import replace
 
+from paraviz.core.model.comparisons import with_comparisons
 from paraviz.core.model.events import (
     Event,
     LaneFinished,
@@ -13,7 +14,7 @@ from paraviz.core.model.events import (
     TasksReported,
     WorkerLoad,
 )
-from paraviz.core.model.figures import RunResult, with_comparisons
+from paraviz.core.model.figures import RunResult
 from paraviz.core.model.machine import MachineInfo
 
 MACHINE = MachineInfo(2, 2, "3.11.7", "CPython", True, "Linux")

@@ -52,6 +52,10 @@ class Emitter:
         self.done = 0
         self.lock = threading.Lock()
         self.last_flush = time.monotonic()
+        #: Every worker's tasks, summed as they finish (the deques above drop records between flushes):
+        #: (pid, tid) -> [first start, last end, seconds inside tasks, CPU of its tasks (-1: not
+        #: read), tasks]. The lane's time budget is cut from these (core/model/budget.py).
+        self.spans: dict[tuple[int, int], list[float]] = {}
 
     def emit(self, message: Message) -> None:
         line = json.dumps(message, separators=(",", ":")) + "\n"
@@ -64,11 +68,28 @@ class Emitter:
                 return
             data = data[written:]
 
-    def finish(self, records: list[Record]) -> None:
+    def finish(self, records: list[Record], task_cpu: float | None = None) -> None:
+        """Records of tasks one worker finished, and the CPU they took on its clock (None: not read)."""
         with self.lock:  # "+=" is not atomic without the GIL (a free-threaded host lost counts)
             for record in records:
                 self.done += record[1]
                 self.finished.append(record)
+                span = self.spans.get((record[2], record[3]))
+                if span is None:
+                    self.spans[(record[2], record[3])] = [record[4], record[5], record[5] - record[4], -1.0, record[1]]
+                else:
+                    span[0] = min(span[0], record[4])
+                    span[1] = max(span[1], record[5])
+                    span[2] += record[5] - record[4]
+                    span[4] += record[1]
+            if task_cpu is not None and records:
+                span = self.spans[(records[0][2], records[0][3])]
+                span[3] = task_cpu if span[3] < 0 else span[3] + task_cpu
+
+    def span_rows(self) -> list[list[float]]:
+        """[pid, tid, first start, last end, busy, task CPU, tasks] per worker, for the lane's end."""
+        with self.lock:
+            return [[pid, tid, *span] for (pid, tid), span in self.spans.items()]
 
     def maybe_flush(self, now: float | None = None) -> None:
         now = time.monotonic() if now is None else now
@@ -135,12 +156,13 @@ class Outcome:
     bytes_sent: int = 0
     transfer_s: float = 0.0
 
-    def took(self, result: tuple[Any, ...]) -> tuple[list[Record], str | None]:
-        """Note one chunk's result (worker CPU, data arrival); return its records and error."""
-        records, error, pid, cpu, waited = result
+    def took(self, result: tuple[Any, ...]) -> tuple[list[Record], str | None, float]:
+        """Note one chunk's result (worker CPU, data arrival); return its records, error and the CPU
+        its tasks took."""
+        records, error, pid, cpu, waited, task_cpu = result
         self.worker_cpu[pid] = max(cpu, self.worker_cpu.get(pid, 0.0))
         self.transfer_s += waited
-        return records, error
+        return records, error, task_cpu
 
 
 @dataclass
@@ -273,8 +295,8 @@ def run_windowed(
                 "task {index} or a later one: a worker process ended abruptly (killed, or os._exit)"
             ).format(index=first)
         pending.popleft()
-        records, error = outcome.took(result)
-        emitter.finish(records)
+        records, error, task_cpu = outcome.took(result)
+        emitter.finish(records, task_cpu)
         if error:
             return error
         emitter.maybe_flush()

@@ -109,10 +109,10 @@ def run(lane: LaneContext) -> Outcome:
         kind, index, value = item
         if kind == "error":
             return _("task {index}: {error}").format(index=index, error=_first_line(value))
-        (records, error, _pid, _cpu, waited), offset_there = value
+        (records, error, _pid, _cpu, waited, task_cpu), offset_there = value
         shift = offset_there - offset_here  # the worker's monotonic clock onto this host's
         outcome.transfer_s += waited
-        lane.emitter.finish([(i, n, p, t, s + shift, e + shift) for i, n, p, t, s, e in records])
+        lane.emitter.finish([(i, n, p, t, s + shift, e + shift) for i, n, p, t, s, e in records], task_cpu)
         return error
 
     sampler = ClusterSampler(client, lane) if address else None

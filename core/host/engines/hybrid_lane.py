@@ -27,11 +27,19 @@ from paraviz.core.i18n import _
 from paraviz.core.model.workloads import resolve
 
 
-def compute_in_worker(cpu_part: str, size: Any, answer: Any) -> tuple[int, int, float, float, float]:
-    """In a pool worker: the CPU part, timed; (pid, thread id, start, end, this worker's CPU seconds)."""
-    start = time.monotonic()
+def compute_in_worker(cpu_part: str, size: Any, answer: Any) -> tuple[int, int, float, float, float, float]:
+    """In a pool worker: the CPU part, timed; (pid, thread id, start, end, this worker's CPU seconds,
+    the part's CPU seconds on its thread)."""
+    start, cpu0 = time.monotonic(), time.thread_time()
     resolve(cpu_part)(size, answer)
-    return os.getpid(), threading.get_native_id(), start, time.monotonic(), time.process_time()
+    return (
+        os.getpid(),
+        threading.get_native_id(),
+        start,
+        time.monotonic(),
+        time.process_time(),
+        time.thread_time() - cpu0,
+    )
 
 
 def run(lane: LaneContext) -> Outcome:
@@ -75,7 +83,7 @@ async def run_tasks(lane: LaneContext, executor: ProcessPoolExecutor, outcome: O
             t0 = time.monotonic()
             answer = await io_part(index)
             totals[0] += time.monotonic() - t0
-            pid, tid, start, end, cpu = await loop.run_in_executor(
+            pid, tid, start, end, cpu, task_cpu = await loop.run_in_executor(
                 executor, compute_in_worker, cpu_part, batch.arg_of(index), answer
             )
         except Exception as exc:
@@ -87,7 +95,7 @@ async def run_tasks(lane: LaneContext, executor: ProcessPoolExecutor, outcome: O
             window.release()
         totals[1] += end - start
         outcome.worker_cpu[pid] = max(cpu, outcome.worker_cpu.get(pid, 0.0))
-        emitter.finish([(index, 1, pid, tid, start, end)])
+        emitter.finish([(index, 1, pid, tid, start, end)], task_cpu)
 
     async def admit(index: int) -> Coroutine[Any, Any, None]:
         await window.acquire()

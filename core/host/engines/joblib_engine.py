@@ -106,9 +106,9 @@ def run(lane: LaneContext) -> Outcome:
                 put(result)
 
     def take(result: Any) -> str | None:
-        records, error = outcome.took(result)
+        records, error, task_cpu = outcome.took(result)
         next_index[0] += 1
-        lane.emitter.finish(records)
+        lane.emitter.finish(records, task_cpu)
         return error
 
     error = drain_from_thread(lane, produce, take)

@@ -147,12 +147,12 @@ def _collect(lane: LaneContext, results: Any, starters: list[Any], outcome: Outc
                             index=index, pid=starters[index].pid, how=exit_text(code)
                         )
             continue
-        records, error = outcome.took(item)
+        records, error, task_cpu = outcome.took(item)
         record: Record = records[0]
         pending.discard(record[0])
         # Start-up: until the first task began (what a pool's first worker costs elsewhere).
         outcome.startup_s = min(outcome.startup_s or record[4] - lane.t0, record[4] - lane.t0)
-        lane.emitter.finish(records)
+        lane.emitter.finish(records, task_cpu)
         if error:
             return error
         lane.emitter.maybe_flush()
