@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import io
 import json
+import math
 import subprocess
 
 import pandas as pd
 import pytest
-from paraviz.core.model.budget import THREAD_STATES
+from paraviz.core.model.budget import PARTS, THREAD_STATES
 from paraviz.core.model.figures import RUN_FIELDS
 
 from tests.conftest import PARAVIZ
@@ -48,12 +49,21 @@ def test_run_json_has_every_field_and_honest_figures():
     runs = {r["mode"]: r for r in report["runs"]}
     assert set(runs) == {"sequential", "threads", "processes"}
     for run in runs.values():
-        assert tuple(run) == (*RUN_FIELDS, "rounds")
+        assert tuple(run) == (*RUN_FIELDS, "worker_budgets", "rounds")
         assert run["status"] == "ok" and run["tasks_done"] == 4
+        # where the time went: the budget tiles workers x wall, the factors multiply to the efficiency
+        assert sum(run["time_budget"].values()) == pytest.approx(run["workers"] * run["wall_s"], rel=0.02)
+        assert len(run["worker_budgets"]) == run["workers"]
+        assert run["task_cpu_s"] > 0
         assert run["effective_cores"] == pytest.approx(run["cpu_s"] / run["wall_s"])
         # The CLI relays and samples: some CPU, measured, far from a core.
         assert 0 <= run["observer_cores"] < 0.5
     assert runs["threads"]["speedup"] == pytest.approx(runs["sequential"]["wall_s"] / runs["threads"]["wall_s"])
+    assert runs["sequential"]["efficiency_factors"] is None  # the reference has none
+    for mode in ("threads", "processes"):
+        factors = runs[mode]["efficiency_factors"]
+        assert set(factors) >= {"startup", "dispatch", "load_balance", "gil", "computation"}
+        assert math.prod(factors.values()) == pytest.approx(runs[mode]["efficiency"], rel=0.02)
 
 
 def test_run_csv_loads_in_pandas():
@@ -63,11 +73,17 @@ def test_run_csv_loads_in_pandas():
     assert done.returncode == 0, done.stderr
     frame = pd.read_csv(io.StringIO(done.stdout))
     assert list(frame["mode"]) == ["sequential", "threads"]
-    # Every run field is a column; thread_states is one column per state, summing to 1.
+    # Every run field is a column; thread_states is one column per state, summing to 1; the budget
+    # one column per part, summing to workers x wall; the factors one column each.
     states = [f"state_{state}" for state in THREAD_STATES]
-    assert (set(RUN_FIELDS) - {"thread_states"}) | {"workload", *states} <= set(frame.columns)
+    budget = [f"budget_{part}" for part in PARTS]
+    nested = {"thread_states", "time_budget", "efficiency_factors"}
+    assert (set(RUN_FIELDS) - nested) | {"workload", *states, *budget, "factor_gil"} <= set(frame.columns)
     assert (frame["workload"] == "sleep").all() and (frame["tasks_done"] == 4).all()
     assert frame[states].sum(axis=1).round(6).tolist() == [1.0, 1.0]
+    worker_seconds = (frame["workers"] * frame["wall_s"]).tolist()
+    assert frame[budget].sum(axis=1).tolist() == pytest.approx(worker_seconds, rel=0.02)
+    assert frame["factor_gil"].isna().tolist() == [True, False]  # the sequential lane has no factors
 
 
 def test_table_is_the_default():

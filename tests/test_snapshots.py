@@ -218,3 +218,47 @@ async def test_lane_colours_come_from_the_theme_and_no_color_removes_them(monkey
     assert (processes_colour in svg.lower()) is not no_color
     for name in ("Sequential", "Threads", "Processes"):
         assert name in svg
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+def test_where_the_time_went(snap_compare, size):
+    """The "where the time went" view (f) after a replayed run: a row per factor, a column per lane."""
+
+    async def run_before(pilot):
+        replay(pilot.app, ("sequential", "threads", "processes"))
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+
+    assert snap_compare(app_for_snapshot(), terminal_size=size, run_before=run_before)
+
+
+def test_where_the_time_went_in_spanish_at_80x24(snap_compare, spanish):
+    async def run_before(pilot):
+        replay(pilot.app, ("sequential", "threads", "processes"))
+        await pilot.pause()
+        await pilot.press("f")
+        await pilot.pause()
+
+    assert snap_compare(app_for_snapshot(), terminal_size=(80, 24), run_before=run_before)
+
+
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_view_and_the_panels_name_each_lanes_biggest_loss(size):
+    app = app_for_snapshot()
+    async with app.run_test(size=size) as pilot:
+        replay(app, ("sequential", "threads", "processes"))
+        await pilot.pause()
+        # the replayed threads waited for the GIL 4.1 of their 8.2 worker-seconds: GIL 50 %
+        assert "GIL 50%" in str(app.lane("threads").headline.render())
+        assert "GIL" not in str(app.lane("processes").headline.render())
+        await pilot.press("f")
+        await pilot.pause()
+        table = str(app.screen.query_one("#budget-table").render())
+        lines = table.splitlines()
+        assert "Threads" in lines[0] and "Processes" in lines[0] and "Sequential" not in lines[0]
+        gil = next(line for line in lines if line.startswith("GIL"))
+        assert "50%◀" in gil  # the threads' biggest loss, marked
+        await pilot.press("escape")
+        await pilot.pause()
+        assert not app.screen.query("#budget-table")

@@ -118,6 +118,11 @@ class DialogActions:
         if self.big:
             self.big_figures.show(self.big_figure_texts())
 
+    def action_budget(self: AppParts) -> None:
+        from paraviz.tui.screens.budget import BudgetScreen
+
+        self.push_screen(BudgetScreen(list(self.results.values())))
+
     def action_help(self: AppParts) -> None:
         from paraviz.tui.screens.dialogs import HelpScreen
 

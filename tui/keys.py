@@ -88,6 +88,13 @@ APP_BINDINGS = [
         N_("sweep"),
         tooltip=N_("sweep view: threads and processes at 1, 2, 4 … 2×cores workers, Amdahl fit"),
     ),
+    Binding(
+        "f",
+        "budget",
+        N_("time"),
+        show=False,
+        tooltip=N_("where the time went: each lane's efficiency as a product of factors, its biggest loss marked"),
+    ),
     Binding("z", "big", N_("zoom"), tooltip=N_("projector: the key figures in large digits, fewer panels")),
     Binding("e", "export", N_("export"), tooltip=N_("export the lanes on screen (or the sweep) to CSV and JSON")),
     Binding("question_mark", "help", N_("help"), key_display="?", tooltip=N_("this help")),

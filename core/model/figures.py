@@ -293,6 +293,7 @@ def median_of_rounds(rounds: list[RunResult]) -> RunResult:
             statistics.median(sum((r.time_budget or {}).values()) for r in rounds),
         ),
         task_cpu_s=median_or_none([r.task_cpu_s for r in rounds]),
+        worker_budgets=sorted(rounds, key=lambda r: r.wall_s)[len(rounds) // 2].worker_budgets,
         rounds=tuple(rounds),
     )
 

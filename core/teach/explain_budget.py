@@ -5,7 +5,7 @@ share, what measured it, and the next loss where it is low too. The causes are t
 from __future__ import annotations
 
 from paraviz.core.i18n import N_, _, num
-from paraviz.core.model.budget import losses_in_order, smallest_factor
+from paraviz.core.model.budget import FACTORS, WORK_PARTS, losses_in_order, smallest_factor
 from paraviz.core.model.figures import RunResult, mode_title
 
 #: How each factor is named in a sentence and on screen.
@@ -20,6 +20,8 @@ FACTOR_NAMES = {
     "computation": N_("computation"),
     "overlap": N_("overlap"),
 }
+#: Every factor at least this: the lane lost nothing worth naming (its smallest is still quoted).
+NOTHING_LOST = 0.95
 #: The overlap factor at least this far above 1 is worth a sentence (waits that needed no core).
 OVERLAP_WORTH_SAYING = 1.2
 
@@ -37,11 +39,11 @@ def why(lane: RunResult, factor: str) -> str:
     """What in the lane's budget measured the loss, in a clause."""
     budget = lane.time_budget or {}
     workers = max(1, lane.workers)
-    states = lane.thread_states or {}
+    # shares of the workers' own time, from the same budget the factor was read from
+    worker_seconds = sum(budget.values()) or 1.0
+    states = {part: seconds / worker_seconds for part, seconds in budget.items()}
     if factor == "gil":
-        return _("its threads waited for the GIL {share} of their time, so one ran Python at a time").format(
-            share=num(states.get("gil", 0.0), ".0%")
-        )
+        return _("its workers took turns for the GIL, so one ran Python at a time")
     if factor == "load_balance":
         return _(
             "its workers sat idle {tail} s each after their last task while the longest ran (unequal tasks, or "
@@ -62,11 +64,11 @@ def why(lane: RunResult, factor: str) -> str:
             seconds=num(budget.get("transfer", 0.0))
         )
     if factor == "oversubscription":
-        return _("its threads were runnable with no core free {share} of their time").format(
+        return _("its workers were runnable with no core free {share} of their time").format(
             share=num(states.get("ready", 0.0), ".0%")
         )
     if factor == "waits":
-        return _("its threads waited on a lock, queue or condition {share} of their time").format(
+        return _("its workers waited on a lock, queue or condition inside their tasks {share} of their time").format(
             share=num(states.get("wait", 0.0), ".0%")
         )
     return computation_why(lane)
@@ -75,14 +77,19 @@ def why(lane: RunResult, factor: str) -> str:
 def computation_why(lane: RunResult) -> str:
     """The same tasks cost more here than in the sequential lane: what is known of why."""
     more = 1 / lane.efficiency_factors["computation"] - 1 if lane.efficiency_factors else 0.0
+    work = sum((lane.time_budget or {}).get(part, 0.0) for part in WORK_PARTS)
+    extra = work * more / (1 + more)  # seconds of work beyond the sequential lane's
     if lane.gil_enabled is False and lane.mode == "nogil":
         cause = _("the free-threaded build runs one thread slower than the GIL build")
     elif (lane.gil_share or 0.0) > 0.05:
         cause = _("handing the GIL between cores costs CPU")
-    elif lane.warmup_s:
+    elif lane.warmup_s and lane.warmup_s * max(1, lane.workers) >= extra / 2:
         cause = _("each worker's first task warmed up ({warmup} s)").format(warmup=num(lane.warmup_s))
     else:
-        cause = _("colder caches, or the machine's CPU running slower for a while (these VMs vary)")
+        cause = _(
+            "colder caches, two workers sharing one physical core, or the machine's CPU running slower for a while "
+            "(these VMs vary)"
+        )
     return _("its tasks took {more} more time working than the same tasks sequentially: {cause}").format(
         more=num(max(0.0, more), ".0%"), cause=cause
     )
@@ -95,14 +102,13 @@ def budget_sentence(lane: RunResult) -> str | None:
         return None
     losses = losses_in_order(factors)
     title = mode_title(lane.mode)
-    if not losses:
-        name, value = smallest_factor(factors)
+    name, value = smallest_factor(factors)
+    if value >= NOTHING_LOST:
         sentence = _("{lane}: {efficiency} efficient; no loss worth naming (the smallest factor, {factor}, {value}).")
         line = sentence.format(
             lane=title, efficiency=num(lane.efficiency, ".0%"), factor=factor_name(name), value=num(value, ".0%")
         )
     else:
-        name, value = losses[0]
         line = _("{lane}: {efficiency} efficient; biggest loss {factor} {value}: {why}.").format(
             lane=title,
             efficiency=num(lane.efficiency, ".0%"),
@@ -110,9 +116,10 @@ def budget_sentence(lane: RunResult) -> str | None:
             value=num(value, ".0%"),
             why=why(lane, name),
         )
-        if len(losses) > 1:
+        then = [loss for loss in losses if loss[0] != name]
+        if then:
             line += " " + _("Then {factor} {value}.").format(
-                factor=factor_name(losses[1][0]), value=num(losses[1][1], ".0%")
+                factor=factor_name(then[0][0]), value=num(then[0][1], ".0%")
             )
     if factors.get("overlap", 1.0) >= OVERLAP_WORTH_SAYING:
         line += " " + _("Its tasks' waits overlapped: {overlap}× what its cores could have computed.").format(
@@ -130,3 +137,29 @@ def budget_sentences(lanes: list[RunResult], explained: set[str]) -> list[str]:
             lines.append(line)
             explained.add(lane.mode)
     return lines
+
+
+#: Shorter names where a panel or a table cell has little room.
+SHORT_NAMES = {"oversubscription": N_("oversub."), "computation": N_("compute")}
+
+
+def short_factor_name(factor: str) -> str:
+    return _(SHORT_NAMES[factor]) if factor in SHORT_NAMES else factor_name(factor)
+
+
+def factor_rows(lanes: list[RunResult]) -> tuple[list[str], list[tuple[str, list[tuple[float | None, bool]]]]]:
+    """The "where the time went" table: the lanes that have factors (titles), then one row per factor
+    that any of them measured below 1 or above it: its name and, per lane, (value, whether it is
+    that lane's smallest). The efficiency row comes first."""
+    shown = [lane for lane in lanes if lane.ok and lane.efficiency_factors and lane.efficiency is not None]
+    titles = [mode_title(lane.mode) for lane in shown]
+    smallest = [smallest_factor(lane.efficiency_factors or {})[0] for lane in shown]
+    rows: list[tuple[str, list[tuple[float | None, bool]]]] = [
+        (_("efficiency"), [(lane.efficiency, False) for lane in shown])
+    ]
+    for factor in FACTORS:
+        values = [(lane.efficiency_factors or {}).get(factor) for lane in shown]
+        if all(v is None or abs(v - 1) < 0.005 for v in values):
+            continue  # a cause that cost no lane anything
+        rows.append((factor_name(factor), [(v, factor == s) for v, s in zip(values, smallest, strict=True)]))
+    return titles, rows

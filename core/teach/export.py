@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 from paraviz.core.host.engines import engine_spec
 from paraviz.core.host.engines.spec import EngineSpec
 from paraviz.core.i18n import _, ngettext, num
-from paraviz.core.model.budget import THREAD_STATES
+from paraviz.core.model.budget import FACTORS, PARTS, THREAD_STATES
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.figures import (
     MEASURABLE_WALL_S,
@@ -182,12 +182,17 @@ def spread_columns(run: dict[str, Any]) -> dict[str, Any]:
     return columns
 
 
+#: JSON fields that are dicts or lists: CSV gives them a column per key instead (or leaves them out).
+NESTED_FIELDS = ("thread_states", "time_budget", "efficiency_factors", "worker_budgets", "rounds")
+
 CSV_COLUMNS = [
     "workload",
     "tasks",
     "size",
-    *(f for f in RUN_FIELDS if f != "thread_states"),
+    *(f for f in RUN_FIELDS if f not in NESTED_FIELDS),
     *(f"state_{state}" for state in THREAD_STATES),
+    *(f"budget_{part}" for part in PARTS),
+    *(f"factor_{factor}" for factor in FACTORS),
     *(f"{n}_{e}" for n in SPREAD_FIELDS for e in ("min", "max")),
 ]
 
@@ -205,9 +210,15 @@ def rows_of(report: RunReport | SweepReport) -> list[dict[str, Any]]:
 def flat(run: dict[str, Any]) -> dict[str, Any]:
     """A run's JSON fields as CSV cells: thread_states as one column per state, lists joined."""
     states = run.get("thread_states") or {}
-    cells = {k: v for k, v in run.items() if k != "thread_states"}
+    budget, factors = run.get("time_budget") or {}, run.get("efficiency_factors") or {}
+    cells = {k: v for k, v in run.items() if k not in NESTED_FIELDS}
     cells["over_bound"] = ";".join(run.get("over_bound") or ())
-    return cells | {f"state_{state}": states.get(state) for state in THREAD_STATES}
+    return (
+        cells
+        | {f"state_{state}": states.get(state) for state in THREAD_STATES}
+        | {f"budget_{part}": budget.get(part) for part in PARTS}
+        | {f"factor_{factor}": factors.get(factor) for factor in FACTORS}
+    )
 
 
 def table_of(report: RunReport | SweepReport) -> Any:

@@ -91,9 +91,20 @@ def lane_events(mode: str, upto_s: float | None = None, lanes: dict | None = Non
     return events
 
 
+def fake_budget(mode: str, wall: float, cores: float, parallel: int) -> dict[str, float]:
+    """A plausible time budget for a replayed lane: its CPU running, threads' other time waiting for
+    the GIL, a pool's other time in its workers' tails, an event loop's in I/O."""
+    running = wall * cores
+    rest = max(0.0, parallel * wall - running)
+    other = {"threads": "gil", "asyncio": "io", "hybrid": "io"}.get(mode, "tail")
+    return {"startup": 0.006 if mode == "processes" else 0.0, "running": running - 0.006, other: rest}
+
+
 def finished_results(lanes: dict | None = None) -> list[RunResult]:
     table = lanes or LANES
-    return with_comparisons([result(m, w, w * c) for m, (w, c, _, _) in table.items()], 2, False)
+    return with_comparisons(
+        [result(m, w, w * c, time_budget=fake_budget(m, w, c, p)) for m, (w, c, p, _) in table.items()], 2, False
+    )
 
 
 def replay(

@@ -9,6 +9,7 @@ from paraviz.core.i18n import _, ngettext, num
 from paraviz.core.model.events import LaneSampled, TasksReported
 from paraviz.core.model.figures import RunResult, figure_text
 from paraviz.core.model.lanes import LaneSpec
+from paraviz.core.teach.explain_budget import NOTHING_LOST, biggest_loss, short_factor_name
 from paraviz.tui.widgets.lane_chart import LaneChart, axis_unit
 from paraviz.tui.widgets.lane_colours import dom_name, lane_mark
 from paraviz.tui.widgets.progress import QuietProgressBar
@@ -269,6 +270,17 @@ def headline_text(result: RunResult, width: int) -> Text:
     headline.append(speedup, style="bold reverse" if result.speedup is not None else "bold")
     headline.append(joiner)
     headline.append(cores + unit, style="bold")
+    loss = loss_text(result)
+    # its biggest loss where it fits: highlighted where it lost something, dim where nothing much
+    loss_style = "bold reverse" if (biggest_loss(result) or ("", 1.0))[1] < NOTHING_LOST else "dim"
+    if loss and len(headline) + 1 + len(loss) <= width:
+        headline.append(" ")
+        headline.append(loss, style=loss_style)
+    elif loss and len(speedup) + len(cores) + 2 + len(loss) <= width:
+        headline = Text(no_wrap=True, overflow="ellipsis")
+        headline.append(speedup, style="bold reverse" if result.speedup is not None else "bold")
+        headline.append(f" {cores} ")
+        headline.append(loss, style=loss_style)
     return headline
 
 
@@ -290,6 +302,12 @@ def figure_pairs(result: RunResult) -> list[tuple[str, str]]:
             + f" {fmt_bytes(result.peak_rss_bytes, compact=True)}",
         ),
     ]
+
+
+def loss_text(result: RunResult) -> str:
+    """The lane's biggest loss as a factor ("GIL 52%"): what the class should see first."""
+    loss = biggest_loss(result)
+    return "" if loss is None else f"{short_factor_name(loss[0])} {num(loss[1], '.0%')}"
 
 
 #: Warm-up under this is a first task's cache misses, not imports: not worth a line of the panel.
@@ -328,7 +346,9 @@ def figures_text(result: RunResult, width: int = 40, max_lines: int = 5) -> Text
         column = i % per_line
         text.append(f"{axis_unit(label_w - 1, label):<{label_w}}", style="dim")
         style = "bold" if label in (_("speedup"), _("cores")) else ""
-        text.append(value.ljust(first_w - label_w) if column < per_line - 1 else value, style=style)
+        text.append(value, style=style)
+        if column < per_line - 1:
+            text.append(" " * (first_w - label_w - len(value)))
         if column == per_line - 1 and i < len(pairs) - 1:
             text.append("\n")
     return text
