@@ -55,7 +55,7 @@ def test_unequal_tasks_lose_to_load_balance():
 @physics
 def test_tiny_tasks_one_at_a_time_lose_to_dispatch():
     runs = lanes(
-        "-w", "squares", "--tasks", "3000", "--workers", "2", "--chunksize", "1", "--modes", "sequential,processes"
+        "-w", "squares", "--tasks", "20000", "--workers", "2", "--chunksize", "1", "--modes", "sequential,processes"
     )
     check_chain(runs["processes"])
     assert smallest_factor(runs["processes"]["efficiency_factors"])[0] == "dispatch"

@@ -5,8 +5,8 @@ share, what measured it, and the next loss where it is low too. The causes are t
 from __future__ import annotations
 
 from paraviz.core.i18n import N_, _, num
-from paraviz.core.model.budget import FACTORS, WORK_PARTS, losses_in_order, smallest_factor
-from paraviz.core.model.figures import RunResult, mode_title
+from paraviz.core.model.budget import FACTORS, LOSSES, WORK_PARTS, losses_in_order, smallest_factor
+from paraviz.core.model.figures import RunResult, figure_text, mode_title
 
 #: How each factor is named in a sentence and on screen.
 FACTOR_NAMES = {
@@ -74,13 +74,26 @@ def why(lane: RunResult, factor: str) -> str:
     return computation_why(lane)
 
 
+def own_loop_cost(lane: RunResult) -> float | None:
+    """How much longer per task the lane's own interpreter's one-worker loop took than the sequential
+    lane's (the nogil lane's build), or None where it has no such loop."""
+    loop_wall, loop_tasks = lane.nogil_sequential_wall_s, lane.nogil_sequential_tasks
+    if not (loop_wall and loop_tasks and lane.speedup and lane.tasks_done):
+        return None
+    sequential_per_task = lane.speedup * lane.wall_s / lane.tasks_done
+    return (loop_wall / loop_tasks) / sequential_per_task - 1
+
+
 def computation_why(lane: RunResult) -> str:
     """The same tasks cost more here than in the sequential lane: what is known of why."""
     more = 1 / lane.efficiency_factors["computation"] - 1 if lane.efficiency_factors else 0.0
     work = sum((lane.time_budget or {}).get(part, 0.0) for part in WORK_PARTS)
     extra = work * more / (1 + more)  # seconds of work beyond the sequential lane's
-    if lane.gil_enabled is False and lane.mode == "nogil":
-        cause = _("the free-threaded build runs one thread slower than the GIL build")
+    loop_cost = own_loop_cost(lane)
+    if loop_cost is not None and loop_cost >= 0.03:
+        cause = _(
+            "Python {python}'s own one-worker loop took {share} longer per task than the sequential lane's"
+        ).format(python=lane.python or "?", share=num(loop_cost, ".0%"))
     elif (lane.gil_share or 0.0) > 0.05:
         cause = _("handing the GIL between cores costs CPU")
     elif lane.warmup_s and lane.warmup_s * max(1, lane.workers) >= extra / 2:
@@ -98,6 +111,8 @@ def computation_why(lane: RunResult) -> str:
 def budget_sentence(lane: RunResult) -> str | None:
     """'Threads: 48 % efficient; biggest loss GIL 52 %: …' (and the next loss where it is low too)."""
     factors = lane.efficiency_factors
+    if lane.ok and not factors and lane.time_budget:
+        return share_sentence(lane)
     if not (lane.ok and factors and lane.efficiency is not None):
         return None
     losses = losses_in_order(factors)
@@ -106,12 +121,15 @@ def budget_sentence(lane: RunResult) -> str | None:
     if value >= NOTHING_LOST:
         sentence = _("{lane}: {efficiency} efficient; no loss worth naming (the smallest factor, {factor}, {value}).")
         line = sentence.format(
-            lane=title, efficiency=num(lane.efficiency, ".0%"), factor=factor_name(name), value=num(value, ".0%")
+            lane=title,
+            efficiency=figure_text(lane, "efficiency", ".0%"),
+            factor=factor_name(name),
+            value=num(value, ".0%"),
         )
     else:
         line = _("{lane}: {efficiency} efficient; biggest loss {factor} {value}: {why}.").format(
             lane=title,
-            efficiency=num(lane.efficiency, ".0%"),
+            efficiency=figure_text(lane, "efficiency", ".0%"),
             factor=factor_name(name),
             value=num(value, ".0%"),
             why=why(lane, name),
@@ -126,6 +144,26 @@ def budget_sentence(lane: RunResult) -> str | None:
             overlap=num(factors["overlap"], ".1f")
         )
     return line
+
+
+#: Without a sequential lane to compare with, a part of the workers' time this large is worth saying.
+SHARE_WORTH_SAYING = 0.1
+
+
+def share_sentence(lane: RunResult) -> str | None:
+    """Where the time went without an efficiency (no measurable sequential lane): the largest loss
+    part as a share of the workers' own time."""
+    budget = lane.time_budget or {}
+    total = sum(budget.values())
+    if total <= 0:
+        return None
+    factor, part = max(LOSSES, key=lambda pair: budget.get(pair[1], 0.0))
+    share = budget.get(part, 0.0) / total
+    if share < SHARE_WORTH_SAYING:
+        return None
+    return _("{lane}: {share} of its workers' time went to {factor}: {why}.").format(
+        lane=mode_title(lane.mode), share=num(share, ".0%"), factor=factor_name(factor), why=why(lane, factor)
+    )
 
 
 def budget_sentences(lanes: list[RunResult], explained: set[str]) -> list[str]:
