@@ -13,7 +13,6 @@ from paraviz.core.model.budget import (
     efficiency_factors,
     lane_budget,
     losses_in_order,
-    median_budget,
     worker_budget,
 )
 from paraviz.core.model.comparisons import with_comparisons
@@ -106,10 +105,16 @@ def test_waits_that_overlap_read_as_an_overlap_above_one_and_the_chain_still_hol
     assert losses_in_order(factors) == []  # a gain is never named as the loss
 
 
-def test_a_median_budget_sums_to_the_worker_seconds_it_is_given():
-    merged = median_budget([{"running": 1.0, "gil": 1.0}, {"running": 3.0, "gil": 1.0}], 4.0)
-    assert sum(merged.values()) == pytest.approx(4.0)
-    assert merged["running"] == pytest.approx(4.0 * 2 / 3)
+def test_the_rounds_budget_is_the_median_rounds_on_the_median_wall():
+    from paraviz.core.model.figures import median_of_rounds
+
+    rounds = [
+        result("threads", wall, wall, 2, time_budget={"running": wall, "gil": wall})
+        for wall in (1.0, 3.0, 1.2, 1.4)  # the median wall is 1.3; the round above it, 1.4, is the middle one
+    ]
+    merged = median_of_rounds(rounds)
+    assert sum(merged.time_budget.values()) == pytest.approx(2 * 1.3)
+    assert merged.time_budget["gil"] == pytest.approx(1.3)
 
 
 def test_comparisons_fill_the_factors_of_a_lane_with_a_budget_and_the_sentence_names_the_smallest():

@@ -43,6 +43,8 @@ GIL_STRUCT_BYTES = 256
 #: How often the state sampler looks (the issue asked for 50 Hz or more) and at most how many threads.
 STATE_INTERVAL_S = 0.02
 MAX_THREADS = 64
+#: /proc's clock ticks per second (a thread's start time is counted in them).
+CLOCK_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
 #: Ended threads whose own states are kept for the lane's budget (the newest).
 MAX_GONE = 4096
 #: Seconds between two listings of the processes' threads: a new thread is read within 0.1 s.
@@ -164,6 +166,8 @@ class ThreadStateSampler:
         self.ticks: list[tuple[float, dict[tuple[int, int], str]]] = []
         self.listed_pids: list[int] = []
         self.listed_at = -math.inf
+        #: The first look: threads born after it are read from their birth.
+        self.first_tick: float | None = None
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -204,6 +208,8 @@ class ThreadStateSampler:
         seen: set[tuple[int, int]] = set()
         letters: dict[tuple[int, int], str] = {}
         now = self.clock()  # one stamp a tick: reading a thread takes microseconds, a tick 20 ms
+        if self.first_tick is None:
+            self.first_tick = now
         for pid, tid in self.thread_ids(pids):
             if len(seen) >= MAX_THREADS:
                 break
@@ -253,10 +259,28 @@ class ThreadStateSampler:
         if track.stamp:
             wall = now - track.stamp
             state = self.account(track, reading, wall, (run_ns - track.run_ns) / 1e9, (queue_ns - track.queue_ns) / 1e9)
+        elif (born := self.born_since_first_tick(track)) is not None:
+            # A thread born while the lane ran (a pool's worker): its life so far is the lane's, and its
+            # counters start at its birth (a 4 Hz look at a 0.5 s lane had lost half of each worker).
+            state = self.account(track, reading, max(0.0, now - born), run_ns / 1e9, queue_ns / 1e9)
         else:
             state = self.state_of(reading)
         track.run_ns, track.queue_ns, track.stamp, track.last = run_ns, queue_ns, now, reading
         return LETTER[state]
+
+    def born_since_first_tick(self, track: ThreadTrack) -> float | None:
+        """When the thread was born, on the monotonic clock, if after this sampler's first look;
+        else None (a thread that was there before the lane: only its time from now on is the lane's)."""
+        if self.first_tick is None or self.clock is not time.monotonic:  # a fake /proc has no births
+            return None
+        try:
+            ticks = int(read_file(self.path(track.pid, track.tid, "stat")).rsplit(b")", 1)[1].split()[19])
+        except (OSError, IndexError, ValueError):
+            return None
+        # starttime counts clock ticks since boot (CLOCK_BOOTTIME); moved onto the monotonic clock
+        offset = time.clock_gettime(time.CLOCK_BOOTTIME) - time.monotonic()
+        born = ticks / CLOCK_TICKS - offset
+        return born if born >= self.first_tick else None
 
     def account(self, track: ThreadTrack, reading: ThreadReading, wall: float, run: float, queue: float) -> str:
         """Add the interval's time: on a CPU and in the run queue from schedstat, the rest blocked

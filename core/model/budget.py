@@ -29,7 +29,6 @@ So efficiency = (product of the losses) x computation x overlap, exactly. Pure: 
 
 from __future__ import annotations
 
-import statistics
 from dataclasses import dataclass
 
 #: A thread's states, as core/measure/threads.py reads them: on a core, runnable with no core free,
@@ -53,6 +52,8 @@ WORK_PARTS = ("running", "io")
 #: Time between tasks comes off a worker's idle-like states first (a pool's worker waits for its next
 #: task on a queue's lock or a pipe), in this order.
 IDLE_ORDER = ("wait", "io", "ready", "gil", "running")
+#: Inside a task, the time off its CPU comes off the thread's states in this order.
+INSIDE_ORDER = ("ready", "gil", "wait", "io")
 
 
 @dataclass(frozen=True)
@@ -99,12 +100,18 @@ def inside_states(
         split["running"] = clamp(span.task_cpu_s, 0.0, inside)
         left["running"] = 0.0
     rest = inside - split["running"]
-    known = sum(left.values())
-    if known <= 0:
-        split["running"] += rest
+    if span.task_cpu_s is None:  # no CPU read: the thread's states, in their proportions
+        known = sum(left.values())
+        for state in THREAD_STATES:
+            split[state] += rest * left[state] / known if known > 0 else 0.0
+        split["running"] += rest if known <= 0 else 0.0
         return split, out_gil, out_ready
-    for state in THREAD_STATES:
-        split[state] += rest * left[state] / known
+    # A task off its CPU was first waiting for a core or the GIL (it wanted to run), then blocked.
+    for state in INSIDE_ORDER:
+        taken = min(left[state], rest)
+        split[state] += taken
+        rest -= taken
+    split["running"] += rest  # not read: no loss is claimed that was not seen
     return split, out_gil, out_ready
 
 
@@ -172,14 +179,15 @@ def efficiency_factors(
     return factors
 
 
-def median_budget(budgets: list[dict[str, float]], worker_seconds: float) -> dict[str, float] | None:
-    """Each part's median over the rounds, scaled to sum to ``worker_seconds`` (the median round's
-    workers x its median wall) again, so the factors multiply to the medians' efficiency."""
-    if not budgets:
+def scaled_budget(budget: dict[str, float] | None, worker_seconds: float) -> dict[str, float] | None:
+    """A round's budget scaled to sum to ``worker_seconds``: the median round's, on the median wall time
+    (the same with an odd number of rounds), so its shares stay one real round's and its factors
+    multiply to the medians' efficiency. (Each part's own median mixed rounds: their parts no longer
+    belonged together.)"""
+    if not budget:
         return None
-    medians = {part: statistics.median(b.get(part, 0.0) for b in budgets) for part in PARTS}
-    total = sum(medians.values())
-    return {part: s * worker_seconds / total for part, s in medians.items()} if total > 0 else medians
+    total = sum(budget.values())
+    return {part: s * worker_seconds / total for part, s in budget.items()} if total > 0 else dict(budget)
 
 
 #: A factor under this is a loss worth a sentence (the VMs' CPU speed alone moves the computation

@@ -6,7 +6,7 @@ import statistics
 from dataclasses import dataclass, replace
 
 from paraviz.core.i18n import N_, _, num
-from paraviz.core.model.budget import median_budget
+from paraviz.core.model.budget import scaled_budget
 
 #: In the order they run and stand on screen: the no-GIL threads beside the threads they answer.
 MODES = ("sequential", "threads", "nogil", "processes", "asyncio", "hybrid", "dask")
@@ -270,6 +270,8 @@ def median_of_rounds(rounds: list[RunResult]) -> RunResult:
     def median(name: str) -> float:
         return statistics.median(getattr(r, name) for r in rounds)
 
+    middle = sorted(rounds, key=lambda r: r.wall_s)[len(rounds) // 2]  # where the time went: one real round
+
     return replace(
         last,
         wall_s=median("wall_s"),
@@ -288,12 +290,9 @@ def median_of_rounds(rounds: list[RunResult]) -> RunResult:
         first_task_s=median_or_none([r.first_task_s for r in rounds]),
         later_task_s=median_or_none([r.later_task_s for r in rounds]),
         thread_states=median_states([r.thread_states for r in rounds]),
-        time_budget=median_budget(
-            [r.time_budget for r in rounds if r.time_budget],
-            statistics.median(sum((r.time_budget or {}).values()) for r in rounds),
-        ),
+        time_budget=scaled_budget(middle.time_budget, middle.workers * median("wall_s")),
         task_cpu_s=median_or_none([r.task_cpu_s for r in rounds]),
-        worker_budgets=sorted(rounds, key=lambda r: r.wall_s)[len(rounds) // 2].worker_budgets,
+        worker_budgets=middle.worker_budgets,
         rounds=tuple(rounds),
     )
 

@@ -84,6 +84,17 @@ def own_loop_cost(lane: RunResult) -> float | None:
     return (loop_wall / loop_tasks) / sequential_per_task - 1
 
 
+#: Workers runnable with no core free this share of their time or more: their first tasks' wall time
+#: is no measure of a warm-up (4 processes on 2 cores: every first task ran at half speed).
+READY_HIDES_WARMUP = 0.05
+
+
+def ready_share(lane: RunResult) -> float:
+    budget = lane.time_budget or {}
+    total = sum(budget.values())
+    return budget.get("ready", 0.0) / total if total > 0 else 0.0
+
+
 def computation_why(lane: RunResult) -> str:
     """The same tasks cost more here than in the sequential lane: what is known of why."""
     more = 1 / lane.efficiency_factors["computation"] - 1 if lane.efficiency_factors else 0.0
@@ -96,7 +107,8 @@ def computation_why(lane: RunResult) -> str:
         ).format(python=lane.python or "?", share=num(loop_cost, ".0%"))
     elif (lane.gil_share or 0.0) > 0.05:
         cause = _("handing the GIL between cores costs CPU")
-    elif lane.warmup_s and lane.warmup_s * max(1, lane.workers) >= extra / 2:
+    elif lane.warmup_s and lane.warmup_s * max(1, lane.workers) >= extra / 2 and ready_share(lane) < READY_HIDES_WARMUP:
+        # (first tasks are timed on the wall clock: workers waiting for a core look warmed up)
         cause = _("each worker's first task warmed up ({warmup} s)").format(warmup=num(lane.warmup_s))
     else:
         cause = _(
