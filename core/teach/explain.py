@@ -97,9 +97,8 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
     # before them, so that a short screen (80x24) keeps it.
     lines.extend(hybrid_sentences(measured, explained))
     # Where each lane's time went: its biggest loss, from its budget (the one model of causes).
-    lines.extend(
-        budget_sentences([r for r in measured.values() if r.mode not in noisy or r.mode == "nogil"], explained)
-    )
+    # A noisy speed leaves the shares' lesson standing: the lane's factors but computation (its speed).
+    lines.extend(budget_sentences(list(measured.values()), explained, set(noisy)))
     lines.extend(process_sentences(seq, proc, config, usable, logical_cores, explained))
     lines.extend(engine_sentences(thr, proc, logical_cores))
     lines.extend(data_sentences(seq, thr, proc, config, explained))

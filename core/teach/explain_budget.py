@@ -120,11 +120,13 @@ def computation_why(lane: RunResult) -> str:
     )
 
 
-def budget_sentence(lane: RunResult) -> str | None:
+def budget_sentence(lane: RunResult, noisy: bool = False) -> str | None:
     """'Threads: 48 % efficient; biggest loss GIL 52 %: …' (and the next loss where it is low too)."""
     factors = lane.efficiency_factors
     if lane.ok and not factors and lane.time_budget:
         return share_sentence(lane)
+    if factors and noisy:  # its speed is noise: so is computation, the one factor read from it
+        factors = {name: value for name, value in factors.items() if name != "computation"}
     if not (lane.ok and factors and lane.efficiency is not None):
         return None
     losses = losses_in_order(factors)
@@ -178,11 +180,11 @@ def share_sentence(lane: RunResult) -> str | None:
     )
 
 
-def budget_sentences(lanes: list[RunResult], explained: set[str]) -> list[str]:
+def budget_sentences(lanes: list[RunResult], explained: set[str], noisy: set[str] | None = None) -> list[str]:
     """One sentence per lane whose factors were measured; each such lane is then explained."""
     lines = []
     for lane in lanes:
-        line = budget_sentence(lane) if lane.mode != "sequential" else None
+        line = budget_sentence(lane, lane.mode in (noisy or set())) if lane.mode != "sequential" else None
         if line:
             lines.append(line)
             explained.add(lane.mode)
