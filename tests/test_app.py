@@ -509,7 +509,7 @@ def test_a_lane_headline_fits_its_width(language: str, width: int, shown: str):
     from dataclasses import replace
 
     from paraviz.core.i18n import set_language
-    from paraviz.tui.widgets.lane_panel import headline_text
+    from paraviz.tui.widgets.lane_figures import headline_text
 
     from tests.support.fakes import result
 
@@ -526,7 +526,7 @@ def test_every_figure_value_shows_whole_with_a_space_after_its_label(language: s
     from dataclasses import replace
 
     from paraviz.core.i18n import set_language
-    from paraviz.tui.widgets.lane_panel import figure_pairs, figures_text
+    from paraviz.tui.widgets.lane_figures import figure_pairs, figures_text
 
     from tests.support.fakes import result
 

@@ -167,3 +167,19 @@ def test_the_table_prints_the_explanation_and_the_spread():
 def test_sizes_with_an_empty_item_is_one_line_and_exit_2():
     done = paraviz("run", "--sizes", "1,,2")
     assert done.returncode == 2 and "empty item" in done.stderr and len(done.stderr.strip().splitlines()) == 1
+
+
+@pytest.mark.parametrize("platform", ["darwin", "win32"])
+def test_another_platform_gets_one_line_naming_linux_and_exit_2(platform):
+    """paraviz reads /proc: elsewhere it says so before importing anything that would fail inside."""
+    code = (
+        f"import sys; sys.platform = {platform!r}; sys.argv = ['paraviz', 'run']\n"
+        "from paraviz.tui.entry import entry\n"
+        "try:\n    entry()\n"
+        "finally:\n    print('imported' if 'paraviz.core.measure.threads' in sys.modules else 'nothing imported')\n"
+    )
+    done = subprocess.run([PARAVIZ[0], "-c", code], capture_output=True, text=True, timeout=60)
+    assert done.returncode == 2
+    assert done.stdout == "nothing imported\n"
+    lines = done.stderr.strip().splitlines()
+    assert len(lines) == 1 and "Linux" in lines[0] and platform in lines[0] and "Traceback" not in done.stderr

@@ -1,3 +1,3 @@
-from paraviz.tui.cli import entry
+from paraviz.tui.entry import entry
 
 entry()

@@ -24,7 +24,8 @@ from collections.abc import Callable
 from typing import Any
 
 from paraviz.core.host.engines import MODE_MODULES, load_lane_runner
-from paraviz.core.host.engines.base import Batch, Emitter, Engine, LaneContext, Outcome, kill_own_group
+from paraviz.core.host.engines.base import Batch, Emitter, Engine, LaneContext, Outcome
+from paraviz.core.host.engines.emitter import kill_own_group
 from paraviz.core.host.protocol import (
     CALIBRATED,
     CHECKED,

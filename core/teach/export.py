@@ -25,6 +25,7 @@ from paraviz.core.model.figures import (
 from paraviz.core.model.results import RunReport
 from paraviz.core.model.workloads import CALL_ITEM
 from paraviz.core.teach.explain import explain_report
+from paraviz.core.teach.explain_budget import biggest_loss, short_factor_name
 
 if TYPE_CHECKING:  # the sweep imports the runner: not needed to print a table
     from paraviz.core.measure.sweep import AmdahlFit, SweepReport
@@ -275,7 +276,17 @@ def sweep_table(sweep: SweepReport) -> Any:
             workload=sweep.config.workload.name, wall=num(sweep.baseline.wall_s, ".3f")
         )
     )
-    headers = (_("mode"), _("workers"), _("wall s"), _("cores"), _("speedup"), _("effic."), _("paraviz"), _("status"))
+    headers = (
+        _("mode"),
+        _("workers"),
+        _("wall s"),
+        _("cores"),
+        _("speedup"),
+        _("effic."),
+        _("loss"),
+        _("paraviz"),
+        _("status"),
+    )
     for index, header in enumerate(headers):
         table.add_column(header, justify="left" if index in (0, len(headers) - 1) else "right")
     for p in sweep.points:
@@ -294,7 +305,14 @@ def sweep_row(p: RunResult) -> tuple[str, ...]:
         figure_text(p, "effective_cores"),
         with_spread(p, "speedup", ".2f", "×"),
         figure_text(p, "efficiency", ".0%"),
+        loss_cell(p),
     )
+
+
+def loss_cell(p: RunResult) -> str:
+    """The point's biggest loss as a factor ("GIL 83%"): which factor falls as workers grow."""
+    loss = biggest_loss(p)
+    return "—" if loss is None else f"{short_factor_name(loss[0])} {num(loss[1], '.0%')}"
 
 
 def fit_line(mode: str, fit: AmdahlFit) -> str:

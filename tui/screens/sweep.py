@@ -140,7 +140,7 @@ class SweepScreen(AnswersAKey, Screen[SweepReport | None]):
         self.set_class(self.app.size.width < NARROW_WIDTH, "-narrow")
         self.query_one("#sweep-plot").border_title = _("speedup vs workers")
         table = self.query_one(DataTable)
-        table.add_columns(_("mode"), _("workers"), _("wall s"), _("cores"), _("speedup"), _("effic."))
+        table.add_columns(_("mode"), _("workers"), _("wall s"), _("cores"), _("speedup"), _("effic."), _("loss"))
         self.redraw()
         self.measure()
 

@@ -7,11 +7,11 @@ import platform
 
 from paraviz.core.i18n import _, ngettext, num
 from paraviz.core.model.events import LaneSampled, TasksReported
-from paraviz.core.model.figures import RunResult, figure_text
+from paraviz.core.model.figures import RunResult
 from paraviz.core.model.lanes import LaneSpec
-from paraviz.core.teach.explain_budget import NOTHING_LOST, biggest_loss, short_factor_name
-from paraviz.tui.widgets.lane_chart import LaneChart, axis_unit
+from paraviz.tui.widgets.lane_chart import LaneChart
 from paraviz.tui.widgets.lane_colours import dom_name, lane_mark
+from paraviz.tui.widgets.lane_figures import figures_text, headline_text
 from paraviz.tui.widgets.progress import QuietProgressBar
 from paraviz.tui.widgets.text_line import TextLine
 from rich.text import Text
@@ -19,12 +19,6 @@ from textual.app import ComposeResult
 from textual.containers import Vertical
 from textual.reactive import reactive
 from textual.widgets import Static
-
-
-def fmt_bytes(n: int, compact: bool = False) -> str:
-    """``15 MiB``, ``1.2 GiB``; compact, ``15M`` and ``1.2G`` (beside the peak counts)."""
-    mib, gib = ("M", "G") if compact else (" MiB", " GiB")
-    return f"{num(n / 2**30, '.1f')}{gib}" if n >= 2**30 else f"{num(n / 2**20, '.0f')}{mib}"
 
 
 class LanePanel(Vertical):
@@ -252,103 +246,3 @@ class LanePanel(Vertical):
 
 #: Under this share of its thread-time waiting for the GIL, a running lane's live line does not say it.
 LIVE_GIL_SHARE = 0.05
-
-
-def headline_text(result: RunResult, width: int) -> Text:
-    """Speedup on cores, in the lane's width: "1.61x on 1.76 cores", else "1.61x 1.76 cores" with
-    the word shortened as the chart's axis shortens it ("núcl."), else the two figures alone."""
-    if result.too_short and result.ok:  # no figure to show: say why, in the room there is
-        said = _("too short to measure")
-        return Text(said if len(said) <= width else _("too short"), style="bold", no_wrap=True, overflow="ellipsis")
-    speedup = figure_text(result, "speedup", ".2f", "×")
-    cores = figure_text(result, "effective_cores")
-    joiner, unit = _(" on "), " " + _("cores")
-    if len(speedup) + len(joiner) + len(cores) + len(unit) > width:
-        room = width - len(speedup) - len(cores) - 2
-        joiner, unit = " ", " " + axis_unit(room) if room >= 4 else ""
-    headline = Text(no_wrap=True, overflow="ellipsis")
-    headline.append(speedup, style="bold reverse" if result.speedup is not None else "bold")
-    headline.append(joiner)
-    headline.append(cores + unit, style="bold")
-    loss = loss_text(result)
-    # its biggest loss where it fits: highlighted where it lost something, dim where nothing much
-    loss_style = "bold reverse" if (biggest_loss(result) or ("", 1.0))[1] < NOTHING_LOST else "dim"
-    if loss and len(headline) + 1 + len(loss) <= width:
-        headline.append(" ")
-        headline.append(loss, style=loss_style)
-    elif loss and len(speedup) + len(cores) + 2 + len(loss) <= width:
-        headline = Text(no_wrap=True, overflow="ellipsis")
-        headline.append(speedup, style="bold reverse" if result.speedup is not None else "bold")
-        headline.append(f" {cores} ")
-        headline.append(loss, style=loss_style)
-    return headline
-
-
-def figure_pairs(result: RunResult) -> list[tuple[str, str]]:
-    """The lane's figures; a short lane shows the first few (the headline above has speedup and cores)."""
-    return [
-        (_("wall"), f"{num(result.wall_s, '.3f')} s"),
-        (_("start-up"), f"{num(result.startup_s, '.3f')} s"),
-        (_("speedup"), figure_text(result, "speedup", ".2f", "×")),
-        (_("cores"), figure_text(result, "effective_cores")),
-        *state_pairs(result),
-        (_("CPU"), f"{num(result.cpu_s)} s"),
-        (_("effic."), figure_text(result, "efficiency", ".0%")),
-        (_("bg cores"), num(result.background_cores)),
-        *one_worker_pair(result),
-        (
-            _("peak"),
-            _("{processes}p {threads}t").format(processes=result.peak_processes, threads=result.peak_threads)
-            + f" {fmt_bytes(result.peak_rss_bytes, compact=True)}",
-        ),
-    ]
-
-
-def loss_text(result: RunResult) -> str:
-    """The lane's biggest loss as a factor ("GIL 52%"): what the class should see first."""
-    loss = biggest_loss(result)
-    return "" if loss is None else f"{short_factor_name(loss[0])} {num(loss[1], '.0%')}"
-
-
-#: Warm-up under this is a first task's cache misses, not imports: not worth a line of the panel.
-WARMUP_SHOWN_S = 0.01
-
-
-def state_pairs(result: RunResult) -> list[tuple[str, str]]:
-    """GIL wait and warm-up, where they were measured."""
-    pairs = []
-    if result.gil_share is not None:
-        pairs.append((_("GIL wait"), num(result.gil_share, ".0%")))
-    if result.warmup_s is not None and result.warmup_s >= WARMUP_SHOWN_S:
-        pairs.append((_("warm-up"), f"{num(result.warmup_s, '.3f')} s"))
-    return pairs
-
-
-def one_worker_pair(result: RunResult) -> list[tuple[str, str]]:
-    """The nogil lane's one-worker loop under its own Python, timed before it."""
-    if result.nogil_sequential_wall_s is None:
-        return []
-    return [(_("1 worker"), f"{num(result.nogil_sequential_wall_s, '.3f')} s")]
-
-
-def figures_text(result: RunResult, width: int = 40, max_lines: int = 5) -> Text:
-    """The lane's figures, two to a line where the lane is wide enough, as many as ``max_lines`` hold."""
-    pairs = figure_pairs(result)
-    label_w = 9
-    first_w = label_w + max(len(v) for _, v in pairs[::2]) + 2
-    second_w = label_w + max(len(v) for _, v in pairs[1::2])
-    per_line = 2 if width >= first_w + second_w else 1
-    pairs = pairs[: per_line * max_lines]
-    if per_line == 1:  # a narrow lane (five at 80 columns): shorter labels, so that no figure is cut
-        label_w = max(3, min(label_w, width - max(len(v) for _, v in pairs)))
-    text = Text(no_wrap=True, overflow="ellipsis")
-    for i, (label, value) in enumerate(pairs):
-        column = i % per_line
-        text.append(f"{axis_unit(label_w - 1, label):<{label_w}}", style="dim")
-        style = "bold" if label in (_("speedup"), _("cores")) else ""
-        text.append(value, style=style)
-        if column < per_line - 1:
-            text.append(" " * (first_w - label_w - len(value)))
-        if column == per_line - 1 and i < len(pairs) - 1:
-            text.append("\n")
-    return text
