@@ -191,7 +191,11 @@ async def test_the_fourth_lane_on_screen(size: tuple[int, int]):
         assert "no GIL" in nogil.border_title and "t" in nogil.border_title.rsplit("·", 1)[-1]
         result = app.results["nogil"]
         assert result.ok and result.gil_enabled is False
-        assert f"{result.effective_cores:.2f} cores" in nogil.live_text
+        # its cores, then the word or (where the lane lost 5 % or more and the room is short) its biggest loss
+        shown = nogil.live_text
+        assert f"{result.effective_cores:.2f} cores" in shown or (
+            f"{result.effective_cores:.2f} " in shown and "%" in shown
+        )
         assert "without the GIL they ran in parallel" in app.explanation.text
 
 

@@ -264,14 +264,18 @@ def process_sentences(
             )
         )
     per_task = seq.wall_s / max(1, seq.tasks_done) if seq and seq.ok else None
-    if s is not None and s < 1 and per_task is not None and per_task < TINY_TASK_S:
+    # Tiny tasks, start-up and oversubscription are the budget's dispatch, startup and
+    # oversubscription factors where the lane has them (its sentence names the largest): these
+    # sentences speak only for a lane without a budget.
+    budgeted = proc.efficiency_factors is not None
+    if not budgeted and s is not None and s < 1 and per_task is not None and per_task < TINY_TASK_S:
         lines.append(
             _(
                 "Processes were {slower}× slower than sequential: each task took {micros} µs, less than sending "
                 "it to a worker (chunksize {chunksize}); a larger --chunksize batches them."
             ).format(slower=num(1 / s, ".1f"), micros=num(per_task * 1e6, ".1f"), chunksize=proc.chunksize or 1)
         )
-    if proc.wall_s > 0 and proc.startup_s / proc.wall_s >= STARTUP_SHARE:
+    if not budgeted and proc.wall_s > 0 and proc.startup_s / proc.wall_s >= STARTUP_SHARE:
         starter = (engine_spec(proc.engine).starter if proc.engine else None) or proc.start_method
         lines.append(
             _("Pool start-up ({starter}) took {startup} s of {wall} s: short runs pay for starting workers.").format(
@@ -279,7 +283,7 @@ def process_sentences(
             )
         )
     ready = (proc.thread_states or {}).get("ready", 0.0)
-    if ready >= READY_SHARE and s is not None and s < usable * CAPPED_SHARE:
+    if not budgeted and ready >= READY_SHARE and s is not None and s < usable * CAPPED_SHARE:
         lines.append(
             _(
                 "Processes' threads were runnable with no core free {share} of their time: {peak} threads on "

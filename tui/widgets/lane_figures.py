@@ -18,32 +18,33 @@ def fmt_bytes(n: int, compact: bool = False) -> str:
 
 
 def headline_text(result: RunResult, width: int) -> Text:
-    """Speedup on cores, in the lane's width: "1.61x on 1.76 cores", else "1.61x 1.76 cores" with
-    the word shortened as the chart's axis shortens it ("núcl."), else the two figures alone."""
+    """Speedup on cores and the lane's biggest loss, in the lane's width: "1.61x on 1.76 cores
+    GIL 52%", else without "on", with the word shortened as the chart's axis shortens it ("núcl."),
+    else without it; the loss goes before the word, the figures before the loss."""
     if result.too_short and result.ok:  # no figure to show: say why, in the room there is
         said = _("too short to measure")
         return Text(said if len(said) <= width else _("too short"), style="bold", no_wrap=True, overflow="ellipsis")
     speedup = figure_text(result, "speedup", ".2f", "×")
     cores = figure_text(result, "effective_cores")
-    joiner, unit = _(" on "), " " + _("cores")
-    if len(speedup) + len(joiner) + len(cores) + len(unit) > width:
-        room = width - len(speedup) - len(cores) - 2
-        joiner, unit = " ", " " + axis_unit(room) if room >= 4 else ""
+    loss = loss_text(result)
+    lost = (biggest_loss(result) or ("", 1.0))[1] < NOTHING_LOST
+    for with_loss in ((True, False) if loss else (False,)):
+        tail = len(loss) + 1 if with_loss else 0
+        joiner, unit = _(" on "), " " + _("cores")
+        if len(speedup) + len(joiner) + len(cores) + len(unit) + tail > width:
+            room = width - len(speedup) - len(cores) - 2 - tail
+            joiner, unit = " ", " " + axis_unit(room) if room >= 4 else ""
+        # a loss worth naming goes before the word "cores"; a lane that lost little keeps the word
+        fits = len(speedup) + len(joiner) + len(cores) + len(unit) + tail <= width
+        if not with_loss or (fits and (lost or unit)):
+            break
     headline = Text(no_wrap=True, overflow="ellipsis")
     headline.append(speedup, style="bold reverse" if result.speedup is not None else "bold")
     headline.append(joiner)
     headline.append(cores + unit, style="bold")
-    loss = loss_text(result)
-    # its biggest loss where it fits: highlighted where it lost something, dim where nothing much
-    loss_style = "bold reverse" if (biggest_loss(result) or ("", 1.0))[1] < NOTHING_LOST else "dim"
-    if loss and len(headline) + 1 + len(loss) <= width:
+    if with_loss:  # highlighted where the lane lost something, dim where nothing much
         headline.append(" ")
-        headline.append(loss, style=loss_style)
-    elif loss and len(speedup) + len(cores) + 2 + len(loss) <= width:
-        headline = Text(no_wrap=True, overflow="ellipsis")
-        headline.append(speedup, style="bold reverse" if result.speedup is not None else "bold")
-        headline.append(f" {cores} ")
-        headline.append(loss, style=loss_style)
+        headline.append(loss, style="bold reverse" if lost else "dim")
     return headline
 
 
