@@ -28,7 +28,7 @@ def headline_text(result: RunResult, width: int) -> Text:
     cores = figure_text(result, "effective_cores")
     loss = loss_text(result)
     lost = (biggest_loss(result) or ("", 1.0))[1] < NOTHING_LOST
-    for with_loss in ((True, False) if loss else (False,)):
+    for with_loss in (True, False) if loss else (False,):
         tail = len(loss) + 1 if with_loss else 0
         joiner, unit = _(" on "), " " + _("cores")
         if len(speedup) + len(joiner) + len(cores) + len(unit) + tail > width:
