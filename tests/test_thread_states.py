@@ -8,14 +8,14 @@ import sys
 from pathlib import Path
 
 import pytest
-from paraviz.core.measure import threads
+from paraviz.core.measure import thread_reading
 from paraviz.core.measure.threads import ThreadStateSampler, classify
 
 from tests.support.physics import physics
 from tests.test_interpreter import PYTHON_314, needs_314
 from tests.test_nogil import NOGIL, needs_nogil
 
-FUTEX = threads.FUTEX_SYSCALL or 202
+FUTEX = thread_reading.FUTEX_SYSCALL or 202
 GIL_COND = 0x7F00_0000_06F0  # glibc waits on a condition variable at two words, 4 bytes apart
 LOCK = 0x7F00_0000_04C0  # a semaphore: one word
 
