@@ -18,27 +18,24 @@ from paraviz.core.measure.machine import machine_info
 from paraviz.core.measure.sampler import REFRESH_S, CoreSource, CpuSampler
 from paraviz.core.measure.tree import OwnCpuMeter
 from paraviz.core.measure.validation import (
-    check_event_loop_lanes,
     check_settings,
     check_system,
     system_inputs,
-    validate,
 )
 from paraviz.core.model.config import ConfigError, RunConfig, max_workers
 from paraviz.core.model.figures import RunResult
 from paraviz.core.model.lanes import screen_lanes
 from paraviz.core.model.machine import MachineInfo, default_worker_counts
 from paraviz.core.model.results import RunReport
-from paraviz.core.model.workloads import WorkloadError
 from paraviz.tui.dialog_actions import DialogActions
 from paraviz.tui.header import header_markup
 from paraviz.tui.keys import APP_BINDINGS, translated
-from paraviz.tui.run_view import RunEnded, RunView, run_message
+from paraviz.tui.run_view import OPTIONAL_LANES, RunView
 from paraviz.tui.textual_internals import translate_bindings
 from paraviz.tui.widgets import BigFigures, CoreMeter, Explanation, LanePanel
 from paraviz.tui.widgets.glyphs import state_legend
 from paraviz.tui.widgets.lane_colours import LANE_COLOURS
-from textual import events, work
+from textual import events
 from textual.app import App, ComposeResult, SystemCommand
 from textual.binding import Binding
 from textual.containers import Horizontal, Vertical
@@ -50,8 +47,6 @@ if TYPE_CHECKING:
     from paraviz.core.measure.sweep import SweepReport
 
 MIN_WIDTH, MIN_HEIGHT = 60, 20
-#: Lanes shown only once chosen: a cluster, and threads on another interpreter.
-OPTIONAL_LANES = ("dask", "nogil", "asyncio", "hybrid")
 #: paraviz's own CPU is read over this window: shorter would jump with each frame's work.
 OBSERVER_WINDOW_S = 1.0
 #: Below this many lines the lanes drop their progress bars and show fewer figures.
@@ -245,81 +240,6 @@ class ParavizApp(RunView, DialogActions, App[int]):
         """Whether the sweep view is up (its module loads with the first v, not before)."""
         module = sys.modules.get("paraviz.tui.screens.sweep")
         return module is not None and isinstance(self.screen, module.SweepScreen)
-
-    def action_run(self, which: str) -> None:
-        if self.sweep_open():
-            self.notify(_("Close the sweep view (Esc) before running lanes."), severity="warning")
-            return
-        if self.running:
-            self.notify(_("Already running: x stops it."), severity="warning")
-            return
-        if which not in self.lanes and which != "all":  # s, t, p… while watching a user's commands
-            self.notify(_("No {lane} lane here: r runs the lanes on screen.").format(lane=which), severity="warning")
-            return
-        modes = tuple(m for m in self.lanes if m in self.config.modes) if which == "all" else (which,)
-        try:  # a, h: the event-loop lanes run paraviz's workloads, the hybrid one a pipeline only
-            check_event_loop_lanes(replace(self.config, modes=modes))
-        except ConfigError as exc:
-            self.notify(str(exc), severity="error")
-            return
-        if "nogil" in modes and self.config.nogil_python not in self.checked_pythons:
-            self.check_nogil_python(modes, which)  # off the event loop; the run starts when it answers
-            return
-        for mode in OPTIONAL_LANES:
-            if mode in self.lanes:
-                self.lane(mode).display = mode in modes or mode in self.results or mode in self.config.modes
-        cores = self.machine.logical_cores
-        workers_of = {mode: self.config.workers if self.lane(mode).spec.workers_apply else 1 for mode in self.lanes}
-        shown = [mode for mode in self.lanes if self.lane(mode).display]
-        reserved = max(workers_of[mode] for mode in shown) if shown else 1
-        for mode in shown:  # every lane on screen keeps room for as many worker rows: one chart height
-            self.lane(mode).chart.reserve_rows(reserved)
-        for mode in modes:
-            self.results.pop(mode, None)
-            workers = workers_of[mode]
-            self.lane(mode).waiting(self.config.task_count, self.config.seconds, cores, min(workers, cores), workers)
-        self.fit_time_axis()
-        self.running = True
-        self.stop_event = threading.Event()
-        self.show_explanation()  # "Running…", not the idle hint, from the first frame
-        self.run_modes(replace(self.config, modes=modes))
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="checks")
-    def check_nogil_python(self, modes: tuple[str, ...], which: str) -> None:
-        """The nogil lane's Python, found and asked what it is once (g, or --modes …,nogil), off the
-        event loop; a notification says why not, and how to get one, when there is none."""
-        try:
-            checked = validate(replace(self.config, modes=modes), self.worker_bound)
-        except ConfigError as exc:
-            self.call_from_thread(self.notify, str(exc), severity="error", timeout=12)
-            return
-        self.call_from_thread(self.nogil_python_checked, checked.nogil_python, which)
-
-    def nogil_python_checked(self, path: str | None, which: str) -> None:
-        self.checked_pythons.add(path)
-        self.config = replace(self.config, nogil_python=path)
-        self.action_run(which)
-
-    @work(thread=True, exclusive=True, exit_on_error=False, group="run")
-    def run_modes(self, config: RunConfig) -> None:
-        from paraviz.core.measure.runner import RunError, run_lanes  # the launcher loads with the first run
-
-        try:
-            report = run_lanes(
-                config,
-                sink=lambda e: self.post_message(run_message(e)),
-                stop=self.stop_event,
-                sample_interval=self.refresh_s,
-            )
-        except (WorkloadError, RunError) as exc:
-            self.post_message(RunEnded(None, str(exc)))
-            return
-        self.post_message(RunEnded(report))
-
-    def action_stop(self) -> None:
-        if self.running:
-            self.stop_event.set()
-            self.notify(_("Stopping…"))
 
     def action_workers(self, delta: int) -> None:
         self.set_config(replace(self.config, workers=self.config.workers + delta))

@@ -1,11 +1,12 @@
 """What the app's parts use of the app: a Protocol, so that the parts never import the app.
 
-ParavizApp is made of its own layout and frame clock, and two parts mixed into it: RunView (the
-run's events) and DialogActions (the keys that open a dialog). The app imports both; they see it
+ParavizApp is made of its own layout and frame clock, and two parts mixed into it: RunView (starting
+a run and its events) and DialogActions (the keys that open a dialog). The app imports both; they see it
 only through AppParts, which lists every name they use of it, Textual's App included."""
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Callable
 from typing import TYPE_CHECKING, Any, Protocol
 
@@ -32,6 +33,10 @@ class AppParts(Protocol):
     time_axis_moved: bool
     last_report: RunReport | SweepReport | None
     bursts: list[RunResult] | None
+    stop_event: threading.Event
+    refresh_s: float
+    worker_bound: int
+    checked_pythons: set[str | None]
     # -- its widgets ---------------------------------------------------------------------
     lanes: dict[str, LanePanel]
     core_meter: CoreMeter
@@ -44,6 +49,7 @@ class AppParts(Protocol):
     def set_config(self, config: RunConfig) -> bool: ...
     def refresh_header(self) -> None: ...
     def own_bindings(self) -> list[Binding]: ...
+    def sweep_open(self) -> bool: ...
 
     # -- the parts' methods, which call each other ---------------------------------------
     def show_explanation(self) -> None: ...
@@ -53,6 +59,9 @@ class AppParts(Protocol):
     def big_figure_texts(self) -> dict[str, tuple[str, str]]: ...
     def check_options(self, values: Any) -> None: ...
     def action_engine(self, name: str) -> None: ...
+    def action_run(self, which: str) -> None: ...
+    def check_nogil_python(self, modes: tuple[str, ...], which: str) -> Any: ...
+    def run_modes(self, config: RunConfig) -> Any: ...
 
     # -- Textual's App, as the parts use it ----------------------------------------------
     @property

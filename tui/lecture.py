@@ -20,8 +20,9 @@ from paraviz.core.teach.lecture import (
     playable_step_config,
     question_text,
 )
-from paraviz.tui.app import ParavizApp, RunEnded
+from paraviz.tui.app import ParavizApp
 from paraviz.tui.keys import translated
+from paraviz.tui.run_view import RunEnded
 from paraviz.tui.textual_internals import translate_bindings
 from rich.markup import escape
 from textual.app import ComposeResult

@@ -1,12 +1,16 @@
-"""How the app shows a run: each event the run streams, folded into the lanes or shown at once."""
+"""How the app runs lanes and shows a run: the keys that start and stop one, and each event the run
+streams, folded into the lanes or shown at once."""
 
 from __future__ import annotations
 
+import threading
 from dataclasses import dataclass, replace
 from typing import TYPE_CHECKING, Generic, TypeVar, get_args
 
 from paraviz.core.i18n import _, num
+from paraviz.core.measure.validation import check_event_loop_lanes, validate
 from paraviz.core.model.comparisons import with_comparisons
+from paraviz.core.model.config import ConfigError, RunConfig
 from paraviz.core.model.events import (
     BaselineStarted,
     Calibrated,
@@ -22,15 +26,20 @@ from paraviz.core.model.events import (
 from paraviz.core.model.figures import RunResult
 from paraviz.core.model.lanes import baseline_lane
 from paraviz.core.model.results import RunReport
+from paraviz.core.model.workloads import WorkloadError
 from paraviz.core.teach.explain import explain
 from paraviz.tui.failures import unexpected_failure
 from paraviz.tui.widgets.lane_chart import nice_ceiling
+from textual import work
 from textual.message import Message
 from textual.worker import Worker
 
 if TYPE_CHECKING:
     from paraviz.tui.app_parts import AppParts
 
+
+#: Lanes shown only once chosen: a cluster, threads on another interpreter, the event-loop lanes.
+OPTIONAL_LANES = ("dask", "nogil", "asyncio", "hybrid")
 
 EventT = TypeVar("EventT", bound=Event)
 
@@ -75,6 +84,85 @@ class RunEnded(Message):
 
 class RunView:
     """The run's side of ParavizApp: a handler per event, named after it (LaneStarted: on_run_lane_started)."""
+
+    # -- starting a run ------------------------------------------------------------------
+
+    def action_run(self: AppParts, which: str) -> None:
+        if self.sweep_open():
+            self.notify(_("Close the sweep view (Esc) before running lanes."), severity="warning")
+            return
+        if self.running:
+            self.notify(_("Already running: x stops it."), severity="warning")
+            return
+        if which not in self.lanes and which != "all":  # s, t, p… while watching a user's commands
+            self.notify(_("No {lane} lane here: r runs the lanes on screen.").format(lane=which), severity="warning")
+            return
+        modes = tuple(m for m in self.lanes if m in self.config.modes) if which == "all" else (which,)
+        try:  # a, h: the event-loop lanes run paraviz's workloads, the hybrid one a pipeline only
+            check_event_loop_lanes(replace(self.config, modes=modes))
+        except ConfigError as exc:
+            self.notify(str(exc), severity="error")
+            return
+        if "nogil" in modes and self.config.nogil_python not in self.checked_pythons:
+            self.check_nogil_python(modes, which)  # off the event loop; the run starts when it answers
+            return
+        for mode in OPTIONAL_LANES:
+            if mode in self.lanes:
+                self.lane(mode).display = mode in modes or mode in self.results or mode in self.config.modes
+        cores = self.machine.logical_cores
+        workers_of = {mode: self.config.workers if self.lane(mode).spec.workers_apply else 1 for mode in self.lanes}
+        shown = [mode for mode in self.lanes if self.lane(mode).display]
+        reserved = max(workers_of[mode] for mode in shown) if shown else 1
+        for mode in shown:  # every lane on screen keeps room for as many worker rows: one chart height
+            self.lane(mode).chart.reserve_rows(reserved)
+        for mode in modes:
+            self.results.pop(mode, None)
+            workers = workers_of[mode]
+            self.lane(mode).waiting(self.config.task_count, self.config.seconds, cores, min(workers, cores), workers)
+        self.fit_time_axis()
+        self.running = True
+        self.stop_event = threading.Event()
+        self.show_explanation()  # "Running…", not the idle hint, from the first frame
+        self.run_modes(replace(self.config, modes=modes))
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="checks")
+    def check_nogil_python(self: AppParts, modes: tuple[str, ...], which: str) -> None:
+        """The nogil lane's Python, found and asked what it is once (g, or --modes …,nogil), off the
+        event loop; a notification says why not, and how to get one, when there is none."""
+        try:
+            checked = validate(replace(self.config, modes=modes), self.worker_bound)
+        except ConfigError as exc:
+            self.call_from_thread(self.notify, str(exc), severity="error", timeout=12)
+            return
+        self.call_from_thread(self.nogil_python_checked, checked.nogil_python, which)
+
+    def nogil_python_checked(self: AppParts, path: str | None, which: str) -> None:
+        self.checked_pythons.add(path)
+        self.config = replace(self.config, nogil_python=path)
+        self.action_run(which)
+
+    @work(thread=True, exclusive=True, exit_on_error=False, group="run")
+    def run_modes(self: AppParts, config: RunConfig) -> None:
+        from paraviz.core.measure.runner import RunError, run_lanes  # the launcher loads with the first run
+
+        try:
+            report = run_lanes(
+                config,
+                sink=lambda e: self.post_message(run_message(e)),
+                stop=self.stop_event,
+                sample_interval=self.refresh_s,
+            )
+        except (WorkloadError, RunError) as exc:
+            self.post_message(RunEnded(None, str(exc)))
+            return
+        self.post_message(RunEnded(report))
+
+    def action_stop(self: AppParts) -> None:
+        if self.running:
+            self.stop_event.set()
+            self.notify(_("Stopping…"))
+
+    # -- its events ----------------------------------------------------------------------
 
     def on_run_calibrating(self: AppParts, message: RunEvent[Calibrating]) -> None:
         event = message.event
