@@ -79,3 +79,42 @@ def test_cli_reference_is_the_parsers_help():
 
     written = (ROOT / "docs" / "cli.md").read_text(encoding="utf-8")
     assert written == reference(), "run: python -m paraviz.tui.cli_reference > docs/cli.md"
+
+
+def made_by_make_py() -> tuple[set[str], re.Pattern[str]]:
+    """The shots screenshots/make.py takes (their names), and the pattern of those it takes with
+    --cores, named after the machine's core count."""
+    import importlib.util
+
+    spec = importlib.util.spec_from_file_location("make_shots", ROOT / "screenshots" / "make.py")
+    assert spec and spec.loader
+    make = importlib.util.module_from_spec(spec)
+    spec.loader.exec_module(make)
+    names = {name for name, *_rest in [*make.SHOTS, *make.WATCH_SHOTS, *make.LECTURE_SHOTS]} | {"sweep-120x40"}
+    taken_with_cores = [*make.core_count_shots(), *make.core_count_lecture_shots()]
+    per_cores = {re.sub(r"\d+cores", "CORES", n) for n, *_r in taken_with_cores}
+    pattern = re.compile("|".join(re.escape(n).replace("CORES", r"\d+cores") for n in per_cores))
+    return names, pattern
+
+
+def shown_images() -> set[str]:
+    pages = [ROOT / "README.md", *sorted((ROOT / "docs").glob("*.md"))]
+    return {m for page in pages for m in re.findall(r"screenshots/([\w.-]+)\.(?:svg|png)", page.read_text())}
+
+
+def test_every_image_readme_and_docs_show_is_one_make_py_takes():
+    names, per_cores = made_by_make_py()
+    shown = shown_images()
+    assert shown, "README shows pictures"
+    assert {n for n in shown if n not in names and not per_cores.fullmatch(n)} == set()
+    assert all((ROOT / "screenshots" / f"{n}.svg").exists() for n in shown)
+
+
+def test_every_lecture_image_shows_the_lectures_step_count():
+    from paraviz.core.teach.lecture import STEPS
+
+    for name in shown_images() | {p.stem for p in (ROOT / "screenshots").glob("lecture*.svg")}:
+        if name.startswith("lecture"):
+            svg = (ROOT / "screenshots" / f"{name}.svg").read_text()
+            counts = set(re.findall(r"(?:Step|Paso)&#160;\d+/(\d+)", svg))
+            assert counts == {str(len(STEPS))}, (name, counts)
