@@ -14,7 +14,7 @@ FACTOR_NAMES = {
     "transfer": N_("transfer"),
     "dispatch": N_("dispatch"),
     "load_balance": N_("balance"),
-    "oversubscription": N_("cores"),
+    "oversubscription": N_("oversubscription"),
     "gil": N_("GIL"),
     "waits": N_("waits"),
     "computation": N_("computation"),

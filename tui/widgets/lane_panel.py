@@ -228,7 +228,8 @@ class LanePanel(Vertical):
             return
         compact = self.screen.has_class("-compact") if self.is_mounted else False
         width = self.content_size.width or 36
-        self.headline.update(headline_text(self.result, width))
+        # the headline's own width: a panel with a scrollbar gives its lines one column less
+        self.headline.update(headline_text(self.result, self.headline.content_size.width or width))
         self.show_figure_text(figures_text(self.result, width, max_lines=2 if compact else 5))
 
     def show_figure_text(self, text: str | Text) -> None:
