@@ -23,7 +23,7 @@ from paraviz.core.teach.conditions import (
     over_bound_sentences,
     too_short_sentences,
 )
-from paraviz.core.teach.explain_budget import budget_sentences
+from paraviz.core.teach.explain_budget import budget_sentences, lost_little, smallest_clause
 from paraviz.core.teach.explain_commands import burst_sentences, command_sentences
 from paraviz.core.teach.explain_costs import STARTUP_SHARE, dask_sentences, data_sentences
 from paraviz.core.teach.explain_loops import hybrid_sentences, loop_sentences
@@ -98,7 +98,14 @@ def explain(results: list[RunResult], config: RunConfig, logical_cores: int) -> 
     lines.extend(hybrid_sentences(measured, explained))
     # Where each lane's time went: its biggest loss, from its budget (the one model of causes).
     # A noisy speed leaves the shares' lesson standing: the lane's factors but computation (its speed).
-    lines.extend(budget_sentences(list(measured.values()), explained, set(noisy)))
+    # (processes that lost nothing much say their smallest factor in their own sentence, below)
+    quiet = (
+        {"processes"}
+        if proc and proc.ok and lost_little(proc) and (proc.speedup or 0) >= WORTH_SAYING_SPEEDUP
+        else set()
+    )
+    lanes_with_budget = [r for r in measured.values() if r.mode not in quiet]
+    lines.extend(budget_sentences(lanes_with_budget, explained, set(noisy)))
     lines.extend(process_sentences(seq, proc, config, usable, logical_cores, explained))
     lines.extend(engine_sentences(thr, proc, logical_cores))
     lines.extend(data_sentences(seq, thr, proc, config, explained))
@@ -252,7 +259,7 @@ def process_sentences(
     if s is not None and s >= WORTH_SAYING_SPEEDUP:
         efficiency = proc.efficiency or 0.0
         how = (
-            _("{efficiency} efficient").format(efficiency=num(efficiency, ".0%"))
+            _("{efficiency} efficient").format(efficiency=num(efficiency, ".0%")) + smallest_clause(proc)
             if efficiency <= 1 + PHYSICS_MARGIN
             else _("more than {usable} cores could give: the tasks mostly waited, which needs no core").format(
                 usable=usable

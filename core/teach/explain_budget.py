@@ -180,6 +180,20 @@ def share_sentence(lane: RunResult) -> str | None:
     )
 
 
+def lost_little(lane: RunResult) -> bool:
+    """Every factor of the lane at NOTHING_LOST or more: its smallest is worth a clause, not a sentence."""
+    loss = biggest_loss(lane)
+    return loss is not None and loss[1] >= NOTHING_LOST
+
+
+def smallest_clause(lane: RunResult) -> str:
+    """ "; smallest factor start-up 97%" for a lane that lost little, else nothing."""
+    loss = biggest_loss(lane)
+    if loss is None or not lost_little(lane):
+        return ""
+    return _("; smallest factor {factor} {value}").format(factor=factor_name(loss[0]), value=num(loss[1], ".0%"))
+
+
 def budget_sentences(lanes: list[RunResult], explained: set[str], noisy: set[str] | None = None) -> list[str]:
     """One sentence per lane whose factors were measured; each such lane is then explained."""
     lines = []

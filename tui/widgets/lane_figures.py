@@ -29,9 +29,7 @@ def headline_text(result: RunResult, width: int) -> Text:
     loss = loss_text(result)
     lost = (biggest_loss(result) or ("", 1.0))[1] < NOTHING_LOST
     for with_loss in (True, False) if loss else (False,):
-        # one column to spare with the loss: a panel laid out again (a lane appearing, a scrollbar)
-        # was drawn one column narrower than it had said, and cut the % off
-        tail = len(loss) + 2 if with_loss else 0
+        tail = len(loss) + 1 if with_loss else 0
         joiner, unit = _(" on "), " " + _("cores")
         if len(speedup) + len(joiner) + len(cores) + len(unit) + tail > width:
             room = width - len(speedup) - len(cores) - 2 - tail

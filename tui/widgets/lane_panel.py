@@ -228,8 +228,9 @@ class LanePanel(Vertical):
             return
         compact = self.screen.has_class("-compact") if self.is_mounted else False
         width = self.content_size.width or 36
-        # the headline's own width: a panel with a scrollbar gives its lines one column less
-        self.headline.update(headline_text(self.result, self.headline.content_size.width or width))
+        # laid out for the headline's width when it is drawn: a panel that gains a scrollbar after
+        # this (four lanes with four worker rows) had cut the loss's % off
+        self.headline.update(lambda line_width, result=self.result: headline_text(result, line_width or width))
         self.show_figure_text(figures_text(self.result, width, max_lines=2 if compact else 5))
 
     def show_figure_text(self, text: str | Text) -> None:

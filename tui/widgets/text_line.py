@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from rich.text import Text
 from textual.reactive import reactive
 from textual.widget import Widget
@@ -15,17 +17,19 @@ class TextLine(Widget):
     TextLine { height: 1; width: 1fr; }
     """
 
-    text: reactive[str | Text] = reactive("", layout=False)
-    """What the line shows; longer text is cut with an ellipsis."""
+    text: reactive[str | Text | Callable[[int], Text]] = reactive("", layout=False)
+    """What the line shows, or what makes it for the line's width when drawn; longer text is cut
+    with an ellipsis."""
 
     def __init__(self, text: str | Text = "", **kwargs: object) -> None:
         super().__init__(**kwargs)  # type: ignore[arg-type]
         self.set_reactive(TextLine.text, text)
 
-    def update(self, text: str | Text) -> None:
+    def update(self, text: str | Text | Callable[[int], Text]) -> None:
         self.text = text
 
     def render(self) -> Text:
-        text = Text(self.text) if isinstance(self.text, str) else self.text.copy()
+        shown = self.text(self.size.width) if callable(self.text) else self.text
+        text = Text(shown) if isinstance(shown, str) else shown.copy()
         text.no_wrap, text.overflow = True, "ellipsis"
         return text
