@@ -220,27 +220,21 @@ async def test_lane_colours_come_from_the_theme_and_no_color_removes_them(monkey
         assert name in svg
 
 
+async def open_where_the_time_went(pilot) -> None:
+    replay(pilot.app, ("sequential", "threads", "processes"))
+    await pilot.pause()
+    await pilot.press("f")
+    await pilot.pause()
+
+
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])
 def test_where_the_time_went(snap_compare, size):
     """The "where the time went" view (f) after a replayed run: a row per factor, a column per lane."""
-
-    async def run_before(pilot):
-        replay(pilot.app, ("sequential", "threads", "processes"))
-        await pilot.pause()
-        await pilot.press("f")
-        await pilot.pause()
-
-    assert snap_compare(app_for_snapshot(), terminal_size=size, run_before=run_before)
+    assert snap_compare(app_for_snapshot(), terminal_size=size, run_before=open_where_the_time_went)
 
 
 def test_where_the_time_went_in_spanish_at_80x24(snap_compare, spanish):
-    async def run_before(pilot):
-        replay(pilot.app, ("sequential", "threads", "processes"))
-        await pilot.pause()
-        await pilot.press("f")
-        await pilot.pause()
-
-    assert snap_compare(app_for_snapshot(), terminal_size=(80, 24), run_before=run_before)
+    assert snap_compare(app_for_snapshot(), terminal_size=(80, 24), run_before=open_where_the_time_went)
 
 
 @pytest.mark.parametrize("size", [(120, 40), (80, 24)])

@@ -33,7 +33,7 @@ def budget_table(lanes: list[RunResult], width: int) -> Text:
         return Text(_("No lane has factors yet: run the sequential lane and another (r)."), style="dim")
     label_w = max(len(name) for name, _cells in rows) + 1
     cell_w = max(9, (width - label_w) // len(titles))
-    bar_w = max(1, cell_w - 7)  # " 100%◀" after the bar
+    bar_w = max(1, cell_w - 8)  # " 100 %◀" after the bar (Spanish puts a space before the %)
     text = Text(no_wrap=True, overflow="ellipsis")
     text.append(" " * label_w)
     for title in titles:
@@ -46,8 +46,8 @@ def budget_table(lanes: list[RunResult], width: int) -> Text:
                 continue
             style = "bold reverse" if smallest else ""
             text.append(bar(value, bar_w), style="red" if smallest else "green" if value >= 0.9 else "yellow")
-            text.append(f"{num(value, '.0%'):>5}", style=style)
-            text.append((SMALLEST_MARK if smallest else " ").ljust(cell_w - bar_w - 5))
+            text.append(f"{num(value, '.0%'):>6}", style=style)
+            text.append((SMALLEST_MARK if smallest else " ").ljust(cell_w - bar_w - 6))
     return text
 
 
