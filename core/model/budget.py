@@ -53,7 +53,7 @@ WORK_PARTS = ("running", "io")
 #: task on a queue's lock or a pipe), in this order.
 IDLE_ORDER = ("wait", "io", "ready", "gil", "running")
 #: Inside a task, the time off its CPU comes off the thread's states in this order.
-INSIDE_ORDER = ("ready", "gil", "wait", "io")
+INSIDE_ORDER = ("ready", "gil")
 
 
 @dataclass(frozen=True)
@@ -106,12 +106,17 @@ def inside_states(
             split[state] += rest * left[state] / known if known > 0 else 0.0
         split["running"] += rest if known <= 0 else 0.0
         return split, out_gil, out_ready
-    # A task off its CPU was first waiting for a core or the GIL (it wanted to run), then blocked.
+    # A task off its CPU was first waiting for a core or the GIL (it wanted to run), then blocked:
+    # on a lock or on its own I/O, in the proportions its thread showed (a fixed order put a sleeping
+    # task's time in the queue waits left over from between tasks: "waits 53%" for time.sleep).
     for state in INSIDE_ORDER:
         taken = min(left[state], rest)
         split[state] += taken
         rest -= taken
-    split["running"] += rest  # not read: no loss is claimed that was not seen
+    blocked = left["wait"] + left["io"]
+    for state in ("wait", "io"):
+        split[state] += min(left[state], rest * left[state] / blocked) if blocked > 0 else 0.0
+    split["running"] += inside - sum(split.values())  # not read: no loss is claimed that was not seen
     return split, out_gil, out_ready
 
 
