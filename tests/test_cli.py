@@ -77,8 +77,10 @@ def test_run_csv_loads_in_pandas():
     # one column per part, summing to workers x wall; the factors one column each.
     states = [f"state_{state}" for state in THREAD_STATES]
     budget = [f"budget_{part}" for part in PARTS]
-    nested = {"thread_states", "time_budget", "efficiency_factors"}
-    assert (set(RUN_FIELDS) - nested) | {"workload", *states, *budget, "factor_gil"} <= set(frame.columns)
+    nested = {"thread_states", "time_budget", "efficiency_factors", "io_detail"}
+    assert (set(RUN_FIELDS) - nested) | {"workload", *states, *budget, "factor_gil", "io_sleep"} <= set(frame.columns)
+    # sleeping threads: their sleep is the I/O kind read, and the diagnosis column names it
+    assert frame["io_sleep"].tolist()[1] > 0.2 and "io" in frame["diagnosis"].tolist()[1].split(";")
     assert (frame["workload"] == "sleep").all() and (frame["tasks_done"] == 4).all()
     assert frame[states].sum(axis=1).round(6).tolist() == [1.0, 1.0]
     worker_seconds = (frame["workers"] * frame["wall_s"]).tolist()

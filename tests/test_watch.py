@@ -59,7 +59,10 @@ def test_the_three_styles_show_the_lesson_as_the_lanes_do(tmp_path: Path):
     assert pool.speedup is not None and pool.speedup > 1.3
     # Read from outside, thread by thread: the GIL's share, not a guess ("held by the GIL, or waiting").
     assert threads.thread_states is not None and threads.thread_states["gil"] >= 0.4
-    assert any("one process with" in line and "waited for the GIL" in line for line in explain_report(report))
+    assert [d.kind for d in threads.diagnosis] == ["gil"]
+    said = explain_report(report)
+    assert any(line.startswith("threads: one process with") for line in said)
+    assert any(line.startswith("threads: its") and "waited for the GIL" in line for line in said)
     assert any("Pool.map: 3 processes used" in line for line in explain_report(report))
     # Their output went to a file per lane and round, never to the screen.
     assert len(list(tmp_path.glob("*.log"))) == 9

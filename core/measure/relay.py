@@ -30,6 +30,7 @@ from paraviz.core.measure.threads import ThreadStateSampler
 from paraviz.core.measure.tree import BackgroundMeter
 from paraviz.core.model.budget import WorkerSpan, lane_budget
 from paraviz.core.model.config import RunConfig
+from paraviz.core.model.diagnosis import ThreadsRead, diagnose, io_detail
 from paraviz.core.model.events import (
     ClusterSampled,
     Event,
@@ -100,6 +101,9 @@ class Lane:
         #: thread waits is a snapshot, and a one-thread process waits for no GIL.
         self.states = ThreadStateSampler()
         self.fast_states = spec.mode in FAST_STATE_MODES
+        #: Child processes seen busy, and the most busy at one sample (one at a time: 1).
+        self.busy_children: set[int] = set()
+        self.children_at_once = 0
 
     def sample_states(self) -> None:
         """One look at every thread's state, while the lane runs (not its imports, not its pool's exit)."""
@@ -173,6 +177,9 @@ class Lane:
         elapsed_s = sample.stamp - self.lane_t0
         busy = sum(1 for load in sample.workers if load.cpu_percent >= BUSY_WORKER_PERCENT)
         self.busy_workers = max(self.busy_workers, busy)
+        children = {w.pid for w in sample.workers if w.tid == 0 and w.cpu_percent >= BUSY_WORKER_PERCENT}
+        self.busy_children |= children
+        self.children_at_once = max(self.children_at_once, len(children))
         if busy and self.first_busy_s is None:  # busy since the sample before, at most
             self.first_busy_s = self.last_sample_s
         self.last_sample_s = elapsed_s
@@ -194,6 +201,8 @@ class Lane:
                 tuple(stamp - self.lane_t0 for stamp, _letters in ticks),
                 tuple((pid, tid, "".join(letters.get((pid, tid), " ") for _s, letters in ticks)) for pid, tid in keys),
                 None if shares is None else shares["gil"],
+                self.states.still_s(),
+                self.states.still_on.most_common(1)[0][0] if self.states.still_on else None,
             )
         )
 
@@ -226,6 +235,7 @@ class Lane:
             startup_s = f.get("startup_s", self.startup_s)
         wall_s = f.get("wall_s", time.monotonic() - self.started_at)
         budget, per_worker, task_cpu = self.budget(f.get("spans") or [], workers, wall_s, f.get("transfer_s", 0.0))
+        read = self.threads_read()
         return RunResult(
             mode=self.mode,
             workers=workers,
@@ -247,7 +257,7 @@ class Lane:
             startup_s=startup_s,
             cpu_s=f.get("cpu_s", tree.sampled_cpu_s),
             tasks_done=f.get("tasks_done", self.tasks_done),
-            peak_threads=tree.peak_threads,
+            peak_threads=max(tree.peak_threads, self.states.threads_seen),  # the 50 Hz listing sees short threads
             peak_processes=tree.peak_processes,
             peak_rss_bytes=tree.peak_rss_bytes,
             status=status,
@@ -258,12 +268,31 @@ class Lane:
             time_budget=budget,
             worker_budgets=tuple(per_worker),
             task_cpu_s=task_cpu,
+            diagnosis=diagnose(read),
+            io_detail=io_detail(read),
+            threads_seen=self.states.threads_seen or None,
+            threads_read=self.states.threads_read or None,
             first_task_s=statistics.median(self.first_tasks.values()) if self.first_tasks else None,
             later_task_s=statistics.median(self.later_tasks) if self.later_tasks else None,
             background_cores=self.background.cores or 0.0,
             observer_cores=self.background.observer_cores or 0.0,
             python=f.get("python"),
             gil_enabled=f.get("gil_enabled"),
+        )
+
+    def threads_read(self) -> ThreadsRead:
+        """What was read of the lane's threads and processes, for its diagnoses."""
+        states = self.states
+        return ThreadsRead(
+            states.thread_seconds(),
+            states.thread_details(),
+            states.longest_still_s,
+            states.longest_still_on,
+            states.threads_seen,
+            states.threads_read,
+            len(self.busy_children),
+            self.children_at_once,
+            states.readable,
         )
 
     def budget(

@@ -11,12 +11,15 @@ was blocked goes to that wait:
 - any other futex (a Lock, Queue, Condition, Event; an idle pool's workers) is a wait;
 - any other syscall (sleep, poll, sockets, files) is I/O.
 
-The GIL's condition variable is learnt from what the threads do, not from CPython's memory: glibc
-waits on a condition variable at two adjacent futex words (its two groups of waiters), and the GIL's
-is waited on, with a timeout, by several threads. A Lock or Queue acquired with a timeout waits on a
-semaphore, one word (seen: three threads on one Lock with acquire(timeout=...) used one address;
-the GIL's waiters, two addresses 4 bytes apart). The thread that just dropped the GIL waits on
-``switch_cond`` or the GIL's mutex, next to ``cond`` in the same struct, without a timeout: GIL too.
+Which futex is the GIL's is learnt from what the threads do (core/measure/gil_keys.py). Other waits
+are told apart by syscall and file descriptor: a sleep, a pipe, a socket, a file, a child's end.
+
+More threads than MAX_THREADS: every listing reads all their CPU counters (schedstat, kept open) and
+the threads that ran since the last listing are the ones read, the busiest first; the others used no
+CPU meanwhile. How many were seen and how many read is kept: no share is claimed over threads unread.
+
+Still: every thread blocked on a lock, a pipe or a child's end and none on a CPU, tick after tick,
+is a program that cannot move by itself (a deadlock, a queue nobody will fill); how long is kept.
 
 Where ``syscall`` cannot be read (a process paraviz did not start, under ptrace restrictions) the
 kernel's ``wchan`` and ``stat`` still say running, waiting or sleeping, with no GIL split.
@@ -24,21 +27,20 @@ kernel's ``wchan`` and ``stat`` still say running, waiting or sleeping, with no 
 
 from __future__ import annotations
 
-import contextlib
 import math
 import os
 import time
 from collections import Counter
 from collections.abc import Callable
-from dataclasses import dataclass, field
 
+from paraviz.core.measure.gil_keys import GilKeys
 from paraviz.core.measure.thread_reading import (
-    GIL,
+    JOIN,
     LETTER,
-    READY,
+    LOCK,
+    PIPE,
     RUNNING,
     RUNNING_READING,
-    WAIT,
     ThreadReading,
     classify,
     classify_wchan,
@@ -46,13 +48,11 @@ from paraviz.core.measure.thread_reading import (
     read_small,
     stat_state,
 )
+from paraviz.core.measure.thread_track import CpuCounters, ThreadTrack
 from paraviz.core.model.budget import THREAD_STATES
 
 __all__ = ["STATE_INTERVAL_S", "ThreadStateSampler", "classify"]
 
-#: A futex word this close after the GIL's condition variable is the GIL's own struct (switch_cond,
-#: the mutexes): 88 bytes after it on 3.11 (seen).
-GIL_STRUCT_BYTES = 256
 #: How often the state sampler looks (the issue asked for 50 Hz or more) and at most how many threads.
 STATE_INTERVAL_S = 0.02
 MAX_THREADS = 64
@@ -66,31 +66,8 @@ LIST_EVERY_S = 0.1
 BUSY_SHARE = 0.98
 
 
-@dataclass
-class ThreadTrack:
-    """One thread's open files and last counters, and its time by state since the lane began."""
-
-    pid: int
-    tid: int
-    schedstat: int
-    syscall: int | None  # None: unreadable, wchan and stat instead
-    run_ns: int = 0
-    queue_ns: int = 0
-    stamp: float = 0.0
-    last: ThreadReading | None = None
-    #: The syscall file's line behind ``last``: the same line again is the same wait (a GIL waiter's).
-    last_line: bytes = b""
-    #: Its last wait seen: where it most likely blocked in an interval it was running at both ends of.
-    last_blocked: ThreadReading | None = None
-    seconds: Counter[str] = field(default_factory=Counter)
-    #: Blocked seconds on each futex key, timed or not: which of them were the GIL is known later.
-    futex_s: Counter[tuple[int, bool]] = field(default_factory=Counter)
-
-    def close(self) -> None:
-        for fd in (self.schedstat, self.syscall):
-            if fd is not None:
-                with contextlib.suppress(OSError):
-                    os.close(fd)
+#: What a still thread waits on: another thread or process of the program, which cannot move either.
+STILL_WAITS = (LOCK, PIPE, JOIN)
 
 
 class ThreadStateSampler:
@@ -102,18 +79,14 @@ class ThreadStateSampler:
     def __init__(self, proc: str = "/proc", clock: Callable[[], float] = time.monotonic) -> None:
         self.proc, self.clock = proc, clock  # another root and clock for tests (a fake /proc)
         self.tracks: dict[tuple[int, int], ThreadTrack] = {}
-        #: Timed futex keys seen: the threads that waited there, and which of its two words.
-        self.timed_waiters: dict[int, set[int]] = {}
-        self.timed_words: dict[int, set[int]] = {}
-        self.gil_keys: set[int] = set()
-        #: Untimed futex keys and whether they lie in the GIL's struct (switch_cond, its mutex).
-        self.near_gil: dict[int, bool] = {}
+        self.gil = GilKeys(proc)
         self.readable = True  # False once a thread's syscall file could not be read
         #: Threads that ended: their time stays in the lane's shares, summed (one Thread per task
         #: makes thousands; the shares are read at every sample). Futex waits stay by key: which
         #: key is the GIL's may be learnt after the thread ended.
         self.gone_seconds: Counter[str] = Counter()
         self.gone_futex_s: Counter[tuple[int, bool]] = Counter()
+        self.gone_detail_s: Counter[str] = Counter()
         self.threads_gone = 0
         #: Ended threads' own time by state, for the lane's budget at its end (the newest MAX_GONE).
         self.gone_by_thread: dict[tuple[int, int], ThreadTrack] = {}
@@ -123,6 +96,20 @@ class ThreadStateSampler:
         self.listed_at = -math.inf
         #: The first look: threads born after it are read from their birth.
         self.first_tick: float | None = None
+        self.last_tick: float | None = None
+        #: The most threads listed at once, the threads ever read, whether some listed now (or ever) were not.
+        self.threads_seen = 0
+        self.read_keys: set[tuple[int, int]] = set()
+        self.overflow = self.overflowed = False
+        #: Threads of processes that exited and wait to be reaped (zombies): no longer read.
+        self.exited: set[tuple[int, int]] = set()
+        #: More threads than MAX_THREADS: every one's CPU counter, to read those that run.
+        self.counters = CpuCounters(proc + "/{pid}/task/{tid}/schedstat")
+        #: Since when every thread has been still (None: not now), the longest stretch, what they waited on.
+        self.still_since: float | None = None
+        self.still_on: Counter[str] = Counter()
+        self.longest_still_s = 0.0
+        self.longest_still_on: str | None = None
 
     # -- reading ---------------------------------------------------------------------------------
 
@@ -156,7 +143,15 @@ class ThreadStateSampler:
                 found += [(pid, int(t)) for t in os.listdir(f"{self.proc}/{pid}/task")]
             except OSError:
                 continue
-        return found
+        self.overflow = len(found) > MAX_THREADS
+        if self.overflow:
+            chosen = self.counters.busiest(found, self.tracks, MAX_THREADS)
+        else:
+            chosen = found
+            self.counters.close()
+        self.threads_seen = max(self.threads_seen, len(found))
+        self.overflowed = self.overflowed or self.overflow
+        return chosen
 
     def tick(self, pids: list[int]) -> None:
         """One look at every thread of ``pids`` (up to MAX_THREADS)."""
@@ -165,24 +160,62 @@ class ThreadStateSampler:
         now = self.clock()  # one stamp a tick: reading a thread takes microseconds, a tick 20 ms
         if self.first_tick is None:
             self.first_tick = now
+        still = True
         for pid, tid in self.thread_ids(pids):
             if len(seen) >= MAX_THREADS:
                 break
             key = (pid, tid)
             track = self.tracks.get(key)
             if track is None:
+                if key in self.exited:
+                    continue
                 track = self.open_track(pid, tid)
                 if track is None:
                     continue
                 self.tracks[key] = track
+            run_before = track.run_ns
             letter = self.read(track, now)
             if letter is not None:
                 seen.add(key)
                 letters[key] = letter
+                still = still and self.is_still(track, run_before)
         for key in [k for k in self.tracks if k not in seen]:
             self.retire(self.tracks.pop(key))
+        if self.overflowed:  # counted only where it is said: one Thread per task reads thousands
+            self.read_keys |= seen
+        self.follow_still(now, still and bool(letters) and not self.overflow)
+        self.last_tick = now
         if letters:
             self.ticks.append((now, letters))
+
+    def is_still(self, track: ThreadTrack, run_before: int) -> bool:
+        """Not on a CPU since the last look, and blocked on something of the program's own."""
+        reading = track.last
+        if reading is None or not track.stamp or track.run_ns != run_before or reading.state == RUNNING:
+            return False
+        if reading.key is not None:
+            return not self.gil.is_gil(reading.key, reading.timed)
+        return reading.detail in STILL_WAITS
+
+    def follow_still(self, now: float, still: bool) -> None:
+        if not still:
+            self.still_since = None
+            return
+        if self.still_since is None:
+            self.still_since = self.last_tick if self.last_tick is not None else now
+            self.still_on = Counter()
+        self.still_on.update(
+            LOCK if t.last is None or t.last.key is not None else t.last.detail for t in self.tracks.values()
+        )
+        if now - self.still_since >= self.longest_still_s:
+            self.longest_still_s = now - self.still_since
+            self.longest_still_on = self.still_on.most_common(1)[0][0]
+
+    def still_s(self) -> float:
+        """How long every thread has been still, up to the last look (0: something moves)."""
+        if self.still_since is None or self.last_tick is None:
+            return 0.0
+        return self.last_tick - self.still_since
 
     def read(self, track: ThreadTrack, now: float) -> str | None:
         """Read one thread; add the time since its last reading to its states. None: it is gone."""
@@ -205,21 +238,26 @@ class ThreadStateSampler:
                     reading = track.last
                 else:
                     stat = stat_state(self.path(track.pid, track.tid, "stat")) if where.startswith(b"-1") else None
-                    reading = classify(where, stat)
+                    if stat in (b"Z", b"X"):  # exited, not yet reaped by its parent: not a thread any more
+                        self.exited.add((track.pid, track.tid))
+                        return None
+                    reading = classify(where, stat, lambda fd: os.readlink(f"{self.proc}/{track.pid}/fd/{fd}"))
                     track.last_line = b"" if stat else where
         except (OSError, IndexError, ValueError):
             return None
         if reading.timed and reading is not track.last:
-            self.learn(track, reading)
+            self.gil.learn(reading, track.pid)
         if track.stamp:
             wall = now - track.stamp
-            state = self.account(track, reading, wall, (run_ns - track.run_ns) / 1e9, (queue_ns - track.queue_ns) / 1e9)
+            state = track.account(
+                self.gil, reading, wall, (run_ns - track.run_ns) / 1e9, (queue_ns - track.queue_ns) / 1e9
+            )
         elif (born := self.born_since_first_tick(track)) is not None:
             # A thread born while the lane ran (a pool's worker): its life so far is the lane's, and its
             # counters start at its birth (a 4 Hz look at a 0.5 s lane had lost half of each worker).
-            state = self.account(track, reading, max(0.0, now - born), run_ns / 1e9, queue_ns / 1e9)
+            state = track.account(self.gil, reading, max(0.0, now - born), run_ns / 1e9, queue_ns / 1e9)
         else:
-            state = self.state_of(reading)
+            state = self.gil.state_of(reading)
         track.run_ns, track.queue_ns, track.stamp, track.last = run_ns, queue_ns, now, reading
         return LETTER[state]
 
@@ -237,64 +275,12 @@ class ThreadStateSampler:
         born = ticks / CLOCK_TICKS - offset
         return born if born >= self.first_tick else None
 
-    def account(self, track: ThreadTrack, reading: ThreadReading, wall: float, run: float, queue: float) -> str:
-        """Add the interval's time: on a CPU and in the run queue from schedstat, the rest blocked
-        where the thread waits now (or, running again now, where it was last seen waiting).
-        Returns the state that took most of the interval."""
-        # 50 times a second per thread: plain comparisons, not min/max over tuples.
-        run = 0.0 if run < 0.0 else wall if run > wall else run
-        queue = 0.0 if queue < 0.0 else wall - run if queue > wall - run else queue
-        blocked = wall - run - queue
-        blocked = blocked if blocked > 0.0 else 0.0
-        seconds = track.seconds
-        seconds[RUNNING] += run
-        seconds[READY] += queue
-        if reading.state != RUNNING:
-            where = track.last_blocked = reading
-        else:
-            where = track.last_blocked or reading
-        if where.key is not None:
-            track.futex_s[(where.key, where.timed)] += blocked
-            blocked_state = GIL if self.is_gil(where.key, where.timed) else WAIT
-        else:
-            blocked_state = where.state if where.state != RUNNING else WAIT
-            seconds[blocked_state] += blocked
-        # The state that took most of the interval (ties: the later name, as max() of pairs would).
-        most, state = run, RUNNING
-        if queue > most:  # a tie stays "running", which max() of pairs would have kept too
-            most, state = queue, READY
-        if blocked > most or (blocked == most and blocked_state > state):
-            state = blocked_state
-        return state
-
-    def learn(self, track: ThreadTrack, reading: ThreadReading) -> None:
-        """A timed futex key is the GIL's once two threads or more waited there, at both of its
-        words: a condition variable's two groups of waiters (glibc); a Lock's semaphore is one word
-        (three threads in acquire(timeout=...) on one Lock were taken for the GIL without this)."""
-        key = reading.key
-        assert key is not None
-        waiters = self.timed_waiters.setdefault(key, set())
-        words = self.timed_words.setdefault(key, set())
-        waiters.add(track.tid)
-        words.add(reading.word)
-        if len(waiters) >= 2 and len(words) == 2 and key not in self.gil_keys:
-            self.gil_keys.add(key)
-            self.near_gil.clear()
+    @property
+    def threads_read(self) -> int:
+        """How many threads were read: all of them unless more than MAX_THREADS ran at once."""
+        return len(self.read_keys) if self.overflowed else self.threads_seen
 
     # -- what was read -----------------------------------------------------------------------------
-
-    def is_gil(self, key: int, timed: bool) -> bool:
-        if timed:
-            return key in self.gil_keys
-        near = self.near_gil.get(key)
-        if near is None:  # learnt once per key (the GIL's keys only grow, and clear this)
-            near = self.near_gil[key] = any(0 < key - gil <= GIL_STRUCT_BYTES >> 3 for gil in self.gil_keys)
-        return near
-
-    def state_of(self, reading: ThreadReading) -> str:
-        if reading.key is not None:
-            return GIL if self.is_gil(reading.key, reading.timed) else WAIT
-        return reading.state
 
     def shares(self) -> dict[str, float] | None:
         """The lane's sampled thread-time by state, summing to 1; None where nothing was read."""
@@ -304,7 +290,7 @@ class ThreadStateSampler:
             total.update(track.seconds)
             futex_s.update(track.futex_s)
         for (key, timed), blocked in futex_s.items():
-            total[GIL if self.is_gil(key, timed) else WAIT] += blocked
+            total[self.gil.state_of(ThreadReading("wait", key, timed))] += blocked
         time_read = sum(total.values())
         if time_read <= 0:
             return None
@@ -315,11 +301,13 @@ class ThreadStateSampler:
         time budget splits each worker's time inside its tasks by these)."""
         found = {}
         for key, track in (self.gone_by_thread | self.tracks).items():
-            seconds = Counter(track.seconds)
-            for (futex, timed), blocked in track.futex_s.items():
-                seconds[GIL if self.is_gil(futex, timed) else WAIT] += blocked
+            seconds = track.states(self.gil)
             found[key] = {state: seconds[state] for state in THREAD_STATES}
         return found
+
+    def thread_details(self) -> dict[tuple[int, int], dict[str, float]]:
+        """Each thread's blocked seconds by what it waited on (IO_KINDS; futexes are in its states)."""
+        return {key: dict(track.detail_s) for key, track in (self.gone_by_thread | self.tracks).items()}
 
     @property
     def source(self) -> str:
@@ -334,13 +322,18 @@ class ThreadStateSampler:
         for track in self.tracks.values():
             self.retire(track)
         self.tracks.clear()
+        self.counters.close()
 
     def retire(self, track: ThreadTrack) -> None:
         """A thread that ended (or a sampler closing): its files closed, its time kept in ``gone``."""
         track.close()
         self.gone_seconds.update(track.seconds)
         self.gone_futex_s.update(track.futex_s)
+        self.gone_detail_s.update(track.detail_s)
         self.threads_gone += 1
+        key = (track.pid, track.tid)
+        if (earlier := self.gone_by_thread.pop(key, None)) is not None:  # read again after a pause
+            track.merge(earlier)
         if len(self.gone_by_thread) >= MAX_GONE:  # one Thread per task makes thousands
             self.gone_by_thread.pop(next(iter(self.gone_by_thread)))
-        self.gone_by_thread[(track.pid, track.tid)] = track
+        self.gone_by_thread[key] = track

@@ -97,6 +97,9 @@ class LaneSampled:
     thread_states: tuple[tuple[int, int, str], ...] = ()
     #: The lane's share of sampled thread-time waiting for the GIL so far (None: not read).
     gil_share: float | None = None
+    #: How long every thread has been still (no CPU, each on a lock, a pipe or a child), and on what.
+    still_s: float = 0.0
+    still_on: str | None = None
 
     @property
     def cores_in_use(self) -> float:

@@ -7,6 +7,7 @@ from dataclasses import dataclass, replace
 
 from paraviz.core.i18n import N_, _, num
 from paraviz.core.model.budget import scaled_budget
+from paraviz.core.model.diagnosis import Diagnosis
 
 #: In the order they run and stand on screen: the no-GIL threads beside the threads they answer.
 MODES = ("sequential", "threads", "nogil", "processes", "asyncio", "hybrid", "dask")
@@ -136,6 +137,12 @@ class RunResult:
     worker_budgets: tuple[dict[str, float], ...] = ()
     task_cpu_s: float | None = None
     efficiency_factors: dict[str, float] | None = None
+    #: What its threads did, as causes (core/model/diagnosis.py); its read threads' time by kind of I/O;
+    #: the most threads listed at once and how many of them were read.
+    diagnosis: tuple[Diagnosis, ...] = ()
+    io_detail: dict[str, float] | None = None
+    threads_seen: int | None = None
+    threads_read: int | None = None
     #: With --repeat N, each round's own figures; the figures above are their medians.
     rounds: tuple[RunResult, ...] = ()
 
@@ -183,6 +190,7 @@ def figure_dict(result: RunResult) -> dict[str, object]:
     fields: dict[str, object] = {f: getattr(result, f) for f in RUN_FIELDS}
     fields["effective_cores"] = result.measured_cores
     fields["over_bound"] = list(result.over_bound)
+    fields["diagnosis"] = [d.to_dict() for d in result.diagnosis]
     return fields
 
 
@@ -216,6 +224,10 @@ RUN_FIELDS = (
     "later_task_s",
     "thread_states",
     "thread_states_source",
+    "io_detail",
+    "diagnosis",
+    "threads_seen",
+    "threads_read",
     "time_budget",
     "task_cpu_s",
     "efficiency_factors",
@@ -293,6 +305,8 @@ def median_of_rounds(rounds: list[RunResult]) -> RunResult:
         time_budget=scaled_budget(middle.time_budget, middle.workers * median("wall_s")),
         task_cpu_s=median_or_none([r.task_cpu_s for r in rounds]),
         worker_budgets=middle.worker_budgets,
+        diagnosis=middle.diagnosis,
+        io_detail=middle.io_detail,
         rounds=tuple(rounds),
     )
 

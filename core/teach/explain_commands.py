@@ -10,6 +10,7 @@ from dataclasses import replace
 
 from paraviz.core.i18n import _, num
 from paraviz.core.model.figures import RunResult
+from paraviz.core.teach.explain_diagnosis import diagnosis_sentence, diagnosis_sentences
 
 #: Under this many cores a process with several threads was held to one core.
 GIL_BOUND = 1.3
@@ -27,21 +28,16 @@ def command_sentences(results: list[RunResult], logical_cores: int) -> list[str]
     for lane in results:
         if lane.error and any(mark in lane.error for mark in PICKLING_MARKS):
             lines.append(notebook_problem(lane))
-        if not lane.ok:
+        if not lane.ok:  # stopped or failed: what its threads were doing, if they were stuck
+            lines += [diagnosis_sentence(lane.mode, d) for d in lane.diagnosis if d.kind == "stuck"]
             continue
         lines.append(shape_sentence(lane))
+        lines += diagnosis_sentences(lane.mode, lane.diagnosis)
         if lane is not baseline and baseline is not None and lane.speedup is not None:
             lines.append(
                 _("{lane} ran {speedup}× as fast as {baseline}.").format(
                     lane=lane.mode, speedup=num(lane.speedup), baseline=baseline.mode
                 )
-            )
-        if lane.workers > logical_cores:
-            lines.append(
-                _(
-                    "{lane}: {workers} threads or processes were busy at once on {cores} logical cores: more "
-                    "than the cores, so they took turns (inner threads, or too many workers)."
-                ).format(lane=lane.mode, workers=lane.workers, cores=logical_cores)
             )
         tail = lane.tail_s or 0.0
         if tail >= TAIL_S and tail >= TAIL_SHARE * lane.wall_s:
@@ -77,7 +73,8 @@ def burst_sentences(results: list[RunResult]) -> list[str]:
 
 
 def shape_sentence(lane: RunResult, label: str | None = None) -> str:
-    """One process or several, one thread or several, and how many cores that gave."""
+    """One process or several, one thread or several, and how many cores that gave; why it gave no
+    more is the diagnoses' to say (core/teach/explain_diagnosis.py), from the threads' states."""
     cores, processes, threads = num(lane.effective_cores), lane.peak_processes, lane.peak_threads
     lane = replace(lane, mode=label or lane.mode)
     if processes > 1 and lane.effective_cores >= GIL_BOUND:
@@ -85,13 +82,17 @@ def shape_sentence(lane: RunResult, label: str | None = None) -> str:
             lane=lane.mode, processes=processes, cores=cores
         )
     if processes > 1:
-        return _(
-            "{lane}: {processes} processes used only {cores} cores: they mostly waited or ran one at a time."
-        ).format(lane=lane.mode, processes=processes, cores=cores)
+        return _("{lane}: {processes} processes used only {cores} cores.").format(
+            lane=lane.mode, processes=processes, cores=cores
+        )
     if threads > 1 and lane.effective_cores < GIL_BOUND:
-        why = waits_clause(lane) or _("held by the GIL, or waiting (its threads' states were not read)")
-        return _("{lane}: one process with {threads} threads used {cores} cores: {why}.").format(
-            lane=lane.mode, threads=threads, cores=cores, why=why
+        if lane.thread_states is None:
+            return _(
+                "{lane}: one process with {threads} threads used {cores} cores: held by the GIL, or waiting "
+                "(its threads' states were not read)."
+            ).format(lane=lane.mode, threads=threads, cores=cores)
+        return _("{lane}: one process with {threads} threads used {cores} cores.").format(
+            lane=lane.mode, threads=threads, cores=cores
         )
     if threads > 1 and lane.gil_share is not None:
         return _(
@@ -104,37 +105,6 @@ def shape_sentence(lane: RunResult, label: str | None = None) -> str:
             "(compiled code that releases the GIL, or a Python without it)."
         ).format(lane=lane.mode, threads=threads, cores=cores)
     return _("{lane}: one process, one thread, {cores} cores.").format(lane=lane.mode, cores=cores)
-
-
-#: A share of thread-time worth naming as where the threads' time went.
-WAIT_SHARE = 0.2
-
-
-def waits_clause(lane: RunResult) -> str | None:
-    """Where a lane's threads spent their time not computing, from its measured states: the GIL's
-    share first, since it is the one guesses get wrong; None where nothing says enough."""
-    states = lane.thread_states
-    if not states:
-        return None
-    if lane.thread_states_source == "wchan":  # no syscall file: waits, but not which
-        waited = states["gil"] + states["wait"]
-        if waited >= WAIT_SHARE:
-            return _(
-                "its threads waited {share} of their time (for the GIL or a lock: its syscalls could not be read)"
-            ).format(share=num(waited, ".0%"))
-    if states["gil"] >= WAIT_SHARE:
-        return _("one thread ran Python at a time while the others waited for the GIL {share} of their time").format(
-            share=num(states["gil"], ".0%")
-        )
-    if states["io"] >= WAIT_SHARE:
-        return _("its threads slept or waited on I/O {share} of their time, not for the GIL ({gil})").format(
-            share=num(states["io"], ".0%"), gil=num(states["gil"], ".0%")
-        )
-    if states["wait"] >= WAIT_SHARE:
-        return _("its threads waited on locks, queues or events {share} of their time, not for the GIL ({gil})").format(
-            share=num(states["wait"], ".0%"), gil=num(states["gil"], ".0%")
-        )
-    return None
 
 
 def notebook_problem(lane: RunResult) -> str:

@@ -13,6 +13,7 @@ from paraviz.core.host.engines.spec import EngineSpec
 from paraviz.core.i18n import _, ngettext, num
 from paraviz.core.model.budget import FACTORS, PARTS, THREAD_STATES
 from paraviz.core.model.config import RunConfig
+from paraviz.core.model.diagnosis import IO_KINDS
 from paraviz.core.model.figures import (
     MEASURABLE_WALL_S,
     RUN_FIELDS,
@@ -26,6 +27,7 @@ from paraviz.core.model.results import RunReport
 from paraviz.core.model.workloads import CALL_ITEM
 from paraviz.core.teach.explain import explain_report
 from paraviz.core.teach.explain_budget import biggest_loss, short_factor_name
+from paraviz.core.teach.explain_diagnosis import diagnosis_sentence
 
 if TYPE_CHECKING:  # the sweep imports the runner: not needed to print a table
     from paraviz.core.measure.sweep import AmdahlFit, SweepReport
@@ -184,7 +186,15 @@ def spread_columns(run: dict[str, Any]) -> dict[str, Any]:
 
 
 #: JSON fields that are dicts or lists: CSV gives them a column per key instead (or leaves them out).
-NESTED_FIELDS = ("thread_states", "time_budget", "efficiency_factors", "worker_budgets", "rounds")
+NESTED_FIELDS = (
+    "thread_states",
+    "io_detail",
+    "diagnosis",
+    "time_budget",
+    "efficiency_factors",
+    "worker_budgets",
+    "rounds",
+)
 
 CSV_COLUMNS = [
     "workload",
@@ -192,6 +202,8 @@ CSV_COLUMNS = [
     "size",
     *(f for f in RUN_FIELDS if f not in NESTED_FIELDS),
     *(f"state_{state}" for state in THREAD_STATES),
+    "diagnosis",
+    *(f"io_{kind}" for kind in IO_KINDS),
     *(f"budget_{part}" for part in PARTS),
     *(f"factor_{factor}" for factor in FACTORS),
     *(f"{n}_{e}" for n in SPREAD_FIELDS for e in ("min", "max")),
@@ -214,9 +226,12 @@ def flat(run: dict[str, Any]) -> dict[str, Any]:
     budget, factors = run.get("time_budget") or {}, run.get("efficiency_factors") or {}
     cells = {k: v for k, v in run.items() if k not in NESTED_FIELDS}
     cells["over_bound"] = ";".join(run.get("over_bound") or ())
+    cells["diagnosis"] = ";".join(d["kind"] for d in run.get("diagnosis") or ())
+    io_kinds = run.get("io_detail") or {}
     return (
         cells
         | {f"state_{state}": states.get(state) for state in THREAD_STATES}
+        | {f"io_{kind}": io_kinds.get(kind) for kind in IO_KINDS}
         | {f"budget_{part}": budget.get(part) for part in PARTS}
         | {f"factor_{factor}": factors.get(factor) for factor in FACTORS}
     )
@@ -243,6 +258,9 @@ def explanation_of(report: RunReport | SweepReport) -> list[str]:
 def json_of(report: RunReport | SweepReport) -> str:
     data = report.to_dict()
     if isinstance(report, RunReport):
+        for run, result in zip(data["runs"], report.results, strict=True):
+            for said, diagnosis in zip(run["diagnosis"], result.diagnosis, strict=True):
+                said["sentence"] = diagnosis_sentence(result.mode, diagnosis)
         data["explanation"] = explain_report(report)
     return json.dumps(data, indent=2)
 

@@ -6,9 +6,11 @@ import os
 import platform
 
 from paraviz.core.i18n import _, ngettext, num
+from paraviz.core.model.diagnosis import STUCK_AFTER_S
 from paraviz.core.model.events import LaneSampled, TasksReported
 from paraviz.core.model.figures import RunResult
 from paraviz.core.model.lanes import LaneSpec
+from paraviz.core.teach.explain_diagnosis import stuck_text
 from paraviz.tui.widgets.lane_chart import LaneChart
 from paraviz.tui.widgets.lane_colours import dom_name, lane_mark
 from paraviz.tui.widgets.lane_figures import figures_text, headline_text
@@ -173,6 +175,10 @@ class LanePanel(Vertical):
         """Cores in use, the threads' GIL wait so far (where it is worth saying), then the counts:
         the GIL's share comes before the counts, which a narrow lane cuts first."""
         live = Text(no_wrap=True, overflow="ellipsis")
+        if sample.still_s >= STUCK_AFTER_S:  # every thread blocked on the program's own waits, no CPU
+            error = self.app.theme_variables.get("error", "red")
+            live.append(stuck_text(sample.still_s, sample.still_on), style=f"bold {error}")
+            return live
         live.append(_("{cores} cores").format(cores=num(sample.cores_in_use)), style="bold")
         gil = self.chart.trace.gil_share
         if gil is not None and gil >= LIVE_GIL_SHARE:  # the threads' waits, as they happen
