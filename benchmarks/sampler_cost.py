@@ -3,9 +3,10 @@ finding its processes: /proc's per-thread children files against psutil's childr
 every process of the machine (interleaved, medians); then the thread-state sampler's CPU per tick
 for 4, 16 and 64 threads (waiting, as a blocked pool's are), as a share of one core at 50 Hz (the
 issue's budget: 2 % for 16 threads), and for 2 and 4 GIL-bound threads, read 50 times a second as a
-threads lane is.
+threads lane is; last, 300 sleeping threads and 8 GIL-bound ones, more than the sampler reads: every
+thread's CPU counter at each listing, the busiest read (the budget: 2 % of a core at 50 Hz).
 
-python benchmarks/sampler_cost.py
+python benchmarks/sampler_cost.py [many]     (many: only the last)
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ SPAWNER = (
 
 
 def main() -> None:
+    if sys.argv[1:] == ["many"]:
+        print(many_threads_cost())
+        return
     cpu = CpuSampler()
     ticks = []
     for _ in range(200):
@@ -71,6 +75,7 @@ def main() -> None:
         print(thread_state_cost(n))
     for n in (2, 4):
         print(gil_bound_cost(n))
+    print(many_threads_cost())
 
 
 THREADS = (
@@ -108,6 +113,50 @@ SPINNING = (
     "for _ in range(int(sys.argv[1])): threading.Thread(target=spin, daemon=True).start()\n"
     "threading.Event().wait()\n"
 )
+
+
+def ticking_cost(pid: int, sampler: ThreadStateSampler, ticks: int = 150) -> float:
+    """CPU per tick at 50 Hz, the 20 ms sleep's own wake-up measured alone and taken away (medians of 3)."""
+    costs, wakes = [], []
+    for _ in range(3):  # interleaved: the wake-up alone, then the ticks
+        t0 = time.process_time()
+        for _ in range(ticks):
+            time.sleep(STATE_INTERVAL_S)
+        wakes.append((time.process_time() - t0) / ticks)
+        t0 = time.process_time()
+        for _ in range(ticks):
+            time.sleep(STATE_INTERVAL_S)
+            sampler.tick([pid])
+        costs.append((time.process_time() - t0) / ticks)
+    return statistics.median(costs) - statistics.median(wakes)
+
+
+MANY = SPINNING.replace(
+    "for _ in range(int(sys.argv[1]))",
+    "import time\n[threading.Thread(target=time.sleep, args=(60,), daemon=True).start() for _ in range(300)]\n"
+    "for _ in range(int(sys.argv[1]))",
+)
+
+
+def many_threads_cost(spinning: int = 8) -> str:
+    """300 sleeping threads and ``spinning`` GIL-bound ones: what reading them costs at 50 Hz."""
+    process = subprocess.Popen([sys.executable, "-c", MANY, str(spinning)])
+    try:
+        while len(psutil.Process(process.pid).threads()) < 300 + spinning + 1:
+            time.sleep(0.05)
+        sampler = ThreadStateSampler()
+        sampler.tick([process.pid])
+        per_tick = ticking_cost(process.pid, sampler)
+        shares, read = sampler.shares() or {}, len(sampler.tracks)
+        sampler.close()
+    finally:
+        process.kill()
+        process.wait()
+    return (
+        f"thread states of 300 sleeping + {spinning} GIL-bound threads: {per_tick * 1e3:.3f} ms CPU per tick = "
+        f"{per_tick / STATE_INTERVAL_S:.1%} of a core at 50 Hz; {read} read at the end; "
+        f"GIL wait read {shares.get('gil', 0):.0%}"
+    )
 
 
 def gil_bound_cost(n: int) -> str:

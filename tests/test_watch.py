@@ -18,6 +18,7 @@ import pytest
 from paraviz.core.measure.runner import run_lanes
 from paraviz.core.measure.validation import validate
 from paraviz.core.model.config import ConfigError, RunConfig
+from paraviz.core.model.diagnosis import STUCK_AFTER_S
 from paraviz.core.teach.explain import explain_report
 from paraviz.tui.app import make_app
 
@@ -187,9 +188,13 @@ async def test_the_app_draws_the_commands_side_by_side(tmp_path: Path, size: tup
         assert "Pool.map: 3 processes used" in app.explanation.text
         await pilot.press("p")  # a built-in lane's key with no such lane here: said, nothing runs
         assert not app.running
-        await pilot.press("v")  # no worker count to sweep in a user's own commands: said
-        assert app.screen is app.default_screen
-        assert any("nothing to vary" in str(n.message) for n in app._notifications)
+        # No workers, workload, options or sweep of paraviz's in a user's own commands: those keys are
+        # neither in the footer nor acting (they were offered and did nothing).
+        footer = {key for key, active in app.screen.active_bindings.items() if active.binding.show}
+        assert {"r", "x", "e", "q"} <= footer and not {"v", "w", "o", "minus", "plus"} & footer
+        for key in ("v", "w", "o", "plus"):
+            await pilot.press(key)
+            assert app.screen is app.default_screen and app.config.workers == watch_config(commands, tmp_path).workers
 
 
 def test_a_watched_lane_never_leaves_its_output_on_paravizs_stdout(tmp_path: Path):
@@ -204,3 +209,24 @@ def test_a_watched_lane_never_leaves_its_output_on_paravizs_stdout(tmp_path: Pat
     header, row = done.stdout.splitlines()[:2]
     assert "exit_code" in header.split(",") and "hello-from-the-command" not in row.replace("echo hello", "")
     assert os.listdir(tmp_path) == ["echo.1.log"]
+
+
+@physics
+@pytest.mark.parametrize("size", [(120, 40), (80, 24)])
+async def test_the_app_says_a_stuck_program_is_stuck_within_a_second_of_the_threshold(tmp_path: Path, size):
+    """The deadlock is stuck 0.1 s after it starts (plus Python's start-up, ~0.1 s): the lane's live
+    line must say so by STUCK_AFTER_S + 1 s after that, and its explanation once stopped with x."""
+    app = make_app(watch_config((("deadlock", script("deadlock.py")),), tmp_path), refresh=0.1)
+    async with app.run_test(size=size) as pilot:
+        await pilot.press("r")
+        started = time.monotonic()
+        lane = app.lane("deadlock")
+        while "stuck" not in lane.live_text and time.monotonic() - started < STUCK_AFTER_S + 5:
+            await pilot.pause(0.05)
+        took = time.monotonic() - started
+        assert "stuck" in lane.live_text and "a lock" in lane.live_text
+        assert took <= STUCK_AFTER_S + 0.3 + 1.0, took  # stuck from ~0.3 s, said within 1 s of the threshold
+        await pilot.press("x")
+        await wait_idle(app, pilot)
+        assert app.results["deadlock"].status == "stopped"
+        assert "deadlock: stuck for" in app.explanation.text

@@ -53,6 +53,10 @@ OBSERVER_WINDOW_S = 1.0
 COMPACT_HEIGHT = 32
 
 
+#: Actions on paraviz's own lanes only: hidden while watching or following a user's code.
+OWN_LANES_ONLY = ("workers", "choose_workload", "options", "sweep")
+
+
 class ParavizApp(RunView, DialogActions, App[int]):
     """Run one workload sequentially, with threads and with processes, and watch the cores."""
 
@@ -73,9 +77,11 @@ class ParavizApp(RunView, DialogActions, App[int]):
         cpu_source: CoreSource | None = None,
         machine: MachineInfo | None = None,
         big: bool = False,
+        start_at_once: bool = False,
     ) -> None:
         super().__init__()
         self.big = big
+        self.start_at_once = start_at_once
         translate_bindings(self)
         self.config = config
         self.refresh_s = refresh
@@ -147,8 +153,15 @@ class ParavizApp(RunView, DialogActions, App[int]):
             signal.signal(signal.SIGHUP, hang_up)
         self.check_size(self.size.width, self.size.height)
         self.default_screen.set_class(self.big, "-big")
-        if self.config.attach:  # following starts at once: the processes are already running
+        # Following starts at once (the processes are already running), and so does a watched command,
+        # as `time` and `py-spy top --` do, unless the teacher asked to press r (paraviz watch --wait).
+        if self.config.attach or self.start_at_once:
             self.action_run("all")
+
+    def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
+        """A user's own code has no workers, workload, options or sweep of paraviz's: those keys
+        neither show in the footer nor act."""
+        return not ((self.config.commands or self.config.attach) and action in OWN_LANES_ONLY)
 
     async def on_event(self, event: events.Event) -> None:
         if isinstance(event, Key):
@@ -279,9 +292,11 @@ def make_app(
     cpu_source: CoreSource | None = None,
     machine: MachineInfo | None = None,
     big: bool = False,
+    start_at_once: bool = False,
 ) -> ParavizApp:
     """The one factory for the console script, the tests and the screenshot script."""
-    return ParavizApp(config or RunConfig(), refresh=refresh, cpu_source=cpu_source, machine=machine, big=big)
+    config = config or RunConfig()
+    return ParavizApp(config, refresh, cpu_source, machine, big=big, start_at_once=start_at_once)
 
 
 __all__ = ["ParavizApp", "make_app"]

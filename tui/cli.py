@@ -29,7 +29,7 @@ if TYPE_CHECKING:
     pass
 
 #: Rounds of `paraviz run` unless --repeat says otherwise: one round of cumsum on a 2-vCPU VM put
-#: GIL-bound threads anywhere from 0.94x to 1.17x of sequential; see README, "Noise".
+#: GIL-bound threads anywhere from 0.94x to 1.17x of sequential; see docs/benchmarks.md, "Noise".
 RUN_REPEAT = 3
 
 
@@ -42,7 +42,9 @@ class Parser(argparse.ArgumentParser):
         raise UsageError(message)
 
 
-def add_run_options(parser: argparse.ArgumentParser) -> None:
+def add_run_options(parser: argparse.ArgumentParser, sweep: bool = False) -> None:
+    """The options of a run; a sweep's --modes and --workers have their own defaults, said in their help."""
+    modes = "threads,processes" if sweep else ",".join(DEFAULT_MODES)
     parser.add_argument(
         "--workload",
         "-w",
@@ -51,13 +53,21 @@ def add_run_options(parser: argparse.ArgumentParser) -> None:
     )
     parser.add_argument(
         "--modes",
-        default=",".join(DEFAULT_MODES),
-        help=_("lanes to run, comma-separated (add dask for a cluster, nogil for threads on a free-threaded Python)"),
+        default=modes,
+        help=_(
+            "lanes to run, comma-separated (add dask for a cluster, nogil for threads on a free-threaded Python; "
+            "default: {modes})"
+        ).format(modes=modes),
     )
     parser.add_argument(
         "--scheduler", help=_("tcp://HOST:PORT of an existing Dask cluster for the dask lane (default: a LocalCluster)")
     )
-    parser.add_argument("--workers", "-n", help=_("threads or processes (default: one per logical core)"))
+    if sweep:
+        counts = ",".join(map(str, default_worker_counts()))
+        workers = _("worker counts to sweep, comma-separated (default: 1, 2, 4 … twice the logical cores: {counts})")
+        parser.add_argument("--workers", "-n", default=counts, help=workers.format(counts=counts))
+    else:
+        parser.add_argument("--workers", "-n", help=_("threads or processes (default: one per logical core)"))
     parser.add_argument("--tasks", help=_("number of tasks (default: the workload's)"))
     size = parser.add_mutually_exclusive_group()
     size.add_argument("--size", help=_("size of every task (default: calibrated to --target-seconds)"))
@@ -151,8 +161,7 @@ def build_parser() -> Parser:
     run.add_argument("--format", choices=("table", "json", "csv"), default="table")
     run.set_defaults(repeat=str(RUN_REPEAT))
     sweep = commands.add_parser("sweep", help=_("run threads and processes at several worker counts; Amdahl fit"))
-    add_run_options(sweep)
-    sweep.set_defaults(modes="threads,processes", workers=",".join(map(str, default_worker_counts())))
+    add_run_options(sweep, sweep=True)
     sweep.add_argument("--format", choices=("table", "json", "csv"), default="table")
     workloads = commands.add_parser("workloads", help=_("list the workloads, their lessons and defaults"))
     lecture = commands.add_parser("lecture", help=_("a guided tour, one lesson per step: r runs it, → goes on"))
@@ -182,13 +191,16 @@ def own_code(args: argparse.Namespace) -> int:
     """``paraviz watch`` and ``attach``: headless with --format (or without a terminal), else the live app."""
     config = watch_config(args) if args.command == "watch" else attach_config(args)
     if args.format is None and sys.stdout.isatty():
-        return run_app(config, REFRESH_S, big=getattr(args, "big", False))
+        at_once = not getattr(args, "wait", False)  # attach has no --wait: it follows at once
+        return run_app(config, REFRESH_S, big=getattr(args, "big", False), start_at_once=at_once)
     from paraviz.core.measure.runner import run_lanes
 
     return headless(lambda stop: run_lanes(config, stop=stop), args.format or "table")
 
 
-def run_app(config: RunConfig, refresh: float, big: bool = False, lecture_step: int | None = None) -> int:
+def run_app(
+    config: RunConfig, refresh: float, big: bool = False, lecture_step: int | None = None, start_at_once: bool = False
+) -> int:
     served = os.environ.get("TEXTUAL_DRIVER", "").endswith("WebDriver")  # textual-serve's pipe, not a terminal
     if not sys.stdout.isatty() and not served:
         print(
@@ -206,7 +218,7 @@ def run_app(config: RunConfig, refresh: float, big: bool = False, lecture_step: 
     else:
         from paraviz.tui.app import make_app
 
-        app = make_app(config, refresh=refresh, big=big)
+        app = make_app(config, refresh=refresh, big=big, start_at_once=start_at_once)
     app.run()
     return app.return_code or EXIT_OK
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from paraviz.core.i18n import _, num
+from paraviz.core.i18n import _, ngettext, num
 from paraviz.core.measure.interpreter import probe
 from paraviz.core.model.config import RunConfig
 from paraviz.core.model.machine import MachineInfo
@@ -44,8 +44,9 @@ def header_markup(config: RunConfig, machine: MachineInfo, observer_cores: float
         if c.time_limit_s:
             left += " · " + _("for {seconds} s at most").format(seconds=num(c.time_limit_s, "g"))
     elif c.commands:  # paraviz watch: the user's commands, and where their output goes
-        left = "[b]paraviz watch[/b] ─ " + _("{count} commands · output in {folder}").format(
-            count=len(c.commands), folder=escape(c.output_dir or "?")
+        count = ngettext("{count} command", "{count} commands", len(c.commands)).format(count=len(c.commands))
+        left = "[b]paraviz watch[/b] ─ " + _("{commands} · output in {folder}").format(
+            commands=count, folder=escape(c.output_dir or "?")
         )
     right = _("{cores} cores ({physical} physical) · Python {python} · {gil}").format(
         cores=m.logical_cores, physical=m.physical_cores, python=python, gil=gil

@@ -80,7 +80,10 @@ APP_BINDINGS = [
         "o",
         "options",
         N_("opts"),
-        tooltip=N_("options: tasks, size(s), items, engine, seconds, start method, chunksize, inner threads"),
+        tooltip=N_(
+            "options: workers, tasks, size(s), seconds, items, engine, start method, chunksize, inner threads, "
+            "payload, repeat, python"
+        ),
     ),
     Binding(
         "v",

@@ -28,6 +28,11 @@ def add_watch_parser(commands: argparse._SubParsersAction) -> argparse.ArgumentP
         help=_("a lane running COMMAND (quoted as in a shell), named NAME; repeat for more lanes"),
     )
     watch.add_argument("--together", action="store_true", help=_("run the commands at the same time"))
+    watch.add_argument(
+        "--wait",
+        action="store_true",
+        help=_("open the app and wait for r before running (for a class); by default the commands start at once"),
+    )
     watch.add_argument("--repeat", default="1", help=_("rounds per lane, interleaved; figures are medians"))
     watch.add_argument(
         "--format",

@@ -12,6 +12,7 @@ import contextlib
 import os
 import select
 import time
+from dataclasses import replace
 
 import psutil
 from paraviz.core.host.protocol import Message, outside_lane_finished, outside_lane_started
@@ -80,8 +81,11 @@ def jupyter_kernels() -> list[tuple[str, int]]:
 
 def burst_results(whole: RunResult, bursts: list[Burst]) -> list[RunResult]:
     """Each burst as a run of its own: its wall time, CPU, cores and peaks; what other programs and
-    paraviz used are the whole time followed's (``whole``)."""
-    return [
+    paraviz used are the whole time followed's (``whole``), and so are its threads' diagnoses, given
+    with the last burst (or, with no burst — a stuck kernel uses no CPU —, as the whole time followed)."""
+    if not bursts:
+        return [replace(whole, status="ok", error=None)] if whole.diagnosis else []
+    runs = [
         RunResult(
             mode=whole.mode,
             workers=max(1, burst.busy_workers),
@@ -101,3 +105,6 @@ def burst_results(whole: RunResult, bursts: list[Burst]) -> list[RunResult]:
         )
         for number, burst in enumerate(bursts, 1)
     ]
+    last = runs[-1]
+    runs[-1] = replace(last, diagnosis=whole.diagnosis, io_detail=whole.io_detail, thread_states=whole.thread_states)
+    return runs

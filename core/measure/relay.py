@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import math
 import statistics
 import time
 from collections.abc import Callable
@@ -26,11 +27,11 @@ from paraviz.core.i18n import _, num
 from paraviz.core.measure.attach import AttachedProcess
 from paraviz.core.measure.command import CommandProcess
 from paraviz.core.measure.launch import HostProcess, host_config
-from paraviz.core.measure.threads import ThreadStateSampler
+from paraviz.core.measure.threads import LIST_EVERY_S, ThreadStateSampler
 from paraviz.core.measure.tree import BackgroundMeter
 from paraviz.core.model.budget import WorkerSpan, lane_budget
 from paraviz.core.model.config import RunConfig
-from paraviz.core.model.diagnosis import ThreadsRead, diagnose, io_detail
+from paraviz.core.model.diagnosis import ThreadsRead, children_busy, diagnose, io_detail
 from paraviz.core.model.events import (
     ClusterSampled,
     Event,
@@ -101,14 +102,22 @@ class Lane:
         #: thread waits is a snapshot, and a one-thread process waits for no GIL.
         self.states = ThreadStateSampler()
         self.fast_states = spec.mode in FAST_STATE_MODES
-        #: Child processes seen busy, and the most busy at one sample (one at a time: 1).
-        self.busy_children: set[int] = set()
-        self.children_at_once = 0
+        #: A user's command or process may start processes between two samples: walked at 10 Hz.
+        self.walks = spec.mode in (COMMAND_MODE, ATTACHED_MODE)
+        self.walked: list[int] = []
+        self.walked_at = -math.inf
 
     def sample_states(self) -> None:
-        """One look at every thread's state, while the lane runs (not its imports, not its pool's exit)."""
-        if self.lane_t0 is not None and self.finished is None:
+        """One look at every thread's state, while the lane runs (not its imports, not its pool's exit).
+        A user's program is walked again as often as its threads are listed."""
+        if self.lane_t0 is None or self.finished is not None:
+            return
+        if not self.walks:
             self.states.tick(self.host.tree.pids())
+            return
+        if time.monotonic() - self.walked_at >= LIST_EVERY_S:
+            self.walked, self.walked_at = self.host.tree.walk(), time.monotonic()
+        self.states.tick(self.walked)
 
     def past_time_limit(self) -> bool:
         limit = self.config.time_limit_s
@@ -177,9 +186,6 @@ class Lane:
         elapsed_s = sample.stamp - self.lane_t0
         busy = sum(1 for load in sample.workers if load.cpu_percent >= BUSY_WORKER_PERCENT)
         self.busy_workers = max(self.busy_workers, busy)
-        children = {w.pid for w in sample.workers if w.tid == 0 and w.cpu_percent >= BUSY_WORKER_PERCENT}
-        self.busy_children |= children
-        self.children_at_once = max(self.children_at_once, len(children))
         if busy and self.first_busy_s is None:  # busy since the sample before, at most
             self.first_busy_s = self.last_sample_s
         self.last_sample_s = elapsed_s
@@ -283,6 +289,7 @@ class Lane:
     def threads_read(self) -> ThreadsRead:
         """What was read of the lane's threads and processes, for its diagnoses."""
         states = self.states
+        children, at_once = children_busy(states.busy_spans, self.host.tree.root_pid)
         return ThreadsRead(
             states.thread_seconds(),
             states.thread_details(),
@@ -290,8 +297,8 @@ class Lane:
             states.longest_still_on,
             states.threads_seen,
             states.threads_read,
-            len(self.busy_children),
-            self.children_at_once,
+            children,
+            at_once,
             states.readable,
         )
 

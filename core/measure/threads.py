@@ -101,6 +101,8 @@ class ThreadStateSampler:
         self.threads_seen = 0
         self.read_keys: set[tuple[int, int]] = set()
         self.overflow = self.overflowed = False
+        #: Each process's first and last look at which one of its threads had run, and its CPU seconds then.
+        self.busy_spans: dict[int, list[float]] = {}
         #: Threads of processes that exited and wait to be reaped (zombies): no longer read.
         self.exited: set[tuple[int, int]] = set()
         #: More threads than MAX_THREADS: every one's CPU counter, to read those that run.
@@ -179,6 +181,8 @@ class ThreadStateSampler:
                 seen.add(key)
                 letters[key] = letter
                 still = still and self.is_still(track, run_before)
+                if track.run_ns > run_before and run_before:  # on a CPU since the last look: its process is busy
+                    self.note_busy(pid, now, track.run_ns - run_before)
         for key in [k for k in self.tracks if k not in seen]:
             self.retire(self.tracks.pop(key))
         if self.overflowed:  # counted only where it is said: one Thread per task reads thousands
@@ -187,6 +191,14 @@ class ThreadStateSampler:
         self.last_tick = now
         if letters:
             self.ticks.append((now, letters))
+
+    def note_busy(self, pid: int, now: float, ran_ns: int) -> None:
+        span = self.busy_spans.get(pid)
+        if span is None:
+            self.busy_spans[pid] = [now, now, ran_ns / 1e9]
+        else:
+            span[1] = now
+            span[2] += ran_ns / 1e9
 
     def is_still(self, track: ThreadTrack, run_before: int) -> bool:
         """Not on a CPU since the last look, and blocked on something of the program's own."""

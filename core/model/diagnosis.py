@@ -64,6 +64,27 @@ class ThreadsRead:
     gil_split: bool = True  # False where futexes could not be told apart (wchan)
 
 
+#: A child process that ran this many CPU seconds is a worker (a forkserver's or a tracker's start is not).
+CHILD_BUSY_S = 0.05
+
+
+def most_at_once(spans: list[tuple[float, float]]) -> int:
+    """The most spans that overlap at once (ends that touch a start do not overlap)."""
+    edges = sorted([(start, 1) for start, _end in spans] + [(end, -1) for _start, end in spans])
+    most = alive = 0
+    for _at, step in edges:  # at one instant ends sort before starts: -1 before 1
+        alive += step
+        most = max(most, alive)
+    return most
+
+
+def children_busy(spans: dict[int, list[float]], root: int) -> tuple[int, int]:
+    """How many child processes were busy (CHILD_BUSY_S of CPU or more), and the most at once, from
+    the first and last look at which each ran."""
+    busy = [(first, last) for pid, (first, last, cpu) in spans.items() if pid != root and cpu >= CHILD_BUSY_S]
+    return len(busy), most_at_once(busy)
+
+
 def busy_keys(seconds: dict[tuple[int, int], dict[str, float]]) -> list[tuple[int, int]]:
     busy = []
     for key, states in seconds.items():

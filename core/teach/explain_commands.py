@@ -62,6 +62,10 @@ def burst_sentences(results: list[RunResult]) -> list[str]:
         return [_("No burst of work while following: the processes stayed under 0.15 cores.")]
     lines = []
     for burst in results:
+        if burst.burst is None:  # no burst of work: the whole time followed, for its diagnoses
+            lines += [_("No burst of work while following: the processes stayed under 0.15 cores.")]
+            lines += diagnosis_sentences(burst.mode, burst.diagnosis)
+            continue
         label = _("{lane}, burst {number} ({start}–{end} s)").format(
             lane=burst.mode,
             number=burst.burst,
@@ -69,6 +73,7 @@ def burst_sentences(results: list[RunResult]) -> list[str]:
             end=num((burst.burst_start_s or 0.0) + burst.wall_s, ".1f"),
         )
         lines.append(shape_sentence(burst, label))
+        lines += diagnosis_sentences(burst.mode, burst.diagnosis)  # the whole time's, with the last burst
     return lines
 
 

@@ -4,7 +4,7 @@ import os
 import sys
 from multiprocessing import Pool
 
-SIZE = int(sys.argv[1]) if len(sys.argv) > 1 else 3_000_000
+SIZE = int(sys.argv[1]) if len(sys.argv) > 1 else 20_000_000
 
 
 def cumsum(n: int) -> int:
