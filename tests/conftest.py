@@ -102,3 +102,16 @@ def spanish():
     set_language("es")
     yield
     set_language("en")
+
+
+def pytest_terminal_summary(terminalreporter: pytest.TerminalReporter) -> None:
+    """Every physics rerun, with its first failure's message: a regression that fails half the time
+    passes on its rerun, and would be seen nowhere else (tests/support/physics.py)."""
+    reruns = terminalreporter.stats.get("rerun", [])
+    if not reruns:
+        return
+    terminalreporter.write_sep("=", f"{len(reruns)} physics rerun(s): why the first try failed", yellow=True)
+    for report in reruns:
+        crash = getattr(report.longrepr, "reprcrash", None)
+        message = crash.message if crash is not None else str(report.longrepr).strip().splitlines()[-1]
+        terminalreporter.write_line(f"RERUN {report.nodeid}: {' '.join(message.split())[:300]}")

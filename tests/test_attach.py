@@ -98,6 +98,7 @@ def test_bad_arguments_get_one_line_and_exit_2(arguments: list[str], says: str):
     assert says in done.stderr and done.stderr.count("\n") == 1 and "Traceback" not in done.stderr
 
 
+@physics
 async def test_the_app_follows_at_once_and_x_lets_go():
     child = subprocess.Popen([sys.executable, str(SCRIPTS / "loop.py"), "30000000"])
     try:

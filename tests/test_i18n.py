@@ -135,9 +135,13 @@ async def test_app_and_its_dialogs_show_no_english_in_spanish(spanish):
         seen = screen_lines(app)
         assert any("Secuencial" in line for line in seen) and any("Qué ha pasado" in line for line in seen)
         assert english_leftovers(seen) == [], seen
-        for key in ("question_mark", "o", "w", "e"):
+        from paraviz.tui.screens.dialogs import ExportScreen, HelpScreen, OptionsScreen, WorkloadScreen
+
+        dialogs = {"question_mark": HelpScreen, "o": OptionsScreen, "w": WorkloadScreen, "e": ExportScreen}
+        for key, dialog_type in dialogs.items():
             await pilot.press(key)
             await pilot.pause()
+            assert isinstance(app.screen, dialog_type), (key, app.screen)  # the dialog opened, not the main screen
             dialog = screen_lines(app)
             assert english_leftovers(dialog) == [], (key, dialog)
             await pilot.press("escape")

@@ -35,8 +35,9 @@ def test_every_step_makes_a_valid_config_that_scales_with_the_cores():
         (two, note), (sixteen, _note) = (playable_step_config(step, RunConfig(workers=2), cores) for cores in (2, 16))
         assert two.workload.name == step.workload
         assert step.answer[0] in two.modes or (note and step.fallback_modes)
-        if step.tasks_per_core:
-            assert sixteen.task_count == 8 * two.task_count or sixteen.task_count > two.task_count
+        if step.tasks_per_core:  # the step's tasks per core, never fewer than its own minimum
+            assert two.task_count == max(step.min_tasks, 2 * step.tasks_per_core)
+            assert sixteen.task_count == max(step.min_tasks, 16 * step.tasks_per_core) > two.task_count
         if step.compare_with:
             assert keys.index(step.compare_with) < keys.index(step.key)
 

@@ -14,6 +14,7 @@ from paraviz.core.model.workloads import get_workload
 from paraviz.core.teach.export import fit_line
 
 from tests.conftest import PARAVIZ
+from tests.support.physics import physics
 
 
 @pytest.mark.parametrize("serial", [0.0, 0.05, 0.3, 0.9])
@@ -61,6 +62,7 @@ def test_default_counts_reach_twice_the_cores():
     assert default_worker_counts(16) == [1, 2, 4, 8, 16, 32]
 
 
+@physics
 def test_sweep_runs_each_mode_at_each_count():
     config = RunConfig(workload=get_workload("cumsum"), tasks=4, size=2_000_000)
     report = run_sweep(config, [1, 2])

@@ -58,8 +58,9 @@ def figure_pairs(result: RunResult) -> list[tuple[str, str]]:
         *state_pairs(result),
         (_("CPU"), f"{num(result.cpu_s)} s"),
         (_("effic."), figure_text(result, "efficiency", ".0%")),
-        # cores other programs used meanwhile / paraviz itself used: the observer is shown, never hidden
-        (_("others/paraviz"), f"{num(result.background_cores)}/{num(result.observer_cores)}"),
+        # the cores other programs used meanwhile, and paraviz itself: the observer is shown, never hidden
+        (_("others"), num(result.background_cores)),
+        ("paraviz", num(result.observer_cores)),
         *one_worker_pair(result),
         (
             _("peak"),
