@@ -11,6 +11,7 @@ import time
 from collections import deque
 from collections.abc import Iterable
 from dataclasses import replace
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 from paraviz.core.i18n import _
@@ -27,11 +28,12 @@ from paraviz.core.model.figures import RunResult
 from paraviz.core.model.lanes import screen_lanes
 from paraviz.core.model.machine import MachineInfo, default_worker_counts
 from paraviz.core.model.results import RunReport
-from paraviz.tui.dialog_actions import DialogActions
+from paraviz.tui.dialog_actions import DialogActions, served
 from paraviz.tui.header import header_markup
 from paraviz.tui.keys import APP_BINDINGS, translated
 from paraviz.tui.run_view import OPTIONAL_LANES, RunView
 from paraviz.tui.textual_internals import translate_bindings
+from paraviz.tui.web import SCREEN_VARIABLE
 from paraviz.tui.widgets import BigFigures, CoreMeter, Explanation, LanePanel
 from paraviz.tui.widgets.glyphs import state_legend
 from paraviz.tui.widgets.lane_colours import LANE_COLOURS
@@ -53,6 +55,8 @@ OBSERVER_WINDOW_S = 1.0
 COMPACT_HEIGHT = 32
 
 
+#: How often the presenter's screen is exported for the audience, at most (paraviz serve --audience).
+SHARE_EVERY_S = 0.5
 #: Actions on paraviz's own lanes only: hidden while watching or following a user's code.
 OWN_LANES_ONLY = ("workers", "choose_workload", "options", "sweep")
 
@@ -82,6 +86,8 @@ class ParavizApp(RunView, DialogActions, App[int]):
         super().__init__()
         self.big = big
         self.start_at_once = start_at_once
+        self.shared_screen: Path | None = None
+        self.last_shared = ""
         translate_bindings(self)
         self.config = config
         self.refresh_s = refresh
@@ -157,6 +163,19 @@ class ParavizApp(RunView, DialogActions, App[int]):
         # as `time` and `py-spy top --` do, unless the teacher asked to press r (paraviz watch --wait).
         if self.config.attach or self.start_at_once:
             self.action_run("all")
+        if served() and os.environ.get(SCREEN_VARIABLE):  # paraviz serve --audience: the presenter's app
+            self.shared_screen = Path(os.environ[SCREEN_VARIABLE])
+            self.set_interval(SHARE_EVERY_S, self.share_screen)
+
+    def share_screen(self) -> None:
+        """The screen as SVG for the audience, when it changed: one render, whatever the viewers."""
+        svg = self.export_screenshot(title="paraviz")
+        if svg == self.last_shared:
+            return
+        self.last_shared = svg
+        partial = self.shared_screen.with_suffix(".partial")
+        partial.write_text(svg)
+        os.replace(partial, self.shared_screen)  # a viewer never reads half a screen
 
     def check_action(self, action: str, parameters: tuple[object, ...]) -> bool | None:
         """A user's own code has no workers, workload, options or sweep of paraviz's: those keys

@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import argparse
 import os
+import socket
 import sys
 from collections.abc import Sequence
 from dataclasses import replace
@@ -173,6 +174,27 @@ def build_parser() -> Parser:
     serve.add_argument("--host", default="127.0.0.1", help=_("address to listen on (default: this machine only)"))
     serve.add_argument("--port", default="8000", help=_("port (default %(default)s)"))
     serve.add_argument("--lecture", action="store_true", help=_("serve the guided tour instead of the free app"))
+    serve.add_argument(
+        "--audience",
+        action="store_true",
+        help=_(
+            "one paraviz, the presenter's (its own token), and every other browser sees its screen at "
+            "/audience, read-only"
+        ),
+    )
+    door = serve.add_mutually_exclusive_group()
+    door.add_argument(
+        "--token",
+        help=_("the token every browser must bring (?token=…); default: a new one at each start, off loopback"),
+    )
+    door.add_argument(
+        "--no-token",
+        action="store_true",
+        help=_(
+            "no token, even off loopback: only on a network where everyone may run programs as you "
+            "(every connection starts a paraviz under your user)"
+        ),
+    )
     add_run_options(serve)
     watch = add_watch_parser(commands)
     attach = add_attach_parser(commands)
@@ -233,7 +255,16 @@ def language_in(argv: Sequence[str]) -> str | None:
     return None
 
 
-SERVE_OWN_OPTIONS = {"--host": 1, "--port": 1, "--lecture": 0, "--lang": 1, "--big": 0}
+SERVE_OWN_OPTIONS = {
+    "--host": 1,
+    "--port": 1,
+    "--lecture": 0,
+    "--lang": 1,
+    "--big": 0,
+    "--token": 1,
+    "--no-token": 0,
+    "--audience": 0,
+}
 
 
 def app_arguments(argv: Sequence[str]) -> list[str]:
@@ -252,20 +283,47 @@ def app_arguments(argv: Sequence[str]) -> list[str]:
 
 
 def serve(args: argparse.Namespace, argv: Sequence[str]) -> int:
-    """The app in a browser: textual-serve starts one paraviz per connection, each on the same cores."""
-    from paraviz.tui.web import make_server
+    """The app in a browser: textual-serve starts one paraviz per connection, each on the same cores;
+    off loopback, behind a token."""
+    from paraviz.tui.web import LOOPBACK, Audience, make_server, new_token
 
     port = parse_port(args.port)
+    config_from_args(args)  # the run options are checked here, once, not in every browser's app
+    token = args.token or (None if args.no_token or args.host in LOOPBACK else new_token())
+    where = args.host if args.host not in ("0.0.0.0", "::") else socket.gethostname()
+    base = f"http://{where}:{port}/"
+    audience = Audience(token) if args.audience else None
+    if audience is not None:  # the presenter's URL starts the one paraviz; the audience's shows its screen
+        print(_("paraviz: presenter: {url}").format(url=f"{base}?token={audience.presenter_token}"), file=sys.stderr)
+        print(
+            _("paraviz: audience: {url}").format(url=f"{base}audience" + (f"?token={token}" if token else "")),
+            file=sys.stderr,
+        )
+    else:
+        print(_("paraviz: serving on {url}").format(url=base + (f"?token={token}" if token else "")), file=sys.stderr)
+    if args.no_token and args.host not in LOOPBACK:
+        print(
+            _("paraviz: warning: no token: anyone who reaches {host}:{port} runs programs as you").format(
+                host=args.host, port=port
+            ),
+            file=sys.stderr,
+        )
     print(
         _(
-            "paraviz: serving on http://{host}:{port}. Every browser connection starts its own paraviz and its own "
-            "runs, which compete for the same {cores} cores: watch for the busy-machine warning."
-        ).format(host=args.host, port=port, cores=logical_cores()),
+            "paraviz: every browser connection (but the audience's) starts its own paraviz and its own runs, "
+            "which compete for the same {cores} cores: watch for the busy-machine warning."
+        ).format(cores=logical_cores()),
         file=sys.stderr,
     )
-    config_from_args(args)  # the run options are checked here, once, not in every browser's app
     options = app_arguments(argv)
-    make_server(args.host, port, language(), options, lecture=args.lecture, big=getattr(args, "big", False)).serve()
+    big = getattr(args, "big", False)
+    try:
+        make_server(
+            args.host, port, language(), options, lecture=args.lecture, big=big, token=token, audience=audience
+        ).serve()
+    finally:
+        if audience is not None:
+            audience.close()
     return EXIT_OK
 
 

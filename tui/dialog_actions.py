@@ -3,6 +3,8 @@ and the command palette that offers the same actions."""
 
 from __future__ import annotations
 
+import io
+import os
 from collections.abc import Iterable
 from dataclasses import replace
 from typing import TYPE_CHECKING
@@ -20,6 +22,12 @@ from textual.app import SystemCommand
 if TYPE_CHECKING:
     from paraviz.tui.app_parts import AppParts
     from paraviz.tui.screens.dialogs import OptionValues
+
+
+def served() -> bool:
+    """Whether this app runs for a browser (textual-serve's driver), not in a terminal: a lesson, not a
+    shell: no interpreter path to type, and exports go to the browser, not to a path on the server."""
+    return os.environ.get("TEXTUAL_DRIVER", "").endswith("WebDriver")
 
 
 class DialogActions:
@@ -41,7 +49,7 @@ class DialogActions:
 
         from paraviz.tui.screens.dialogs import OptionsScreen
 
-        self.push_screen(OptionsScreen(self.config), chosen)
+        self.push_screen(OptionsScreen(self.config, served=served()), chosen)
 
     @work(thread=True, exclusive=True, exit_on_error=False, group="options")
     def check_options(self: AppParts, values: OptionValues) -> None:
@@ -78,6 +86,14 @@ class DialogActions:
         report = self.last_report
         if report is None:
             self.notify(_("Nothing to export yet: run (r) or sweep (v) first."), severity="warning")
+            return
+        if served():  # in a browser: the files go to the browser as downloads, never to a path on the server
+            from paraviz.core.teach.export import csv_of, json_of
+
+            stem = f"paraviz-{report.config.workload.name}"
+            self.deliver_text(io.StringIO(csv_of(report)), save_filename=f"{stem}.csv", mime_type="text/csv")
+            self.deliver_text(io.StringIO(json_of(report)), save_filename=f"{stem}.json", mime_type="application/json")
+            self.notify(_("Sent {csv} and {json} to your browser").format(csv=f"{stem}.csv", json=f"{stem}.json"))
             return
 
         def chosen(path: str | None) -> None:

@@ -101,9 +101,10 @@ class OptionValues:
 class OptionsScreen(Dialog[OptionValues | None]):
     """Tasks, size(s), items, engine, start method, chunksize, inner threads, timed mode, rounds."""
 
-    def __init__(self, config: RunConfig) -> None:
+    def __init__(self, config: RunConfig, served: bool = False) -> None:
         super().__init__()
         self.config = config
+        self.served = served  # in a browser: no interpreter path to run (paraviz serve keeps the server's)
 
     def compose(self) -> ComposeResult:
         c = self.config
@@ -145,8 +146,9 @@ class OptionsScreen(Dialog[OptionValues | None]):
                 yield Input(text(c.payload_mb), placeholder=num(c.payload, "g"), compact=True, id="opt-payload")
                 yield Label(_("repeat (rounds)"))
                 yield Input(text(c.repeat), compact=True, id="opt-repeat")
-                yield Label(_("python"))
-                yield Input(text(c.python), placeholder=_("this one"), compact=True, id="opt-python")
+                if not self.served:
+                    yield Label(_("python"))
+                    yield Input(text(c.python), placeholder=_("this one"), compact=True, id="opt-python")
             yield Button(_("Apply"), variant="primary", compact=True, id="apply")
 
     def on_mount(self) -> None:
@@ -169,7 +171,7 @@ class OptionsScreen(Dialog[OptionValues | None]):
             engine=str(self.query_one("#opt-engine", Select).value),
             items=value("#opt-items"),
             payload=value("#opt-payload"),
-            python=value("#opt-python"),
+            python=(self.config.python or "") if self.served else value("#opt-python"),
         )
 
     def on_input_submitted(self) -> None:
