@@ -77,7 +77,7 @@ def main() -> None:
             viewer = chromium.new_context(viewport={"width": 1024, "height": 700}).new_page()
             viewer.goto(f"http://127.0.0.1:{port}/audience")
             time.sleep(5)  # the presenter's app started and draws
-            ours = [psutil.Process(server.pid), *psutil.Process(server.pid).children()]
+            ours = [psutil.Process(server.pid), *psutil.Process(server.pid).children(recursive=True)]
             readings: dict[int, list[float]] = {n: [] for n in VIEWERS}
             for _ in range(ROUNDS):
                 for count in VIEWERS:  # interleaved: a slow minute of the machine falls on each
