@@ -221,7 +221,9 @@ def test_hundreds_of_threads_claim_no_share_over_threads_unread():
     many = next(d for d in run["diagnosis"] if d["kind"] == "many_threads")
     gil = next(d for d in run["diagnosis"] if d["kind"] == "gil")
     assert many["of"] >= 300 and many["threads"] < many["of"]
-    assert gil["threads"] <= 12 and gil["of"] == many["threads"]  # the computing threads, among those read
+    # the shares are over the threads read, the 8 computing ones among them; sleepers read while they
+    # started (each waits for the GIL to begin) may count as busy too: 69 did in one CI run
+    assert gil["of"] == many["threads"] and 8 <= gil["threads"] <= gil["of"]
 
 
 @physics
