@@ -115,8 +115,9 @@ SPINNING = (
 )
 
 
-def ticking_cost(pid: int, sampler: ThreadStateSampler, ticks: int = 150) -> float:
-    """CPU per tick at 50 Hz, the 20 ms sleep's own wake-up measured alone and taken away (medians of 3)."""
+def ticking_cost(pid: int, sampler: ThreadStateSampler, ticks: int = 150) -> tuple[float, float]:
+    """CPU per tick at 50 Hz, the 20 ms sleep's own wake-up measured alone and taken away, and that
+    wake-up (medians of 3 interleaved rounds)."""
     costs, wakes = [], []
     for _ in range(3):  # interleaved: the wake-up alone, then the ticks
         t0 = time.process_time()
@@ -128,7 +129,8 @@ def ticking_cost(pid: int, sampler: ThreadStateSampler, ticks: int = 150) -> flo
             time.sleep(STATE_INTERVAL_S)
             sampler.tick([pid])
         costs.append((time.process_time() - t0) / ticks)
-    return statistics.median(costs) - statistics.median(wakes)
+    wake = statistics.median(wakes)
+    return statistics.median(costs) - wake, wake
 
 
 MANY = SPINNING.replace(
@@ -146,7 +148,7 @@ def many_threads_cost(spinning: int = 8) -> str:
             time.sleep(0.05)
         sampler = ThreadStateSampler()
         sampler.tick([process.pid])
-        per_tick = ticking_cost(process.pid, sampler)
+        per_tick, _wake = ticking_cost(process.pid, sampler)
         shares, read = sampler.shares() or {}, len(sampler.tracks)
         sampler.close()
     finally:
@@ -169,23 +171,12 @@ def gil_bound_cost(n: int) -> str:
             time.sleep(0.05)
         sampler = ThreadStateSampler()
         sampler.tick([process.pid])
-        ticks, costs, wakes = 150, [], []
-        for _ in range(3):  # interleaved: the wake-up alone, then the ticks
-            t0 = time.process_time()
-            for _ in range(ticks):
-                time.sleep(STATE_INTERVAL_S)
-            wakes.append((time.process_time() - t0) / ticks)
-            t0 = time.process_time()
-            for _ in range(ticks):
-                time.sleep(STATE_INTERVAL_S)
-                sampler.tick([process.pid])
-            costs.append((time.process_time() - t0) / ticks)
+        per_tick, wake = ticking_cost(process.pid, sampler)
         shares = sampler.shares() or {}
         sampler.close()
     finally:
         process.kill()
         process.wait()
-    per_tick, wake = statistics.median(costs) - statistics.median(wakes), statistics.median(wakes)
     return (
         f"thread states of {n} GIL-bound threads: {per_tick * 1e3:.3f} ms CPU per tick = "
         f"{per_tick / STATE_INTERVAL_S:.1%} of a core at 50 Hz, and the wake-up {wake * 1e3:.3f} ms "
